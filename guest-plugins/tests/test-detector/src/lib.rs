@@ -1,0 +1,57 @@
+use workbench_plugin::detector::{
+    Detection, Detector, Error, Evidence, Page, ScriptState, ServiceInfo, Setting,
+};
+use workbench_plugin::{Options, Plugin};
+
+struct ExampleAnalytics;
+
+impl Plugin for ExampleAnalytics {}
+
+impl Detector for ExampleAnalytics {
+    fn services() -> Vec<ServiceInfo> {
+        vec![ServiceInfo {
+            service: "example-analytics".into(),
+            name: "Example Analytics".into(),
+            category: "analytics".into(),
+            settings: vec!["site-id".into()],
+        }]
+    }
+
+    fn detect(page: &Page, _options: &Options) -> Result<Vec<Detection>, Error> {
+        let mut found = Vec::new();
+        for script in &page.scripts {
+            let Some(src) = &script.src else { continue };
+            if !src.contains("example-analytics.js") {
+                continue;
+            }
+            let evidence = Evidence {
+                source: "script-src".into(),
+                matched: src.clone(),
+                position: Some(script.position),
+            };
+            let settings = script
+                .attributes
+                .iter()
+                .filter(|(name, value)| name == "data-site" && !value.is_empty())
+                .map(|(_, value)| Setting {
+                    key: "site-id".into(),
+                    value: value.clone(),
+                    evidence: evidence.clone(),
+                })
+                .collect();
+            found.push(Detection {
+                service: "example-analytics".into(),
+                name: "Example Analytics".into(),
+                category: "analytics".into(),
+                confidence: 100,
+                version: None,
+                settings,
+                evidence: vec![evidence],
+                consent_gated: script.state == ScriptState::ConsentBlocked,
+            });
+        }
+        Ok(found)
+    }
+}
+
+workbench_plugin::export_detector!(ExampleAnalytics);

@@ -1,0 +1,58 @@
+use workbench_plugin::lint_check::{
+    Diagnostic, Edit, Error, File, Fix, LintCheck, RuleInfo, Severity, Span,
+};
+use workbench_plugin::{Options, Plugin};
+
+struct TrailingSpace;
+
+impl Plugin for TrailingSpace {}
+
+impl LintCheck for TrailingSpace {
+    fn include() -> Vec<String> {
+        vec!["**/*.txt".into()]
+    }
+
+    fn rules() -> Vec<RuleInfo> {
+        vec![RuleInfo {
+            id: "test/trailing-space".into(),
+            default_severity: Severity::Warning,
+            summary: "line ends with whitespace".into(),
+            explanation: "Trailing whitespace makes noisy diffs.".into(),
+            fixable: true,
+        }]
+    }
+
+    fn check(files: Vec<File>, _options: &Options) -> Result<Vec<Diagnostic>, Error> {
+        let mut found = Vec::new();
+        for file in files {
+            let mut offset = 0usize;
+            for (index, line) in file.contents.split(|&b| b == b'\n').enumerate() {
+                let kept = line.trim_ascii_end().len();
+                if kept < line.len() {
+                    let (start, end) = (offset + kept, offset + line.len());
+                    found.push(Diagnostic {
+                        rule: "test/trailing-space".into(),
+                        severity: Severity::Warning,
+                        message: "trailing whitespace".into(),
+                        path: file.path.clone(),
+                        span: Some(Span {
+                            start: start as u32,
+                            end: end as u32,
+                            line: index as u32 + 1,
+                            column: kept as u32 + 1,
+                        }),
+                        help: Some("remove it".into()),
+                        fix: Some(Fix {
+                            description: "remove trailing whitespace".into(),
+                            edits: vec![Edit { start: start as u32, end: end as u32, replacement: String::new() }],
+                        }),
+                    });
+                }
+                offset += line.len() + 1;
+            }
+        }
+        Ok(found)
+    }
+}
+
+workbench_plugin::export_lint_check!(TrailingSpace);

@@ -1,0 +1,50 @@
+//! Bundles the core plugins into the binary, so `workbench` works from any
+//! directory with nothing else installed.
+//!
+//! Every `*.wasm` in `$WORKBENCH_BUNDLE_DIR` (default: `build/plugins` at the
+//! repository root, where `make build` puts the core plugins) is embedded
+//! with `include_bytes!`. Without that directory the binary bundles nothing
+//! and says so when it lists its plugins; `make build` is the way to a full
+//! binary.
+
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo::rerun-if-env-changed=WORKBENCH_BUNDLE_DIR");
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let bundle_dir = env::var_os("WORKBENCH_BUNDLE_DIR")
+        .map_or_else(|| manifest_dir.join("../build/plugins"), PathBuf::from);
+    println!("cargo::rerun-if-changed={}", bundle_dir.display());
+
+    let mut plugins: Vec<(String, PathBuf)> = match fs::read_dir(&bundle_dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+            .map(|path| {
+                let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                (stem, path)
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    plugins.sort();
+
+    let mut code = String::from(
+        "/// Core plugins embedded at build time: (file stem, component bytes).\n\
+         pub static BUNDLED: &[(&str, &[u8])] = &[\n",
+    );
+    for (stem, path) in &plugins {
+        println!("cargo::rerun-if-changed={}", path.display());
+        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
+        writeln!(code, "    ({stem:?}, include_bytes!({:?})),", path.display().to_string())
+            .expect("writing to a String");
+    }
+    code.push_str("];\n");
+
+    let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("bundled.rs");
+    fs::write(out, code).expect("OUT_DIR is writable");
+}

@@ -1,0 +1,66 @@
+//! `workbench plugins list|info|check|test`.
+
+mod check;
+mod info;
+mod list;
+mod spec;
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+
+use crate::cli::Context;
+use crate::error::{Error, Exit};
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Every plugin found: bundled, from workbench.toml, $WORKBENCH_PLUGIN_PATH and --plugin.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// One plugin in full: roles, WIT version, source, cache state, and its services, rules, helpers or step settings.
+    Info {
+        /// The plugin's name (see `workbench plugins list`).
+        name: String,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Validate components against the WIT contract without running them.
+    Check {
+        /// Component files (.wasm).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Run a plugin against spec files: inputs and the outputs they must give.
+    Test {
+        /// The component to test (.wasm).
+        plugin: PathBuf,
+        /// Spec files (.toml), or directories of them.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
+    match command {
+        PluginsCommand::List { format } => list::run(context, format),
+        PluginsCommand::Info { name, format } => info::run(context, &name, format),
+        PluginsCommand::Check { paths } => check::run(context, &paths),
+        PluginsCommand::Test { plugin, specs } => spec::run(context, &plugin, &specs),
+    }
+}
+
+/// Prints load failures and tells whether there were any.
+fn report_load_failures(set: &crate::plugins::PluginSet) -> bool {
+    for failure in &set.failures {
+        crate::cli::report(&Error::from(failure.clone()));
+    }
+    !set.failures.is_empty()
+}

@@ -1,0 +1,1 @@
+pub fn run(_c: &crate::cli::Context, _p: &std::path::Path, _s: &[std::path::PathBuf]) -> Result<crate::error::Exit, crate::error::Error> { todo!() }

@@ -1,0 +1,196 @@
+//! `workbench.toml`: every key optional, unknown keys refused by name.
+//!
+//! The file is found in the current directory or the nearest ancestor (like
+//! `Cargo.toml`), or given with `--config`. Sections belong to commands:
+//! `[site]` to build and serve, `[lint]` to lint, `[scaffold]` to scaffold,
+//! `[plugins]` to the runtime.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+pub const FILE_NAME: &str = "workbench.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub site: SiteConfig,
+    pub lint: LintConfig,
+    pub scaffold: ScaffoldConfig,
+    pub plugins: PluginsConfig,
+    /// Where the file was read from; `None` when no file was found.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SiteConfig {
+    /// Source directory, relative to the config file (default `site`).
+    pub source: Option<PathBuf>,
+    /// Output directory (default `build`).
+    pub destination: Option<PathBuf>,
+    /// Remove files in the destination that the build did not write.
+    pub clean: Option<bool>,
+    /// Globs of source paths to skip.
+    pub ignore: Vec<String>,
+    /// Site-wide metadata every step sees.
+    pub metadata: toml::Table,
+    /// The pipeline, in order.
+    pub steps: Vec<StepConfig>,
+}
+
+/// A step: a plugin name, or a plugin with options.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StepConfig {
+    Name(String),
+    WithOptions {
+        plugin: String,
+        #[serde(default)]
+        options: toml::Table,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LintConfig {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Rule id → `off`, `info`, `warning` or `error`.
+    pub rules: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScaffoldConfig {
+    /// Directories that hold templates, relative to the config file.
+    pub templates: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PluginsConfig {
+    /// `.wasm` files or directories of them, relative to the config file.
+    pub paths: Vec<PathBuf>,
+    /// Wall-clock limit for one plugin call, in milliseconds.
+    pub time_limit_ms: Option<u64>,
+    /// Memory limit for one plugin instance, in MiB.
+    pub memory_limit_mib: Option<u64>,
+    /// Options per plugin name, passed to the plugin as a JSON object.
+    pub options: BTreeMap<String, toml::Table>,
+}
+
+impl Config {
+    /// Reads `explicit` if given, else the nearest `workbench.toml` from
+    /// `start` upwards, else the defaults.
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config> {
+        if let Some(path) = explicit {
+            return Config::read(path);
+        }
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::read(&candidate);
+            }
+        }
+        Ok(Config::default())
+    }
+
+    pub fn read(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            Error::input(format!("cannot read {}: {error}", path.display()))
+                .help("check the path given to --config")
+        })?;
+        let mut config = Config::parse(&text, path)?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        toml::from_str(text).map_err(|error| {
+            let (line, column) = error
+                .span()
+                .map_or((1, 1), |span| line_column(text, span.start));
+            Error::input(format!(
+                "{}:{line}:{column}: {}",
+                path.display(),
+                error.message().trim_end()
+            ))
+            .help(format!(
+                "fix or remove that key; every key of {FILE_NAME} is listed in README.md under \"Configuration\""
+            ))
+        })
+    }
+
+    /// The directory relative paths in the file are resolved against.
+    pub fn base_dir(&self) -> PathBuf {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let config = Config::parse("", Path::new("workbench.toml")).unwrap();
+        assert!(config.plugins.paths.is_empty());
+        assert!(config.site.steps.is_empty());
+    }
+
+    #[test]
+    fn design_sketch_parses() {
+        let text = r#"
+[site]
+source = "site"
+destination = "build"
+steps = ["drafts", "markdown", { plugin = "layouts", options = { directory = "layouts" } }]
+
+[lint]
+include = ["**/Makefile", "**/*.mk"]
+[lint.rules]
+"make/phony-declared" = "error"
+
+[scaffold]
+templates = ["templates"]
+
+[plugins]
+paths = ["guest-plugins/build"]
+time-limit-ms = 2000
+"#;
+        let config = Config::parse(text, Path::new("workbench.toml")).unwrap();
+        assert_eq!(config.site.steps.len(), 3);
+        assert_eq!(config.plugins.time_limit_ms, Some(2000));
+        assert_eq!(config.lint.rules["make/phony-declared"], "error");
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_file_and_line() {
+        let text = "[plugins]\npaths = []\ntimeout = 3\n";
+        let error = Config::parse(text, Path::new("dir/workbench.toml")).unwrap_err();
+        let message = error.message();
+        assert!(message.starts_with("dir/workbench.toml:3:1: "), "{message}");
+        assert!(message.contains("timeout"), "{message}");
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("ab\ncé d", 7), (2, 4));
+    }
+}

@@ -1,0 +1,11 @@
+//! workbench: one CLI for the everyday jobs of a repository of small
+//! projects, every feature a WebAssembly component plugin.
+//!
+//! The binary is thin (`main.rs` calls [`cli::main`]); everything else is
+//! this library, so commands can be tested without a process.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod plugins;

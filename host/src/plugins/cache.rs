@@ -1,0 +1,226 @@
+//! The on-disk cache of compiled components.
+//!
+//! Compiling a component costs milliseconds (native languages) to seconds
+//! (JavaScript, Python); loading the compiled artifact costs microseconds.
+//! Entries are keyed by the component's SHA-256 and wasmtime's
+//! precompile-compatibility hash (wasmtime version + engine settings), so a
+//! new workbench or a changed engine config never loads stale code.
+//!
+//! Each entry is `MAGIC`, the payload length and its CRC-32, then the
+//! payload wasmtime serialized. Entries are written to a temporary file and
+//! renamed into place, so readers never see half an entry; an entry that
+//! fails its checks (truncated, bit-flipped, from another build) is
+//! recompiled and replaced, never trusted and never a crash.
+
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+const MAGIC: &[u8; 8] = b"WBCWASM1";
+const HEADER_LEN: usize = MAGIC.len() + 8 + 4;
+
+/// What happened when a component was looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheState {
+    /// Loaded from the cache without compiling.
+    Hit,
+    /// Compiled and stored.
+    Stored,
+    /// An entry existed but failed its checks; recompiled and replaced.
+    Replaced,
+    /// Compiled; the cache is off (`--no-cache`) or could not be written.
+    Uncached,
+}
+
+impl CacheState {
+    pub fn describe(self) -> &'static str {
+        match self {
+            CacheState::Hit => "cached (loaded without compiling)",
+            CacheState::Stored => "compiled now, stored in the cache",
+            CacheState::Replaced => "cache entry was corrupt, recompiled",
+            CacheState::Uncached => "compiled now, cache off",
+        }
+    }
+}
+
+pub struct Cache {
+    dir: Option<PathBuf>,
+    engine_hash: String,
+}
+
+impl Cache {
+    /// `dir` is `None` when caching is off.
+    pub fn new(engine: &Engine, dir: Option<PathBuf>) -> Cache {
+        let mut hasher = DefaultHasher::new();
+        engine.precompile_compatibility_hash().hash(&mut hasher);
+        Cache { dir, engine_hash: format!("{:016x}", hasher.finish()) }
+    }
+
+    /// The default location: `$WORKBENCH_CACHE_DIR`, else the platform
+    /// cache directory, else none.
+    pub fn default_dir() -> Option<PathBuf> {
+        std::env::var_os("WORKBENCH_CACHE_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| dirs::cache_dir().map(|dir| dir.join("workbench")))
+    }
+
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Where the compiled form of `bytes` lives, when caching is on.
+    pub fn entry_path(&self, bytes: &[u8]) -> Option<PathBuf> {
+        let digest = Sha256::digest(bytes);
+        let mut name = String::with_capacity(96);
+        for byte in digest {
+            use std::fmt::Write as _;
+            let _ = write!(name, "{byte:02x}");
+        }
+        self.dir
+            .as_ref()
+            .map(|dir| dir.join("compiled").join(format!("{name}-{}.cwasm", self.engine_hash)))
+    }
+
+    /// The compiled component for `bytes`, from the cache when possible.
+    pub fn load_or_compile(
+        &self,
+        engine: &Engine,
+        bytes: &[u8],
+    ) -> wasmtime::Result<(Component, CacheState)> {
+        let Some(path) = self.entry_path(bytes) else {
+            return Ok((Component::new(engine, bytes)?, CacheState::Uncached));
+        };
+        let mut state = CacheState::Stored;
+        match fs::read(&path) {
+            Ok(entry) => match load_entry(engine, &entry) {
+                Some(component) => {
+                    log::debug!("cache hit: {}", path.display());
+                    return Ok((component, CacheState::Hit));
+                }
+                None => {
+                    log::debug!("cache entry failed its checks, recompiling: {}", path.display());
+                    state = CacheState::Replaced;
+                }
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                log::debug!("cache miss: {}", path.display());
+            }
+            Err(error) => log::warn!("cannot read cache entry {}: {error}", path.display()),
+        }
+        let component = Component::new(engine, bytes)?;
+        match component.serialize().map_err(wasmtime::Error::from).and_then(|payload| store_entry(&path, &payload)) {
+            Ok(()) => Ok((component, state)),
+            Err(error) => {
+                log::warn!(
+                    "cannot write the plugin cache at {}: {error:#}; compiling every run (set WORKBENCH_CACHE_DIR to a writable directory, or pass --no-cache)",
+                    path.display()
+                );
+                Ok((component, CacheState::Uncached))
+            }
+        }
+    }
+
+    /// Whether `bytes` has a cache entry (for `workbench plugins info`),
+    /// without loading it.
+    pub fn has_entry(&self, bytes: &[u8]) -> bool {
+        self.entry_path(bytes).is_some_and(|path| path.is_file())
+    }
+}
+
+fn load_entry(engine: &Engine, entry: &[u8]) -> Option<Component> {
+    let header = entry.get(..HEADER_LEN)?;
+    if &header[..MAGIC.len()] != MAGIC {
+        return None;
+    }
+    let len = u64::from_le_bytes(header[8..16].try_into().ok()?);
+    let crc = u32::from_le_bytes(header[16..20].try_into().ok()?);
+    let payload = &entry[HEADER_LEN..];
+    if u64::try_from(payload.len()).ok()? != len || crc32fast::hash(payload) != crc {
+        return None;
+    }
+    // SAFETY: the payload is exactly what `Component::serialize` wrote for
+    // this engine configuration (the key includes the compatibility hash)
+    // and its checksum matches, so it is not truncated or altered by
+    // accident. wasmtime still checks its own header and version.
+    #[allow(unsafe_code)]
+    unsafe { Component::deserialize(engine, payload) }.ok()
+}
+
+fn store_entry(path: &Path, payload: &[u8]) -> wasmtime::Result<()> {
+    let dir = path.parent().expect("entry paths have a parent");
+    fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(MAGIC)?;
+    file.write_all(&(payload.len() as u64).to_le_bytes())?;
+    file.write_all(&crc32fast::hash(payload).to_le_bytes())?;
+    file.write_all(payload)?;
+    file.as_file().sync_data()?;
+    file.persist(path)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The smallest valid component.
+    const EMPTY_COMPONENT: &[u8] = b"\0asm\x0d\0\x01\0";
+
+    fn cache(dir: &Path) -> (Engine, Cache) {
+        let engine = crate::plugins::engine::new_engine().unwrap();
+        let cache = Cache::new(&engine, Some(dir.to_path_buf()));
+        (engine, cache)
+    }
+
+    #[test]
+    fn second_load_is_a_hit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (engine, cache) = cache(dir.path());
+        let (_, first) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let (_, second) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        assert_eq!((first, second), (CacheState::Stored, CacheState::Hit));
+    }
+
+    #[test]
+    fn flipped_byte_is_recompiled_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (engine, cache) = cache(dir.path());
+        cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let path = cache.entry_path(EMPTY_COMPONENT).unwrap();
+        let mut entry = fs::read(&path).unwrap();
+        let last = entry.len() - 1;
+        entry[last] ^= 0xff;
+        fs::write(&path, &entry).unwrap();
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        assert_eq!(state, CacheState::Replaced);
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        assert_eq!(state, CacheState::Hit);
+    }
+
+    #[test]
+    fn truncated_entry_is_recompiled() {
+        let dir = tempfile::tempdir().unwrap();
+        let (engine, cache) = cache(dir.path());
+        cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let path = cache.entry_path(EMPTY_COMPONENT).unwrap();
+        fs::write(&path, b"WBCWASM1").unwrap();
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        assert_eq!(state, CacheState::Replaced);
+    }
+
+    #[test]
+    fn unwritable_cache_still_compiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        fs::write(&blocker, b"not a directory").unwrap();
+        let (engine, cache) = cache(&blocker);
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        assert_eq!(state, CacheState::Uncached);
+    }
+}

@@ -1,0 +1,138 @@
+//! The runtime: one engine, one linker, the cache, and loading components
+//! into [`Plugin`]s.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use wasmtime::Engine;
+use wasmtime::component::{HasSelf, Linker};
+
+use super::bindings::{self, detector, lint_check, meta, site_step, template_helper};
+use super::cache::Cache;
+use super::contract::{self, Role};
+use super::engine::{EpochTicker, new_engine};
+use super::plugin::{Indices, Plugin, Source};
+use super::sandbox::{HostState, Limits};
+use crate::error::Error;
+
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeSettings {
+    /// Where compiled components are cached; `None` turns the cache off.
+    pub cache_dir: Option<PathBuf>,
+    pub limits: Limits,
+}
+
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<HostState>,
+    cache: Cache,
+    limits: Limits,
+    _ticker: EpochTicker,
+}
+
+/// A plugin that could not be loaded, and why.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub source: Source,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot load plugin {}: {}", self.source, self.message)
+    }
+}
+
+impl From<LoadError> for Error {
+    fn from(error: LoadError) -> Error {
+        Error::plugin(error.to_string())
+    }
+}
+
+impl Runtime {
+    pub fn new(settings: &RuntimeSettings) -> Result<Runtime, Error> {
+        let engine = new_engine().map_err(|error| Error::plugin(format!("cannot start the WebAssembly engine: {error:#}")))?;
+        let mut linker = Linker::new(&engine);
+        let link = |result: wasmtime::Result<()>| {
+            result.map_err(|error| Error::plugin(format!("cannot set up the plugin sandbox: {error:#}")))
+        };
+        // WASI is linked whole but grants nothing (see `sandbox`): Rust,
+        // Python and JavaScript guests import it even for pure functions.
+        link(wasmtime_wasi::p2::add_to_linker_sync(&mut linker))?;
+        link(bindings::Everything::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state))?;
+        let cache = Cache::new(&engine, settings.cache_dir.clone());
+        let ticker = EpochTicker::start(&engine);
+        Ok(Runtime { engine, linker, cache, limits: settings.limits, _ticker: ticker })
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Reads and loads a plugin.
+    pub fn load(&self, source: Source, bytes: &[u8]) -> Result<Plugin, LoadError> {
+        let fail = |message: String| LoadError { source: source.clone(), message };
+        contract::check_binary(bytes).map_err(|problem| fail(format!("the file {problem}")))?;
+        let (component, cache) = self
+            .cache
+            .load_or_compile(&self.engine, bytes)
+            .map_err(|error| fail(format!("not a valid component: {error:#}")))?;
+        let contract = contract::inspect(&self.engine, &component).map_err(|problem| fail(format!("it {problem}")))?;
+        let pre = self.linker.instantiate_pre(&component).map_err(|error| {
+            fail(format!(
+                "it needs an import workbench does not grant plugins: {error:#}; plugins get only {}/log and a WASI that grants nothing",
+                contract::PACKAGE
+            ))
+        })?;
+        let indices = resolve_indices(&pre, &contract.roles).map_err(|error| {
+            fail(format!("its exports do not match {}@{}: {error:#}", contract::PACKAGE, contract::HOST_VERSION))
+        })?;
+        let fallback = match &source {
+            Source::Bundled(stem) => (*stem).to_string(),
+            Source::File(path) => path.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
+        };
+        let plugin = Plugin::new(
+            self.engine.clone(),
+            pre,
+            self.limits,
+            indices,
+            contract,
+            source.clone(),
+            cache,
+            bytes.len(),
+            &fallback,
+        )
+        .map_err(|failure| fail(failure.to_string()))?;
+        check_name(plugin.name()).map_err(fail)?;
+        Ok(plugin)
+    }
+}
+
+fn resolve_indices(pre: &wasmtime::component::InstancePre<HostState>, roles: &[Role]) -> wasmtime::Result<Indices> {
+    let has = |role| roles.contains(&role);
+    Ok(Indices {
+        meta: meta::GuestIndices::new(pre)?,
+        detector: has(Role::Detector).then(|| detector::GuestIndices::new(pre)).transpose()?,
+        site_step: has(Role::SiteStep).then(|| site_step::GuestIndices::new(pre)).transpose()?,
+        template_helper: has(Role::TemplateHelper).then(|| template_helper::GuestIndices::new(pre)).transpose()?,
+        lint_check: has(Role::LintCheck).then(|| lint_check::GuestIndices::new(pre)).transpose()?,
+    })
+}
+
+/// Names appear in config keys and messages: keep them plain.
+fn check_name(name: &str) -> Result<(), String> {
+    let plain = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if plain {
+        Ok(())
+    } else {
+        Err(format!(
+            "its name {name:?} is not a plain id (1 to 64 of a-z, 0-9, `-`, `_`); fix `name` in the plugin's meta.info"
+        ))
+    }
+}
