@@ -15,8 +15,8 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo::rerun-if-env-changed=WORKBENCH_BUNDLE_DIR");
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let bundle_dir = env::var_os("WORKBENCH_BUNDLE_DIR")
-        .map_or_else(|| manifest_dir.join("../build/plugins"), PathBuf::from);
+    let bundle_dir =
+        env::var_os("WORKBENCH_BUNDLE_DIR").map_or_else(|| manifest_dir.join("../build/plugins"), PathBuf::from);
     println!("cargo::rerun-if-changed={}", bundle_dir.display());
 
     let mut plugins: Vec<(String, PathBuf)> = match fs::read_dir(&bundle_dir) {

@@ -69,7 +69,9 @@ impl Context {
         let time_ms = self.global.time_limit_ms.or(self.config.plugins.time_limit_ms);
         let memory_mib = self.global.memory_limit_mib.or(self.config.plugins.memory_limit_mib);
         if time_ms == Some(0) || memory_mib == Some(0) {
-            return Err(Error::input("plugin limits must be above zero").help("raise time-limit-ms or memory-limit-mib"));
+            return Err(
+                Error::input("plugin limits must be above zero").help("raise time-limit-ms or memory-limit-mib")
+            );
         }
         let memory = match memory_mib {
             Some(mib) => usize::try_from(mib).ok().and_then(|mib| mib.checked_mul(1 << 20)).ok_or_else(|| {
@@ -108,8 +110,8 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<Exit, Error> {
-    let cwd = std::env::current_dir()
-        .map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
+    let cwd =
+        std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
     let config = Config::discover(cli.global.config.as_deref(), &cwd)?;
     let context = Context { config, global: cli.global };
     match cli.command {

@@ -102,8 +102,7 @@ impl Config {
 
     pub fn read(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|error| {
-            Error::input(format!("cannot read {}: {error}", path.display()))
-                .help("check the path given to --config")
+            Error::input(format!("cannot read {}: {error}", path.display())).help("check the path given to --config")
         })?;
         let mut config = Config::parse(&text, path)?;
         config.path = Some(path.to_path_buf());
@@ -112,15 +111,8 @@ impl Config {
 
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         toml::from_str(text).map_err(|error| {
-            let (line, column) = error
-                .span()
-                .map_or((1, 1), |span| line_column(text, span.start));
-            Error::input(format!(
-                "{}:{line}:{column}: {}",
-                path.display(),
-                error.message().trim_end()
-            ))
-            .help(format!(
+            let (line, column) = error.span().map_or((1, 1), |span| line_column(text, span.start));
+            Error::input(format!("{}:{line}:{column}: {}", path.display(), error.message().trim_end())).help(format!(
                 "fix or remove that key; every key of {FILE_NAME} is listed in README.md under \"Configuration\""
             ))
         })
@@ -128,10 +120,7 @@ impl Config {
 
     /// The directory relative paths in the file are resolved against.
     pub fn base_dir(&self) -> PathBuf {
-        self.path
-            .as_deref()
-            .and_then(Path::parent)
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        self.path.as_deref().and_then(Path::parent).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     }
 }
 

@@ -82,39 +82,31 @@ impl Cache {
             use std::fmt::Write as _;
             let _ = write!(name, "{byte:02x}");
         }
-        self.dir
-            .as_ref()
-            .map(|dir| dir.join("compiled").join(format!("{name}-{}.cwasm", self.engine_hash)))
+        self.dir.as_ref().map(|dir| dir.join("compiled").join(format!("{name}-{}.cwasm", self.engine_hash)))
     }
 
     /// The compiled component for `bytes`, from the cache when possible.
-    pub fn load_or_compile(
-        &self,
-        engine: &Engine,
-        bytes: &[u8],
-    ) -> wasmtime::Result<(Component, CacheState)> {
+    pub fn load_or_compile(&self, engine: &Engine, bytes: &[u8]) -> wasmtime::Result<(Component, CacheState)> {
         let Some(path) = self.entry_path(bytes) else {
             return Ok((Component::new(engine, bytes)?, CacheState::Uncached));
         };
         let mut state = CacheState::Stored;
         match fs::read(&path) {
-            Ok(entry) => match load_entry(engine, &entry) {
-                Some(component) => {
+            Ok(entry) => {
+                if let Some(component) = load_entry(engine, &entry) {
                     log::debug!("cache hit: {}", path.display());
                     return Ok((component, CacheState::Hit));
                 }
-                None => {
-                    log::debug!("cache entry failed its checks, recompiling: {}", path.display());
-                    state = CacheState::Replaced;
-                }
-            },
+                log::debug!("cache entry failed its checks, recompiling: {}", path.display());
+                state = CacheState::Replaced;
+            }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 log::debug!("cache miss: {}", path.display());
             }
             Err(error) => log::warn!("cannot read cache entry {}: {error}", path.display()),
         }
         let component = Component::new(engine, bytes)?;
-        match component.serialize().map_err(wasmtime::Error::from).and_then(|payload| store_entry(&path, &payload)) {
+        match component.serialize().and_then(|payload| store_entry(&path, &payload)) {
             Ok(()) => Ok((component, state)),
             Err(error) => {
                 log::warn!(

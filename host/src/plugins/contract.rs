@@ -119,7 +119,9 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<Contract, Strin
             continue;
         };
         let Some(version) = version else {
-            return Err(format!("exports `{name}` without a version; build it against wit/ of this repository, which declares {PACKAGE}@{HOST_VERSION}"));
+            return Err(format!(
+                "exports `{name}` without a version; build it against wit/ of this repository, which declares {PACKAGE}@{HOST_VERSION}"
+            ));
         };
         versions.push(version);
         if let Some(role) = Role::from_name(interface) {
@@ -144,7 +146,9 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<Contract, Strin
         ));
     }
     if !ty.exports(engine).any(|(name, _)| parse_export(name).is_some_and(|(i, _)| i == "meta")) {
-        return Err(format!("does not export {PACKAGE}/meta, which every plugin must; build it against one of the worlds in wit/"));
+        return Err(format!(
+            "does not export {PACKAGE}/meta, which every plugin must; build it against one of the worlds in wit/"
+        ));
     }
     if roles.is_empty() {
         return Err(format!(
@@ -177,10 +181,7 @@ mod tests {
 
     #[test]
     fn export_names_parse() {
-        assert_eq!(
-            parse_export("workbench:plugin/lint-check@0.1.3"),
-            Some(("lint-check", Version::parse("0.1.3")))
-        );
+        assert_eq!(parse_export("workbench:plugin/lint-check@0.1.3"), Some(("lint-check", Version::parse("0.1.3"))));
         assert_eq!(parse_export("wasi:cli/run@0.2.0"), None);
     }
 

@@ -12,7 +12,10 @@ pub enum Cause {
     MemoryLimit(usize),
     StackOverflow,
     /// A trap or host error, with wasmtime's words and the plugin's stderr.
-    Crashed { reason: String, stderr: String },
+    Crashed {
+        reason: String,
+        stderr: String,
+    },
     /// The call returned the WIT `error` variant.
     Reported(String),
 }
@@ -53,9 +56,15 @@ impl PluginFailure {
     /// What the user can do about it.
     pub fn help(&self) -> &'static str {
         match self.cause {
-            Cause::TimeLimit(_) => "if the plugin needs longer, raise `time-limit-ms` under [plugins] in workbench.toml (or --time-limit-ms); otherwise report it to the plugin's author",
-            Cause::MemoryLimit(_) => "if the plugin needs more, raise `memory-limit-mib` under [plugins] in workbench.toml (or --memory-limit-mib); otherwise report it to the plugin's author",
-            Cause::StackOverflow | Cause::Crashed { .. } => "this is a bug in the plugin: report it to its author with the input that caused it",
+            Cause::TimeLimit(_) => {
+                "if the plugin needs longer, raise `time-limit-ms` under [plugins] in workbench.toml (or --time-limit-ms); otherwise report it to the plugin's author"
+            }
+            Cause::MemoryLimit(_) => {
+                "if the plugin needs more, raise `memory-limit-mib` under [plugins] in workbench.toml (or --memory-limit-mib); otherwise report it to the plugin's author"
+            }
+            Cause::StackOverflow | Cause::Crashed { .. } => {
+                "this is a bug in the plugin: report it to its author with the input that caused it"
+            }
             Cause::Reported(_) => "check the plugin's options and input named above",
         }
     }
@@ -63,7 +72,7 @@ impl PluginFailure {
 
 fn root_cause(error: &wasmtime::Error) -> String {
     match error.downcast_ref::<Trap>() {
-        Some(trap) => format!("wasm trap: {trap}"),
+        Some(trap) => trap.to_string(),
         None => error.root_cause().to_string(),
     }
 }

@@ -26,3 +26,4 @@ pub use plugin::{Info, Plugin, Source};
 pub use runtime::{LoadError, Runtime, RuntimeSettings};
 pub use sandbox::Limits;
 pub use sources::{PluginSearch, PluginSet};
+pub mod json;

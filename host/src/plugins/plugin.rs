@@ -13,6 +13,7 @@ use super::bindings::{detector, lint_check, meta, site_step, template_helper, ty
 use super::cache::CacheState;
 use super::contract::{Contract, Role};
 use super::failure::PluginFailure;
+use super::runtime::Prepared;
 use super::sandbox::{HostState, Limits};
 
 /// Where a plugin came from.
@@ -67,19 +68,24 @@ pub struct Plugin {
 }
 
 impl Plugin {
+    /// Wraps a checked component and asks it for its name (`meta.info`);
+    /// until it answers, messages call it `fallback_name`.
     pub(super) fn new(
         engine: Engine,
-        pre: InstancePre<HostState>,
         limits: Limits,
-        indices: Indices,
-        contract: Contract,
+        prepared: Prepared,
         source: Source,
-        cache: CacheState,
         size: usize,
         fallback_name: &str,
     ) -> Result<Plugin, PluginFailure> {
+        let Prepared { contract, cache, pre, indices } = prepared;
         let mut plugin = Plugin {
-            info: Info { name: fallback_name.to_string(), version: String::new(), description: String::new(), options_schema: None },
+            info: Info {
+                name: fallback_name.to_string(),
+                version: String::new(),
+                description: String::new(),
+                options_schema: None,
+            },
             contract,
             source,
             cache,
@@ -118,10 +124,7 @@ impl Plugin {
         f: impl FnOnce(&mut Store<HostState>, &Instance, &Indices) -> wasmtime::Result<R>,
     ) -> Result<R, PluginFailure> {
         let mut store = HostState::new_store(&self.engine, Arc::clone(&self.name), self.limits);
-        let result = self
-            .pre
-            .instantiate(&mut store)
-            .and_then(|instance| f(&mut store, &instance, &self.indices));
+        let result = self.pre.instantiate(&mut store).and_then(|instance| f(&mut store, &instance, &self.indices));
         let state = store.data();
         state.flush_output_to_log();
         result.map_err(|error| {
@@ -131,11 +134,7 @@ impl Plugin {
 
     fn role_missing(&self, role: Role, call: &str) -> PluginFailure {
         let plays: Vec<&str> = self.contract.roles.iter().map(|role| role.name()).collect();
-        PluginFailure::reported(
-            &self.name,
-            call,
-            format!("it is not a {role} plugin (it plays: {})", plays.join(", ")),
-        )
+        PluginFailure::reported(&self.name, call, format!("it is not a {role} plugin (it plays: {})", plays.join(", ")))
     }
 
     fn reported(&self, call: &str, error: &types::Error) -> PluginFailure {
@@ -176,19 +175,15 @@ impl Plugin {
     pub fn step_describe(&self, options: &str) -> Result<site_step::StepInfo, PluginFailure> {
         const CALL: &str = "site-step.describe";
         let indices = self.indices.site_step.as_ref().ok_or_else(|| self.role_missing(Role::SiteStep, CALL))?;
-        self.call(CALL, |store, instance, _| {
-            indices.load(&mut *store, instance)?.call_describe(&mut *store, options)
-        })?
-        .map_err(|error| self.reported(CALL, &error))
+        self.call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_describe(&mut *store, options))?
+            .map_err(|error| self.reported(CALL, &error))
     }
 
     pub fn step_run(&self, site: &site_step::Site, options: &str) -> Result<site_step::Site, PluginFailure> {
         const CALL: &str = "site-step.run";
         let indices = self.indices.site_step.as_ref().ok_or_else(|| self.role_missing(Role::SiteStep, CALL))?;
-        self.call(CALL, |store, instance, _| {
-            indices.load(&mut *store, instance)?.call_run(&mut *store, site, options)
-        })?
-        .map_err(|error| self.reported(CALL, &error))
+        self.call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_run(&mut *store, site, options))?
+            .map_err(|error| self.reported(CALL, &error))
     }
 
     // --- template-helper ---
@@ -208,9 +203,8 @@ impl Plugin {
         const CALL: &str = "template-helper.call-many";
         let indices =
             self.indices.template_helper.as_ref().ok_or_else(|| self.role_missing(Role::TemplateHelper, CALL))?;
-        let results = self.call(CALL, |store, instance, _| {
-            indices.load(&mut *store, instance)?.call_call_many(&mut *store, calls)
-        })?;
+        let results = self
+            .call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_call_many(&mut *store, calls))?;
         if results.len() != calls.len() {
             return Err(PluginFailure::reported(
                 &self.name,

@@ -5,11 +5,11 @@ use std::fmt;
 use std::path::PathBuf;
 
 use wasmtime::Engine;
-use wasmtime::component::{HasSelf, Linker};
+use wasmtime::component::{HasSelf, InstancePre, Linker};
 
 use super::bindings::{self, detector, lint_check, meta, site_step, template_helper};
-use super::cache::Cache;
-use super::contract::{self, Role};
+use super::cache::{Cache, CacheState};
+use super::contract::{self, Contract, Role};
 use super::engine::{EpochTicker, new_engine};
 use super::plugin::{Indices, Plugin, Source};
 use super::sandbox::{HostState, Limits};
@@ -51,7 +51,8 @@ impl From<LoadError> for Error {
 
 impl Runtime {
     pub fn new(settings: &RuntimeSettings) -> Result<Runtime, Error> {
-        let engine = new_engine().map_err(|error| Error::plugin(format!("cannot start the WebAssembly engine: {error:#}")))?;
+        let engine =
+            new_engine().map_err(|error| Error::plugin(format!("cannot start the WebAssembly engine: {error:#}")))?;
         let mut linker = Linker::new(&engine);
         let link = |result: wasmtime::Result<()>| {
             result.map_err(|error| Error::plugin(format!("cannot set up the plugin sandbox: {error:#}")))
@@ -73,8 +74,10 @@ impl Runtime {
         &self.engine
     }
 
-    /// Reads and loads a plugin.
-    pub fn load(&self, source: Source, bytes: &[u8]) -> Result<Plugin, LoadError> {
+    /// Validates a component against the contract without running any of
+    /// its code: it compiles, exports a compatible role, and imports only
+    /// what the sandbox provides.
+    pub fn check(&self, source: &Source, bytes: &[u8]) -> Result<Prepared, LoadError> {
         let fail = |message: String| LoadError { source: source.clone(), message };
         contract::check_binary(bytes).map_err(|problem| fail(format!("the file {problem}")))?;
         let (component, cache) = self
@@ -91,28 +94,33 @@ impl Runtime {
         let indices = resolve_indices(&pre, &contract.roles).map_err(|error| {
             fail(format!("its exports do not match {}@{}: {error:#}", contract::PACKAGE, contract::HOST_VERSION))
         })?;
-        let fallback = match &source {
+        Ok(Prepared { contract, cache, pre, indices })
+    }
+
+    /// Validates and loads a plugin, asking it for its name.
+    pub fn load(&self, source: &Source, bytes: &[u8]) -> Result<Plugin, LoadError> {
+        let prepared = self.check(source, bytes)?;
+        let fail = |message: String| LoadError { source: source.clone(), message };
+        let fallback = match source {
             Source::Bundled(stem) => (*stem).to_string(),
             Source::File(path) => path.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
         };
-        let plugin = Plugin::new(
-            self.engine.clone(),
-            pre,
-            self.limits,
-            indices,
-            contract,
-            source.clone(),
-            cache,
-            bytes.len(),
-            &fallback,
-        )
-        .map_err(|failure| fail(failure.to_string()))?;
+        let plugin = Plugin::new(self.engine.clone(), self.limits, prepared, source.clone(), bytes.len(), &fallback)
+            .map_err(|failure| fail(failure.to_string()))?;
         check_name(plugin.name()).map_err(fail)?;
         Ok(plugin)
     }
 }
 
-fn resolve_indices(pre: &wasmtime::component::InstancePre<HostState>, roles: &[Role]) -> wasmtime::Result<Indices> {
+/// A component that passed [`Runtime::check`], ready to instantiate.
+pub struct Prepared {
+    pub contract: Contract,
+    pub cache: CacheState,
+    pub(super) pre: InstancePre<HostState>,
+    pub(super) indices: Indices,
+}
+
+fn resolve_indices(pre: &InstancePre<HostState>, roles: &[Role]) -> wasmtime::Result<Indices> {
     let has = |role| roles.contains(&role);
     Ok(Indices {
         meta: meta::GuestIndices::new(pre)?,

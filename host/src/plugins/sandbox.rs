@@ -143,7 +143,7 @@ impl bindings::log::Host for HostState {
                 end -= 1;
             }
             message.truncate(end);
-            message.push_str("…");
+            message.push('…');
         }
         log::log!(target: "plugin", level, "{}: {message}", self.plugin);
     }

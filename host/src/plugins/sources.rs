@@ -23,6 +23,9 @@ impl PluginSet {
     }
 }
 
+/// A source and, for bundled plugins, its bytes.
+type FoundSource = (Source, Option<&'static [u8]>);
+
 /// Where to look, gathered from the config, the environment and flags.
 #[derive(Debug, Clone, Default)]
 pub struct PluginSearch {
@@ -44,7 +47,7 @@ impl PluginSearch {
     }
 
     /// Sources in override order, with paths that do not exist reported.
-    fn sources(&self) -> (Vec<(Source, Option<&'static [u8]>)>, Vec<LoadError>) {
+    fn sources(&self) -> (Vec<FoundSource>, Vec<LoadError>) {
         let mut sources = Vec::new();
         let mut failures = Vec::new();
         if self.bundled {
@@ -76,7 +79,7 @@ impl PluginSearch {
                 },
                 (None, Source::Bundled(_)) => unreachable!("bundled sources carry their bytes"),
             };
-            match runtime.load(source, &bytes) {
+            match runtime.load(&source, &bytes) {
                 Ok(plugin) => {
                     if let Some(index) = plugins.iter().position(|p| p.name() == plugin.name()) {
                         log::info!(

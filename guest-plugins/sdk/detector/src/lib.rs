@@ -56,8 +56,7 @@ pub fn options(text: &str) -> Result<Options, Error> {
 }
 
 pub use bindings::exports::workbench::plugin::detector::{
-    Detection, Evidence, LocatedText, Link, MetaTag, Page, Script, ScriptState, ServiceInfo,
-    Setting,
+    Detection, Evidence, Link, LocatedText, MetaTag, Page, Script, ScriptState, ServiceInfo, Setting,
 };
 pub use bindings::workbench::plugin::types::Position;
 
@@ -70,10 +69,7 @@ pub trait Detector: Plugin {
     /// [`Detector::detect_many`] only to share work across them.
     fn detect(page: &Page, options: &Options) -> Result<Vec<Detection>, Error>;
 
-    fn detect_many(
-        pages: Vec<Page>,
-        options: &Options,
-    ) -> Vec<Result<Vec<Detection>, Error>> {
+    fn detect_many(pages: Vec<Page>, options: &Options) -> Vec<Result<Vec<Detection>, Error>> {
         pages.iter().map(|page| Self::detect(page, options)).collect()
     }
 }
@@ -94,16 +90,11 @@ macro_rules! export_detector {
                 }
             }
         }
-        impl $crate::bindings::exports::workbench::plugin::detector::Guest
-            for __WorkbenchDetector
-        {
+        impl $crate::bindings::exports::workbench::plugin::detector::Guest for __WorkbenchDetector {
             fn services() -> Vec<$crate::ServiceInfo> {
                 <$ty as $crate::Detector>::services()
             }
-            fn detect(
-                pages: Vec<$crate::Page>,
-                options: String,
-            ) -> Vec<Result<Vec<$crate::Detection>, $crate::Error>> {
+            fn detect(pages: Vec<$crate::Page>, options: String) -> Vec<Result<Vec<$crate::Detection>, $crate::Error>> {
                 match $crate::options(&options) {
                     Ok(options) => <$ty as $crate::Detector>::detect_many(pages, &options),
                     Err(error) => pages.iter().map(|_| Err(error.clone())).collect(),

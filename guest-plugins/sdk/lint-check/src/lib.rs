@@ -55,9 +55,7 @@ pub fn options(text: &str) -> Result<Options, Error> {
     Options::from_json(text).map_err(Error::InvalidOptions)
 }
 
-pub use bindings::exports::workbench::plugin::lint_check::{
-    CheckerInfo, Diagnostic, Edit, Fix, RuleInfo,
-};
+pub use bindings::exports::workbench::plugin::lint_check::{CheckerInfo, Diagnostic, Edit, Fix, RuleInfo};
 pub use bindings::workbench::plugin::types::{File, Severity, Span};
 
 /// Implement this, then call [`export_lint_check!`].
@@ -90,19 +88,14 @@ macro_rules! export_lint_check {
                 }
             }
         }
-        impl $crate::bindings::exports::workbench::plugin::lint_check::Guest
-            for __WorkbenchLintCheck
-        {
+        impl $crate::bindings::exports::workbench::plugin::lint_check::Guest for __WorkbenchLintCheck {
             fn describe() -> $crate::CheckerInfo {
                 $crate::CheckerInfo {
                     patterns: <$ty as $crate::LintCheck>::include(),
                     rules: <$ty as $crate::LintCheck>::rules(),
                 }
             }
-            fn check(
-                files: Vec<$crate::File>,
-                options: String,
-            ) -> Result<Vec<$crate::Diagnostic>, $crate::Error> {
+            fn check(files: Vec<$crate::File>, options: String) -> Result<Vec<$crate::Diagnostic>, $crate::Error> {
                 let options = $crate::options(&options)?;
                 <$ty as $crate::LintCheck>::check(files, &options)
             }

@@ -91,9 +91,7 @@ macro_rules! export_site_step {
                 }
             }
         }
-        impl $crate::bindings::exports::workbench::plugin::site_step::Guest
-            for __WorkbenchSiteStep
-        {
+        impl $crate::bindings::exports::workbench::plugin::site_step::Guest for __WorkbenchSiteStep {
             fn describe(options: String) -> Result<$crate::StepInfo, $crate::Error> {
                 let options = $crate::options(&options)?;
                 Ok($crate::StepInfo {
@@ -101,10 +99,7 @@ macro_rules! export_site_step {
                     patterns: <$ty as $crate::SiteStep>::include(&options),
                 })
             }
-            fn run(
-                site: $crate::Site,
-                options: String,
-            ) -> Result<$crate::Site, $crate::Error> {
+            fn run(site: $crate::Site, options: String) -> Result<$crate::Site, $crate::Error> {
                 let options = $crate::options(&options)?;
                 <$ty as $crate::SiteStep>::run(site, &options)
             }

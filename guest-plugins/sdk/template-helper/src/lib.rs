@@ -82,19 +82,12 @@ macro_rules! export_template_helper {
                 }
             }
         }
-        impl $crate::bindings::exports::workbench::plugin::template_helper::Guest
-            for __WorkbenchTemplateHelper
-        {
+        impl $crate::bindings::exports::workbench::plugin::template_helper::Guest for __WorkbenchTemplateHelper {
             fn helpers() -> Vec<$crate::HelperInfo> {
                 <$ty as $crate::TemplateHelper>::helpers()
             }
-            fn call_many(
-                calls: Vec<$crate::Call>,
-            ) -> Vec<Result<$crate::Value, $crate::Error>> {
-                calls
-                    .into_iter()
-                    .map(|call| <$ty as $crate::TemplateHelper>::call(&call.helper, call.args))
-                    .collect()
+            fn call_many(calls: Vec<$crate::Call>) -> Vec<Result<$crate::Value, $crate::Error>> {
+                calls.into_iter().map(|call| <$ty as $crate::TemplateHelper>::call(&call.helper, call.args)).collect()
             }
         }
         $crate::bindings::__export_template_helper_world!(__WorkbenchTemplateHelper);

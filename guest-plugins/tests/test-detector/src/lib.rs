@@ -1,6 +1,4 @@
-use workbench_plugin::detector::{
-    Detection, Detector, Error, Evidence, Page, ScriptState, ServiceInfo, Setting,
-};
+use workbench_plugin::detector::{Detection, Detector, Error, Evidence, Page, ScriptState, ServiceInfo, Setting};
 use workbench_plugin::{Options, Plugin};
 
 struct ExampleAnalytics;
@@ -24,20 +22,13 @@ impl Detector for ExampleAnalytics {
             if !src.contains("example-analytics.js") {
                 continue;
             }
-            let evidence = Evidence {
-                source: "script-src".into(),
-                matched: src.clone(),
-                position: Some(script.position),
-            };
+            let evidence =
+                Evidence { source: "script-src".into(), matched: src.clone(), position: Some(script.position) };
             let settings = script
                 .attributes
                 .iter()
                 .filter(|(name, value)| name == "data-site" && !value.is_empty())
-                .map(|(_, value)| Setting {
-                    key: "site-id".into(),
-                    value: value.clone(),
-                    evidence: evidence.clone(),
-                })
+                .map(|(_, value)| Setting { key: "site-id".into(), value: value.clone(), evidence: evidence.clone() })
                 .collect();
             found.push(Detection {
                 service: "example-analytics".into(),

@@ -1,5 +1,5 @@
-use workbench_plugin::template_helper::{Error, HelperInfo, TemplateHelper, Value};
 use workbench_plugin::Plugin;
+use workbench_plugin::template_helper::{Error, HelperInfo, TemplateHelper, Value};
 
 struct Strings;
 
@@ -25,8 +25,7 @@ impl TemplateHelper for Strings {
             "upper" => Ok(Value::Text(text(helper, &args)?.to_uppercase())),
             "slug" => {
                 let text = text(helper, &args)?.to_lowercase();
-                let words: Vec<&str> =
-                    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
                 Ok(Value::Text(words.join("-")))
             }
             other => Err(Error::InvalidInput(format!("no helper `{other}`; known: upper, slug"))),

@@ -1,6 +1,4 @@
-use workbench_plugin::lint_check::{
-    Diagnostic, Edit, Error, File, Fix, LintCheck, RuleInfo, Severity, Span,
-};
+use workbench_plugin::lint_check::{Diagnostic, Edit, Error, File, Fix, LintCheck, RuleInfo, Severity, Span};
 use workbench_plugin::{Options, Plugin};
 
 struct TrailingSpace;

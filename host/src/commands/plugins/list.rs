@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use serde_json::json;
 
 use super::{Format, report_load_failures};
@@ -73,7 +75,7 @@ fn print_table(plugins: &[Plugin]) {
             if index + 1 == cells.len() {
                 out.push_str(cell);
             } else {
-                out.push_str(&format!("{cell:<width$}  "));
+                let _ = write!(out, "{cell:<width$}  ");
             }
         }
         println!("{}", out.trim_end());

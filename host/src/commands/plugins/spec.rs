@@ -1,1 +1,350 @@
-pub fn run(_c: &crate::cli::Context, _p: &std::path::Path, _s: &[std::path::PathBuf]) -> Result<crate::error::Exit, crate::error::Error> { todo!() }
+//! `workbench plugins test PLUGIN SPEC...`: a language-neutral harness for
+//! plugin authors, after dprint's spec files.
+//!
+//! A spec file is TOML with one `[[case]]` per test. Each case gives the
+//! role's input and, under `[case.expect]`, what the output must contain:
+//!
+//! ```toml
+//! role = "lint-check"          # optional when the plugin plays one role
+//!
+//! [[case]]
+//! name = "flags trailing whitespace"
+//! options = { }                # optional, the plugin's options
+//! files = [{ path = "a.txt", contents = "x \n" }]
+//! [case.expect]
+//! diagnostics = [{ rule = "test/trailing-space", span = { line = 1, column = 2 } }]
+//! ```
+//!
+//! | role | input keys | expect keys |
+//! |---|---|---|
+//! | detector | `page` | `detections` |
+//! | lint-check | `files` | `diagnostics` |
+//! | site-step | `files` (with `metadata`), `metadata` | `files`, `metadata`, `step` (describe's answer) |
+//! | template-helper | `calls` (`helper`, `args`) | `values` (a failed call: `{ error = "..." }`) |
+//!
+//! Every role may instead `expect.error = "text"`: the call must fail with
+//! a message that contains the text.
+//!
+//! Matching is by subset: an expected object's keys must be present and
+//! match, other keys of the output are ignored; arrays must have the same
+//! length and match element by element; scalars must be equal. So a case
+//! pins what it is about and nothing else.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::cli::Context;
+use crate::error::{Error, Exit};
+use crate::plugins::json::{self, CallInput, FileInput, PageInput};
+use crate::plugins::{Plugin, PluginFailure, Role, Source, bindings::site_step};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpecFile {
+    role: Option<String>,
+    #[serde(rename = "case", default)]
+    cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Case {
+    name: String,
+    #[serde(default)]
+    options: Map<String, Value>,
+    page: Option<PageInput>,
+    files: Option<Vec<FileInput>>,
+    metadata: Option<Map<String, Value>>,
+    calls: Option<Vec<CallInput>>,
+    #[serde(default)]
+    expect: Map<String, Value>,
+}
+
+/// What one case came to.
+enum Outcome {
+    Passed,
+    Mismatch(String),
+    Failed(PluginFailure),
+}
+
+pub fn run(context: &Context, plugin_path: &Path, spec_paths: &[PathBuf]) -> Result<Exit, Error> {
+    let runtime = context.runtime()?;
+    let bytes = std::fs::read(plugin_path).map_err(|error| {
+        Error::input(format!("cannot read {}: {error}", plugin_path.display()))
+            .help("pass the path of a built .wasm component")
+    })?;
+    let plugin = runtime.load(&Source::File(plugin_path.to_path_buf()), &bytes)?;
+    let options_from_config = context.config.plugins.options.get(plugin.name());
+
+    let specs = spec_files(spec_paths)?;
+    let (mut passed, mut failed, mut crashed) = (0usize, 0usize, 0usize);
+    for spec_path in &specs {
+        let spec = read_spec(spec_path)?;
+        let role = spec_role(&spec, &plugin, spec_path)?;
+        for case in &spec.cases {
+            let label = format!("{} › {}", spec_path.display(), case.name);
+            let mut options = options_from_config
+                .map(|table| serde_json::to_value(table).unwrap_or_default())
+                .and_then(|value| value.as_object().cloned())
+                .unwrap_or_default();
+            options.extend(case.options.clone());
+            let outcome = run_case(&plugin, role, case, &Value::Object(options).to_string()).map_err(|message| {
+                Error::input(format!("{label}: {message}")).help(format!(
+                    "see `workbench plugins test --help`; the keys for {role} are listed in docs/plugins.md"
+                ))
+            })?;
+            match outcome {
+                Outcome::Passed => {
+                    passed += 1;
+                    println!("ok    {label}");
+                }
+                Outcome::Mismatch(detail) => {
+                    failed += 1;
+                    println!("FAIL  {label}\n{detail}");
+                }
+                Outcome::Failed(failure) => {
+                    crashed += 1;
+                    println!("FAIL  {label}\n      {failure}\n      help: {}", failure.help());
+                }
+            }
+        }
+    }
+    println!();
+    println!("{passed} passed, {} failed", failed + crashed);
+    Ok(if crashed > 0 {
+        Exit::PluginFailure
+    } else if failed > 0 {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}
+
+fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|error| Error::input(format!("cannot list {}: {error}", path.display())))?
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|file| file.extension().is_some_and(|ext| ext == "toml"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::input(format!("{} holds no .toml spec files", path.display())));
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn read_spec(path: &Path) -> Result<SpecFile, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| Error::input(format!("cannot read spec {}: {error}", path.display())))?;
+    let spec: SpecFile = toml::from_str(&text).map_err(|error| {
+        let (line, column) = error.span().map_or((1, 1), |span| crate::config::line_column(&text, span.start));
+        Error::input(format!("{}:{line}:{column}: {}", path.display(), error.message().trim_end()))
+            .help("spec files are described in `workbench plugins test --help` and docs/plugins.md")
+    })?;
+    if spec.cases.is_empty() {
+        return Err(Error::input(format!("{} has no [[case]]", path.display())).help("add at least one [[case]] table"));
+    }
+    Ok(spec)
+}
+
+fn spec_role(spec: &SpecFile, plugin: &Plugin, path: &Path) -> Result<Role, Error> {
+    let roles = &plugin.contract.roles;
+    match &spec.role {
+        Some(name) => {
+            let role = Role::from_name(name).ok_or_else(|| {
+                Error::input(format!("{}: unknown role `{name}`", path.display()))
+                    .help("use detector, site-step, template-helper or lint-check")
+            })?;
+            if roles.contains(&role) {
+                Ok(role)
+            } else {
+                Err(Error::input(format!(
+                    "{}: plugin `{}` does not play the role `{role}`",
+                    path.display(),
+                    plugin.name()
+                )))
+            }
+        }
+        None if roles.len() == 1 => Ok(roles[0]),
+        None => Err(Error::input(format!(
+            "{}: plugin `{}` plays several roles; say which one this spec tests",
+            path.display(),
+            plugin.name()
+        ))
+        .help("add `role = \"...\"` at the top of the spec")),
+    }
+}
+
+/// Runs one case; `Err` is a mistake in the spec itself.
+fn run_case(plugin: &Plugin, role: Role, case: &Case, options: &str) -> Result<Outcome, String> {
+    let missing = || format!("a {role} case needs `{}`", input_key(role));
+    let output: Result<Value, PluginFailure> = match role {
+        Role::Detector => {
+            let page = case.page.as_ref().ok_or_else(missing)?;
+            plugin.detect(std::slice::from_ref(&page.to_page()), options).and_then(|mut results| {
+                results.remove(0).map(
+                    |detections| json!({ "detections": detections.iter().map(json::detection).collect::<Vec<_>>() }),
+                )
+            })
+        }
+        Role::LintCheck => {
+            let files = case.files.as_ref().ok_or_else(missing)?;
+            let files: Vec<_> = files.iter().map(FileInput::to_file).collect();
+            plugin.lint_check(&files, options).map(
+                |diagnostics| json!({ "diagnostics": diagnostics.iter().map(json::diagnostic).collect::<Vec<_>>() }),
+            )
+        }
+        Role::SiteStep => {
+            let files = case.files.as_ref().ok_or_else(missing)?;
+            let site = site_step::Site {
+                files: files.iter().map(FileInput::to_site_file).collect(),
+                metadata: Value::Object(case.metadata.clone().unwrap_or_default()).to_string(),
+            };
+            plugin.step_describe(options).and_then(|step| {
+                plugin.step_run(&site, options).map(|site| {
+                    let mut output = json::site(&site);
+                    output["step"] = json::step_info(&step);
+                    output
+                })
+            })
+        }
+        Role::TemplateHelper => {
+            let calls = case.calls.as_ref().ok_or_else(missing)?;
+            let calls: Vec<_> = calls.iter().map(CallInput::to_call).collect();
+            plugin.call_helpers(&calls).map(|results| {
+                let values: Vec<Value> = results
+                    .iter()
+                    .map(|result| match result {
+                        Ok(value) => json::value(value),
+                        Err(failure) => json!({ "error": failure.to_string() }),
+                    })
+                    .collect();
+                json!({ "values": values })
+            })
+        }
+    };
+
+    let mut expect = case.expect.clone();
+    let expected_error = match expect.remove("error") {
+        None => None,
+        Some(Value::String(text)) => Some(text),
+        Some(other) => return Err(format!("`expect.error` must be a string, not {other}")),
+    };
+    match (output, expected_error) {
+        (Err(failure), Some(text)) if failure.to_string().contains(&text) => Ok(Outcome::Passed),
+        (Err(failure), Some(text)) => {
+            Ok(Outcome::Mismatch(format!("      expected an error containing {text:?}\n      got: {failure}")))
+        }
+        (Err(failure), None) => Ok(Outcome::Failed(failure)),
+        (Ok(actual), Some(text)) => Ok(Outcome::Mismatch(format!(
+            "      expected an error containing {text:?}, but the call succeeded with:\n{}",
+            indent(&actual)
+        ))),
+        (Ok(actual), None) => {
+            let mut problems = Vec::new();
+            for (key, expected) in &expect {
+                match actual.get(key) {
+                    Some(got) => compare(expected, got, key, &mut problems),
+                    None => return Err(format!("`expect.{key}` is not an output of a {role} plugin")),
+                }
+            }
+            if problems.is_empty() {
+                Ok(Outcome::Passed)
+            } else {
+                let mut detail = String::new();
+                for problem in &problems {
+                    let _ = writeln!(detail, "      {problem}");
+                }
+                let _ = write!(detail, "      the output was:\n{}", indent(&actual));
+                Ok(Outcome::Mismatch(detail))
+            }
+        }
+    }
+}
+
+fn input_key(role: Role) -> &'static str {
+    match role {
+        Role::Detector => "page",
+        Role::LintCheck | Role::SiteStep => "files",
+        Role::TemplateHelper => "calls",
+    }
+}
+
+fn indent(value: &Value) -> String {
+    let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
+    pretty.lines().map(|line| format!("        {line}")).collect::<Vec<_>>().join("\n")
+}
+
+/// Subset match: see the module docs.
+fn compare(expected: &Value, actual: &Value, path: &str, problems: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(expected), Value::Object(actual)) => {
+            for (key, expected) in expected {
+                let here = format!("{path}.{key}");
+                match actual.get(key) {
+                    Some(actual) => compare(expected, actual, &here, problems),
+                    None => problems.push(format!("{here}: expected {expected}, but there is no such key")),
+                }
+            }
+        }
+        (Value::Array(expected), Value::Array(actual)) => {
+            if expected.len() == actual.len() {
+                for (index, (expected, actual)) in expected.iter().zip(actual).enumerate() {
+                    compare(expected, actual, &format!("{path}[{index}]"), problems);
+                }
+            } else {
+                problems.push(format!("{path}: expected {} items, got {}", expected.len(), actual.len()));
+            }
+        }
+        (Value::Number(expected), Value::Number(actual)) if expected.as_f64() == actual.as_f64() => {}
+        (expected, actual) if expected == actual => {}
+        (expected, actual) => problems.push(format!("{path}: expected {expected}, got {actual}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[allow(clippy::needless_pass_by_value)]
+    fn problems(expected: Value, actual: Value) -> Vec<String> {
+        let mut problems = Vec::new();
+        compare(&expected, &actual, "out", &mut problems);
+        problems
+    }
+
+    #[test]
+    fn extra_keys_in_the_output_are_ignored() {
+        assert!(problems(json!({ "a": 1 }), json!({ "a": 1, "b": 2 })).is_empty());
+    }
+
+    #[test]
+    fn arrays_must_have_the_same_length() {
+        assert_eq!(problems(json!([1]), json!([1, 2])), ["out: expected 1 items, got 2"]);
+    }
+
+    #[test]
+    fn mismatches_name_their_path() {
+        assert_eq!(
+            problems(json!({ "d": [{ "line": 2 }] }), json!({ "d": [{ "line": 1 }] })),
+            ["out.d[0].line: expected 2, got 1"]
+        );
+    }
+
+    #[test]
+    fn integers_and_floats_compare_by_value() {
+        assert!(problems(json!(2), json!(2.0)).is_empty());
+    }
+}

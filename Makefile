@@ -1,0 +1,64 @@
+# workbench: one CLI for the everyday jobs of a repository of small projects.
+# Targets: default (= build), build, clean, clean-deps, lint, test.
+# `server` comes with `workbench serve`; until then there is no server to start.
+
+# Tools
+CARGO         ?= cargo
+MKDIR         ?= mkdir -p
+CP            ?= cp -p
+RM            ?= rm -rf
+
+# Flags (override on the command line, e.g. `make test TEST_FLAGS=--no-fail-fast`)
+CARGO_FLAGS   ?= --locked --quiet
+CLIPPY_FLAGS  ?= -D warnings
+TEST_FLAGS    ?=
+
+# Layout
+BUILD_DIR       := build
+GUEST_DIR       := guest-plugins
+GUEST_MANIFEST  := $(GUEST_DIR)/Cargo.toml
+GUEST_TARGET    := wasm32-wasip2
+GUEST_FLAGS     := --manifest-path $(GUEST_MANIFEST) --target $(GUEST_TARGET)
+GUEST_OUT       := $(GUEST_DIR)/target/$(GUEST_TARGET)/release
+BUNDLE_DIR      := $(BUILD_DIR)/plugins
+TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
+WORKBENCH       := $(BUILD_DIR)/workbench
+
+# Core plugins ship inside the binary; test plugins only serve the tests.
+CORE_PLUGINS  :=
+TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile
+
+.PHONY: default build plugins clean clean-deps lint test
+
+default: build
+
+# The release binary, with the core plugins bundled, at build/workbench.
+build: plugins
+	@$(CARGO) build $(CARGO_FLAGS) --release
+	@$(CP) target/release/workbench $(WORKBENCH)
+
+# Every guest component; core ones to build/plugins (bundled by host/build.rs),
+# test ones to build/test-plugins.
+plugins:
+	@$(CARGO) build $(CARGO_FLAGS) --release $(GUEST_FLAGS)
+	@$(MKDIR) $(BUNDLE_DIR) $(TEST_PLUGIN_DIR)
+	@for plugin in $(CORE_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(BUNDLE_DIR)/; done
+	@for plugin in $(TEST_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(TEST_PLUGIN_DIR)/; done
+
+# Build output and transient files; downloaded dependencies stay.
+clean:
+	@$(RM) $(BUILD_DIR)
+
+# Downloaded and compiled dependencies: both cargo target directories.
+clean-deps:
+	@$(RM) target $(GUEST_DIR)/target
+
+lint:
+	@$(CARGO) fmt --all --check
+	@$(CARGO) fmt --all --check --manifest-path $(GUEST_MANIFEST)
+	@$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- $(CLIPPY_FLAGS)
+	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
+
+# Lint first, then unit and end-to-end tests (which load build/test-plugins).
+test: lint plugins
+	@$(CARGO) test $(CARGO_FLAGS) $(TEST_FLAGS)

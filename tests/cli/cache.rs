@@ -1,0 +1,60 @@
+//! The compiled-component cache: used on the second run, repaired when
+//! corrupt, optional, and never fatal.
+
+use crate::support::{Test, test_plugin};
+
+fn entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    match std::fs::read_dir(dir.join("compiled")) {
+        Ok(entries) => entries.map(|entry| entry.expect("entry").path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn second_run_loads_from_the_cache() {
+    let first = Test::new().plugin(test_plugin("test_lint")).args(["plugins", "list", "-vv"]);
+    first.run().code(0).stderr_has("cache miss");
+    assert_eq!(entries(first.cache_dir()).len(), 1);
+    first.run().code(0).stderr_has("cache hit").stderr_lacks("cache miss");
+    Test::new()
+        .with_cache_of(&first)
+        .plugin(test_plugin("test_lint"))
+        .args(["plugins", "info", "test-lint"])
+        .run()
+        .code(0)
+        .stdout_has("cached (loaded without compiling)");
+}
+
+#[test]
+fn a_corrupt_entry_is_recompiled_and_replaced() {
+    let test = Test::new().plugin(test_plugin("test_lint")).args(["plugins", "info", "test-lint"]);
+    test.run().code(0).stdout_has("compiled now, stored in the cache");
+    let entry = entries(test.cache_dir()).pop().expect("one entry");
+    let mut bytes = std::fs::read(&entry).expect("read entry");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x5a;
+    std::fs::write(&entry, &bytes).expect("corrupt entry");
+    test.run().code(0).stdout_has("cache entry was corrupt, recompiled");
+    test.run().code(0).stdout_has("cached (loaded without compiling)");
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let test = Test::new().plugin(test_plugin("test_lint")).args(["plugins", "info", "test-lint", "--no-cache"]);
+    test.run().code(0).stdout_has("compiled now, cache off");
+    assert!(entries(test.cache_dir()).is_empty());
+}
+
+#[test]
+fn an_unwritable_cache_warns_and_goes_on() {
+    let test = Test::new().file("not-a-dir", "x");
+    let blocker = test.dir().join("not-a-dir");
+    test.env("WORKBENCH_CACHE_DIR", &blocker)
+        .plugin(test_plugin("test_lint"))
+        .args(["plugins", "list"])
+        .run()
+        .code(0)
+        .stdout_has("test-lint")
+        .stderr_has("cannot write the plugin cache")
+        .stderr_has("set WORKBENCH_CACHE_DIR to a writable directory");
+}

@@ -1,0 +1,126 @@
+use crate::support::{Test, test_plugin, test_spec};
+
+const ROLES: [(&str, &str, &str); 4] = [
+    ("test_detector", "test-detector", "detector"),
+    ("test_helper", "test-helper", "template-helper"),
+    ("test_lint", "test-lint", "lint-check"),
+    ("test_step", "test-step", "site-step"),
+];
+
+#[test]
+fn version_matches_the_package() {
+    Test::new().args(["--version"]).run().code(0).stdout_has(&format!("workbench {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn list_shows_every_role_with_its_wit_version() {
+    let mut test = Test::new();
+    for (stem, _, _) in ROLES {
+        test = test.plugin(test_plugin(stem));
+    }
+    let run = test.args(["plugins", "list", "--format", "json"]).run().code(0);
+    let document = run.json();
+    let plugins = document["plugins"].as_array().expect("plugins array");
+    for (_, name, role) in ROLES {
+        let plugin = plugins.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} missing\n{run}"));
+        assert_eq!(plugin["roles"], serde_json::json!([role]), "{run}");
+        assert_eq!(plugin["wit"], "0.1.0");
+    }
+}
+
+#[test]
+fn each_role_runs_its_spec_end_to_end() {
+    for (stem, _, _) in ROLES {
+        let dir = stem.replace('_', "-");
+        Test::new()
+            .args(["plugins", "test"])
+            .arg(test_plugin(stem))
+            .arg(test_spec(&dir))
+            .run()
+            .code(0)
+            .stdout_has(" passed, 0 failed");
+    }
+}
+
+#[test]
+fn info_lists_what_each_role_offers() {
+    Test::new()
+        .plugin(test_plugin("test_lint"))
+        .args(["plugins", "info", "test-lint"])
+        .run()
+        .code(0)
+        .stdout_has("test/trailing-space")
+        .stdout_has("(fixable)")
+        .stdout_has("wit:      workbench:plugin@0.1.0");
+    Test::new()
+        .plugin(test_plugin("test_detector"))
+        .args(["plugins", "info", "test-detector"])
+        .run()
+        .code(0)
+        .stdout_has("example-analytics")
+        .stdout_has("[site-id]");
+    Test::new()
+        .plugin(test_plugin("test_step"))
+        .args(["plugins", "info", "test-step", "--format", "json"])
+        .run()
+        .code(0)
+        .stdout_has("\"per-file\": true");
+    Test::new()
+        .plugin(test_plugin("test_helper"))
+        .args(["plugins", "info", "test-helper"])
+        .run()
+        .code(0)
+        .stdout_has("slug");
+}
+
+#[test]
+fn info_on_an_unknown_name_lists_the_known_ones() {
+    Test::new()
+        .plugin(test_plugin("test_lint"))
+        .args(["plugins", "info", "nope"])
+        .run()
+        .code(2)
+        .stderr_has("error: no plugin named `nope`")
+        .stderr_has("help: known plugins: test-lint");
+}
+
+#[test]
+fn plugins_come_from_config_and_environment_too() {
+    let dir = test_plugin("test_lint").parent().expect("plugin dir").to_path_buf();
+    let config = format!("[plugins]\npaths = [{:?}]\n", test_plugin("test_step").display().to_string());
+    Test::new()
+        .file("workbench.toml", config)
+        .env("WORKBENCH_PLUGIN_PATH", &dir)
+        .args(["plugins", "list"])
+        .run()
+        .code(0)
+        .stdout_has("test-step")
+        .stdout_has("test-lint")
+        .stdout_has("hostile");
+}
+
+#[test]
+fn check_validates_without_running() {
+    Test::new()
+        .args(["plugins", "check"])
+        .arg(test_plugin("test_lint"))
+        .arg(test_plugin("hostile"))
+        .run()
+        .code(0)
+        .stdout_has("lint-check for workbench:plugin@0.1.0");
+}
+
+#[test]
+fn a_failing_expectation_shows_where_and_exits_1() {
+    let spec = "[[case]]\nname = \"wrong line\"\nfiles = [{ path = \"a.txt\", contents = \"x \\n\" }]\n[case.expect]\ndiagnostics = [{ span = { line = 9 } }]\n";
+    Test::new()
+        .file("spec.toml", spec)
+        .args(["plugins", "test"])
+        .arg(test_plugin("test_lint"))
+        .args(["spec.toml"])
+        .run()
+        .code(1)
+        .stdout_has("FAIL  spec.toml › wrong line")
+        .stdout_has("diagnostics[0].span.line: expected 9, got 1")
+        .stdout_has("0 passed, 1 failed");
+}

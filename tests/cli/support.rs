@@ -1,0 +1,175 @@
+//! A fluent builder for running the real `workbench` binary, after just's
+//! test helper: each test gets its own working directory and plugin cache.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("host/ has a parent").to_path_buf()
+}
+
+/// A test plugin built by `make plugins` into build/test-plugins.
+pub fn test_plugin(stem: &str) -> PathBuf {
+    let path = repo_root().join("build/test-plugins").join(format!("{stem}.wasm"));
+    assert!(path.is_file(), "{} is missing: run `make plugins` (or `make test`) first", path.display());
+    path
+}
+
+/// The spec file beside a test plugin's source.
+pub fn test_spec(plugin_dir: &str) -> PathBuf {
+    repo_root().join("guest-plugins/tests").join(plugin_dir).join("spec.toml")
+}
+
+pub struct Test {
+    dir: tempfile::TempDir,
+    cache: tempfile::TempDir,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+impl Test {
+    pub fn new() -> Test {
+        Test {
+            dir: tempfile::tempdir().expect("temp dir"),
+            cache: tempfile::tempdir().expect("temp dir"),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Shares the cache of an earlier test run (to observe cache hits).
+    pub fn with_cache_of(mut self, other: &Test) -> Test {
+        self.cache = tempfile::tempdir().expect("temp dir");
+        copy_dir(other.cache.path(), self.cache.path());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Test
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.args.extend(args.into_iter().map(|arg| arg.as_ref().to_string()));
+        self
+    }
+
+    pub fn arg(self, arg: impl AsRef<Path>) -> Test {
+        let arg = arg.as_ref().display().to_string();
+        self.args([arg])
+    }
+
+    pub fn plugin(self, path: impl AsRef<Path>) -> Test {
+        self.args(["--plugin"]).arg(path)
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<Path>) -> Test {
+        self.env.push((key.to_string(), value.as_ref().display().to_string()));
+        self
+    }
+
+    /// Writes a file into the working directory.
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
+        let path = self.dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write fixture");
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cache_dir(&self) -> &Path {
+        self.cache.path()
+    }
+
+    pub fn run(&self) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_workbench"));
+        command
+            .args(&self.args)
+            .current_dir(self.dir.path())
+            .env("WORKBENCH_CACHE_DIR", self.cache.path())
+            .env_remove("WORKBENCH_PLUGIN_PATH")
+            .env_remove("WORKBENCH_LOG")
+            .env_remove("RUST_BACKTRACE");
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("run workbench");
+        Run::new(&self.args, output)
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    args: String,
+}
+
+impl Run {
+    fn new(args: &[String], output: Output) -> Run {
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            args: args.join(" "),
+        };
+        // No path of the CLI may end in a Rust panic or a backtrace.
+        assert!(!run.stderr.contains("panicked at") || run.stderr.contains("the plugin said"), "{run}");
+        assert!(
+            !run.stderr.contains("RUST_BACKTRACE")
+                || run.stderr.contains("the plugin said")
+                || run.stderr.contains("(stderr)"),
+            "{run}"
+        );
+        run
+    }
+
+    pub fn code(self, expected: i32) -> Run {
+        assert_eq!(self.code, expected, "wrong exit code\n{self}");
+        self
+    }
+
+    pub fn stdout_has(self, needle: &str) -> Run {
+        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n{self}");
+        self
+    }
+
+    pub fn stderr_has(self, needle: &str) -> Run {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n{self}");
+        self
+    }
+
+    pub fn stderr_lacks(self, needle: &str) -> Run {
+        assert!(!self.stderr.contains(needle), "stderr has {needle:?}\n{self}");
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| panic!("stdout is not JSON: {error}\n{self}"))
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "$ workbench {}\n[exit {}]\n--- stdout\n{}\n--- stderr\n{}",
+            self.args, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read cache dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
