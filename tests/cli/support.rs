@@ -96,7 +96,7 @@ impl Test {
             command.env(key, value);
         }
         let output = command.output().expect("run workbench");
-        Run::new(&self.args, output)
+        Run::new(&self.args, &output)
     }
 }
 
@@ -108,7 +108,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn new(args: &[String], output: Output) -> Run {
+    fn new(args: &[String], output: &Output) -> Run {
         let run = Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
