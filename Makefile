@@ -28,7 +28,7 @@ WORKBENCH       := $(BUILD_DIR)/workbench
 CORE_PLUGINS  :=
 TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile
 
-.PHONY: default build plugins clean clean-deps lint test
+.PHONY: default build plugins clean clean-deps lint test bench
 
 default: build
 
@@ -62,3 +62,7 @@ lint:
 # Lint first, then unit and end-to-end tests (which load build/test-plugins).
 test: lint plugins
 	@$(CARGO) test $(CARGO_FLAGS) $(TEST_FLAGS)
+
+# Benchmarks a person reruns; see bench/README.md.
+bench: plugins
+	@$(CARGO) bench $(CARGO_FLAGS) --bench runtime
