@@ -1,5 +1,5 @@
 # workbench: one CLI for the everyday jobs of a repository of small projects.
-# Targets: default (= build), build, clean, clean-deps, lint, test.
+# Targets: default (= build), build, clean, clean-deps, lint, test (and bench).
 # `server` comes with `workbench serve`; until then there is no server to start.
 
 # Tools
@@ -12,6 +12,7 @@ RM            ?= rm -rf
 CARGO_FLAGS   ?= --locked --quiet
 CLIPPY_FLAGS  ?= -D warnings
 TEST_FLAGS    ?=
+LINT_FLAGS    ?= --quiet --max-warnings 0
 
 # Layout
 BUILD_DIR       := build
@@ -25,7 +26,7 @@ TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
 WORKBENCH       := $(BUILD_DIR)/workbench
 
 # Core plugins ship inside the binary; test plugins only serve the tests.
-CORE_PLUGINS  :=
+CORE_PLUGINS  := text
 TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile
 
 .PHONY: default build plugins clean clean-deps lint test bench
@@ -53,14 +54,16 @@ clean:
 clean-deps:
 	@$(RM) target $(GUEST_DIR)/target
 
-lint:
+# Formatting, clippy on both workspaces, then workbench's own checks on this repository.
+lint: plugins
 	@$(CARGO) fmt --all --check
 	@$(CARGO) fmt --all --check --manifest-path $(GUEST_MANIFEST)
 	@$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- $(CLIPPY_FLAGS)
 	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
+	@$(CARGO) run $(CARGO_FLAGS) -- lint $(LINT_FLAGS)
 
 # Lint first, then unit and end-to-end tests (which load build/test-plugins).
-test: lint plugins
+test: lint
 	@$(CARGO) test $(CARGO_FLAGS) $(TEST_FLAGS)
 
 # Benchmarks a person reruns; see bench/README.md.

@@ -21,14 +21,15 @@ fn measure(label: &str, runs: usize, mut f: impl FnMut()) -> Duration {
         })
         .collect();
     times.sort();
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    // Percentile as a whole number, to stay in integers.
+    let at = |percent: usize| times[(times.len() - 1) * percent / 100];
     println!(
         "{label:<44} {:>11} {:>11} {:>11}   ({runs} runs)",
-        format!("{:.3?}", at(0.5)),
-        format!("{:.3?}", at(0.1)),
-        format!("{:.3?}", at(0.9))
+        format!("{:.3?}", at(50)),
+        format!("{:.3?}", at(10)),
+        format!("{:.3?}", at(90))
     );
-    at(0.5)
+    at(50)
 }
 
 fn main() {

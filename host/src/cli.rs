@@ -51,6 +51,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Lint checks over a tree, from every lint-check plugin.
+    Lint(commands::lint::LintArgs),
     /// List, inspect, validate and test plugins.
     #[command(subcommand)]
     Plugins(commands::plugins::PluginsCommand),
@@ -115,6 +117,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     let config = Config::discover(cli.global.config.as_deref(), &cwd)?;
     let context = Context { config, global: cli.global };
     match cli.command {
+        Command::Lint(args) => commands::lint::run(&context, &args),
         Command::Plugins(command) => commands::plugins::run(&context, command),
     }
 }

@@ -124,3 +124,27 @@ fn a_failing_expectation_shows_where_and_exits_1() {
         .stdout_has("diagnostics[0].span.line: expected 9, got 1")
         .stdout_has("0 passed, 1 failed");
 }
+
+#[test]
+fn core_plugins_pass_their_specs() {
+    let root = crate::support::repo_root();
+    let mut tested = 0;
+    for entry in std::fs::read_dir(root.join("guest-plugins")).expect("guest-plugins") {
+        let dir = entry.expect("entry").path();
+        let spec = dir.join("spec.toml");
+        if !spec.is_file() {
+            continue;
+        }
+        let stem = dir.file_name().expect("name").to_string_lossy().replace('-', "_");
+        let wasm = root.join("build/plugins").join(format!("{stem}.wasm"));
+        assert!(wasm.is_file(), "{} is missing: add it to CORE_PLUGINS and run `make plugins`", wasm.display());
+        Test::new().args(["plugins", "test"]).arg(&wasm).arg(&spec).run().code(0).stdout_has(" passed, 0 failed");
+        tested += 1;
+    }
+    assert!(tested >= 1, "no core plugin specs found");
+}
+
+#[test]
+fn the_text_plugin_is_bundled() {
+    Test::new().args(["plugins", "list"]).run().code(0).stdout_has("text").stdout_has("bundled (text)");
+}

@@ -83,10 +83,20 @@ impl Test {
         self.cache.path()
     }
 
+    /// Runs with these arguments instead of the builder's.
+    pub fn run_with<const N: usize>(&self, args: [&str; N]) -> Run {
+        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+        self.run_args(&args)
+    }
+
     pub fn run(&self) -> Run {
+        self.run_args(&self.args)
+    }
+
+    fn run_args(&self, args: &[String]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_workbench"));
         command
-            .args(&self.args)
+            .args(args)
             .current_dir(self.dir.path())
             .env("WORKBENCH_CACHE_DIR", self.cache.path())
             .env_remove("WORKBENCH_PLUGIN_PATH")
@@ -96,7 +106,7 @@ impl Test {
             command.env(key, value);
         }
         let output = command.output().expect("run workbench");
-        Run::new(&self.args, &output)
+        Run::new(args, &output)
     }
 }
 

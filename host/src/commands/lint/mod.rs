@@ -1,0 +1,340 @@
+//! `workbench lint [PATH...]`: every lint-check plugin over the files it
+//! asks for, in batches, in parallel; findings with the user's severities.
+
+mod report;
+mod walk;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::{Args, ValueEnum};
+use globset::GlobSet;
+
+use crate::cli::Context;
+use crate::error::{Error, Exit};
+use crate::plugins::bindings::lint_check::{CheckerInfo, Diagnostic};
+use crate::plugins::bindings::types::{File, Severity};
+use crate::plugins::{Plugin, PluginFailure, Role};
+use report::Outcome;
+use walk::Target;
+
+/// Files larger than this are not read; the `text` plugin's size rule
+/// reports files long before they get here.
+const MAX_FILE_BYTES: u64 = 32 << 20;
+/// A batch holds at most this many files or bytes: big enough that the
+/// per-call cost vanishes, small enough to spread over the cores.
+const BATCH_FILES: usize = 256;
+const BATCH_BYTES: usize = 8 << 20;
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories to lint [default: .]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) when there are more warnings than this.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Print nothing when there is nothing to report (for make recipes).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Explain a rule (e.g. `text/final-newline`) and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with the source line.
+    Human,
+    /// One JSON document (`version`, `diagnostics`, `failures`, `summary`).
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// A lint-check plugin with what it told us about itself.
+struct Checker<'a> {
+    plugin: &'a Plugin,
+    info: CheckerInfo,
+    patterns: GlobSet,
+    options: String,
+}
+
+pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
+    let runtime = context.runtime()?;
+    let set = context.plugin_search().load(&runtime);
+    let mut failures: Vec<PluginFailure> = Vec::new();
+    for failure in &set.failures {
+        crate::cli::report(&Error::from(failure.clone()));
+    }
+    let load_failed = !set.failures.is_empty();
+
+    let mut checkers = Vec::new();
+    for plugin in set.plugins.iter().filter(|plugin| plugin.plays(Role::LintCheck)) {
+        match plugin.lint_describe() {
+            Ok(info) => {
+                let patterns = walk::glob_set(&info.patterns, &format!("plugin `{}`", plugin.name()))?;
+                let options = plugin_options(context, plugin.name())?;
+                checkers.push(Checker { plugin, info, patterns, options });
+            }
+            Err(failure) => failures.push(failure),
+        }
+    }
+
+    if let Some(rule) = &args.explain {
+        return explain(&checkers, rule);
+    }
+    if checkers.is_empty() {
+        return Err(Error::input("no lint-check plugins are loaded")
+            .help("build workbench with `make build` to bundle the core checks, or add plugins with --plugin PATH"));
+    }
+    let severities = rule_severities(context, &checkers)?;
+
+    let cwd =
+        std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
+    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let lint = &context.config.lint;
+    let include = walk::glob_set(&lint.include, "[lint] include in workbench.toml")?;
+    let exclude = walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?;
+    let targets = walk::walk(&roots, &cwd, &include, &exclude)?;
+
+    let (sources, files_checked) = read_wanted(&targets, &checkers);
+    let jobs = batches(&checkers, &targets, &sources);
+    let results = run_parallel(&checkers, &jobs, &sources);
+
+    let mut diagnostics = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(found) => diagnostics.extend(accept(&checkers[job.checker], job, found, &sources, &severities)),
+            Err(failure) => failures.push(failure),
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.path.clone(), d.span.map_or((0, 0), |s| (s.line, s.column)), d.rule.clone());
+        key(a).cmp(&key(b))
+    });
+    let outcome = Outcome { diagnostics, failures, files_checked };
+
+    match args.format {
+        Format::Human if args.quiet && outcome.diagnostics.is_empty() => {}
+        Format::Human => print!("{}", report::human(&outcome, &sources)),
+        Format::Json => print!("{}", report::json(&outcome)),
+        Format::Github => print!("{}", report::github(&outcome)),
+    }
+    if args.format != Format::Json {
+        for failure in &outcome.failures {
+            crate::cli::report(&Error::from(failure.clone()));
+        }
+    }
+
+    let too_many_warnings = args.max_warnings.is_some_and(|max| outcome.count(Severity::Warning) > max);
+    Ok(if load_failed || !outcome.failures.is_empty() {
+        Exit::PluginFailure
+    } else if outcome.count(Severity::Error) > 0 || too_many_warnings {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}
+
+fn plugin_options(context: &Context, name: &str) -> Result<String, Error> {
+    match context.config.plugins.options.get(name) {
+        None => Ok("{}".into()),
+        Some(table) => serde_json::to_string(table)
+            .map_err(|error| Error::input(format!("[plugins.options.{name}] in workbench.toml: {error}"))),
+    }
+}
+
+fn explain(checkers: &[Checker], id: &str) -> Result<Exit, Error> {
+    for checker in checkers {
+        if let Some(rule) = checker.info.rules.iter().find(|rule| rule.id == id) {
+            let fix = if rule.fixable { "yes" } else { "no" };
+            println!("{}: {}", rule.id, rule.summary);
+            println!();
+            println!("plugin:    {}", checker.plugin.name());
+            println!("severity:  {} (by default)", crate::plugins::json::severity(rule.default_severity));
+            println!("fixable:   {fix}");
+            println!();
+            println!("{}", rule.explanation);
+            return Ok(Exit::Success);
+        }
+    }
+    Err(Error::input(format!("no rule `{id}`")).help(suggest(checkers, id)))
+}
+
+fn suggest(checkers: &[Checker], id: &str) -> String {
+    let ids: Vec<&str> = checkers.iter().flat_map(|c| c.info.rules.iter().map(|r| r.id.as_str())).collect();
+    let prefix = id.split('/').next().unwrap_or(id);
+    let close: Vec<&str> = ids.iter().copied().filter(|known| known.starts_with(prefix)).collect();
+    let list = if close.is_empty() { ids } else { close };
+    format!("known rules: {}", list.join(", "))
+}
+
+/// `[lint.rules]`: rule id → severity, or `off` (`None`).
+fn rule_severities(context: &Context, checkers: &[Checker]) -> Result<HashMap<String, Option<Severity>>, Error> {
+    let config_name = context
+        .config
+        .path
+        .as_ref()
+        .map_or_else(|| crate::config::FILE_NAME.to_string(), |path| path.display().to_string());
+    let mut severities = HashMap::new();
+    for (id, level) in &context.config.lint.rules {
+        if !checkers.iter().any(|checker| checker.info.rules.iter().any(|rule| &rule.id == id)) {
+            return Err(Error::input(format!("{config_name}: [lint.rules] names an unknown rule `{id}`"))
+                .help(suggest(checkers, id)));
+        }
+        let severity = match level.as_str() {
+            "off" => None,
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            other => {
+                return Err(Error::input(format!("{config_name}: [lint.rules] \"{id}\" = {other:?} is not a level"))
+                    .help("use \"off\", \"info\", \"warning\" or \"error\""));
+            }
+        };
+        severities.insert(id.clone(), severity);
+    }
+    Ok(severities)
+}
+
+/// Reads every file some checker wants, once. Returns the contents by
+/// display path and how many files were read.
+fn read_wanted(targets: &[Target], checkers: &[Checker]) -> (HashMap<String, Arc<[u8]>>, usize) {
+    let mut sources = HashMap::new();
+    for target in targets {
+        if !checkers.iter().any(|checker| wants(checker, target)) {
+            continue;
+        }
+        match std::fs::metadata(&target.path) {
+            Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+                log::warn!("{}: skipped, larger than {} MiB", target.display, MAX_FILE_BYTES >> 20);
+                continue;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                log::warn!("{}: skipped: {error}", target.display);
+                continue;
+            }
+        }
+        match std::fs::read(&target.path) {
+            Ok(bytes) => {
+                sources.insert(target.display.clone(), Arc::from(bytes));
+            }
+            Err(error) => log::warn!("{}: skipped: {error}", target.display),
+        }
+    }
+    let count = sources.len();
+    (sources, count)
+}
+
+fn wants(checker: &Checker, target: &Target) -> bool {
+    checker.info.patterns.is_empty() || checker.patterns.is_match(&target.display)
+}
+
+/// One call's worth of work: a checker and the files it gets.
+struct Job {
+    checker: usize,
+    paths: Vec<String>,
+}
+
+fn batches(checkers: &[Checker], targets: &[Target], sources: &HashMap<String, Arc<[u8]>>) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (index, checker) in checkers.iter().enumerate() {
+        let mut job = Job { checker: index, paths: Vec::new() };
+        let mut bytes = 0;
+        for target in targets.iter().filter(|target| wants(checker, target)) {
+            let Some(contents) = sources.get(&target.display) else { continue };
+            if !job.paths.is_empty() && (job.paths.len() >= BATCH_FILES || bytes + contents.len() > BATCH_BYTES) {
+                jobs.push(std::mem::replace(&mut job, Job { checker: index, paths: Vec::new() }));
+                bytes = 0;
+            }
+            bytes += contents.len();
+            job.paths.push(target.display.clone());
+        }
+        if !job.paths.is_empty() {
+            jobs.push(job);
+        }
+    }
+    // Biggest jobs first, so the last thread to finish is not stuck with one.
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.paths.len()));
+    jobs
+}
+
+type JobResult = Result<Vec<Diagnostic>, PluginFailure>;
+
+fn run_parallel(checkers: &[Checker], jobs: &[Job], sources: &HashMap<String, Arc<[u8]>>) -> Vec<JobResult> {
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len()).max(1);
+    let mut results: BTreeMap<usize, JobResult> = BTreeMap::new();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else { break };
+                        done.push((index, run_job(&checkers[job.checker], job, sources)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            results.extend(worker.join().expect("lint workers do not panic"));
+        }
+    });
+    results.into_values().collect()
+}
+
+fn run_job(checker: &Checker, job: &Job, sources: &HashMap<String, Arc<[u8]>>) -> JobResult {
+    let files: Vec<File> = job
+        .paths
+        .iter()
+        .map(|path| File {
+            path: path.clone(),
+            contents: sources.get(path).map(|bytes| bytes.to_vec()).unwrap_or_default(),
+        })
+        .collect();
+    checker.plugin.lint_check(&files, &checker.options)
+}
+
+/// Keeps what a plugin may report: its own rules, on files it was given,
+/// with spans inside the file; then applies the user's severities.
+fn accept(
+    checker: &Checker,
+    job: &Job,
+    found: Vec<Diagnostic>,
+    sources: &HashMap<String, Arc<[u8]>>,
+    severities: &HashMap<String, Option<Severity>>,
+) -> Vec<Diagnostic> {
+    let name = checker.plugin.name();
+    let mut kept = Vec::new();
+    for mut diagnostic in found {
+        if !job.paths.contains(&diagnostic.path) {
+            log::warn!("plugin `{name}` reported on `{}`, a file it was not given; dropped", diagnostic.path);
+            continue;
+        }
+        if !checker.info.rules.iter().any(|rule| rule.id == diagnostic.rule) {
+            log::warn!("plugin `{name}` reported undeclared rule `{}`; dropped", diagnostic.rule);
+            continue;
+        }
+        let len = sources.get(&diagnostic.path).map_or(0, |bytes| bytes.len());
+        if diagnostic.span.is_some_and(|span| span.start > span.end || span.end as usize > len || span.line == 0) {
+            log::warn!("plugin `{name}` gave `{}` a span outside the file; shown without it", diagnostic.rule);
+            diagnostic.span = None;
+            diagnostic.fix = None;
+        }
+        match severities.get(&diagnostic.rule) {
+            Some(None) => continue,
+            Some(Some(severity)) => diagnostic.severity = *severity,
+            None => {}
+        }
+        kept.push(diagnostic);
+    }
+    kept
+}

@@ -1,0 +1,166 @@
+//! How lint findings are shown: rustc-style for people, JSON for tools,
+//! GitHub workflow annotations for CI.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::plugins::bindings::lint_check::Diagnostic;
+use crate::plugins::bindings::types::Severity;
+use crate::plugins::{PluginFailure, json as wit_json};
+
+/// Everything a lint run produced, sorted by path and position.
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<PluginFailure>,
+    pub files_checked: usize,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+fn label(severity: Severity) -> &'static str {
+    wit_json::severity(severity)
+}
+
+/// `warning[text/final-newline]: message` then the source line and a caret.
+pub fn human(outcome: &Outcome, sources: &HashMap<String, std::sync::Arc<[u8]>>) -> String {
+    let mut out = String::new();
+    for diagnostic in &outcome.diagnostics {
+        let _ = writeln!(out, "{}[{}]: {}", label(diagnostic.severity), diagnostic.rule, diagnostic.message);
+        match diagnostic.span {
+            Some(span) => {
+                let _ = writeln!(out, "  --> {}:{}:{}", diagnostic.path, span.line, span.column);
+                if let Some(line) = sources.get(&diagnostic.path).and_then(|bytes| source_line(bytes, span.line)) {
+                    let number = span.line.to_string();
+                    let gutter = " ".repeat(number.len());
+                    let width = caret_width(&line, span.column, span.end.saturating_sub(span.start));
+                    let _ = writeln!(out, "{gutter} |");
+                    let _ = writeln!(out, "{number} | {}", line.replace('\t', "    "));
+                    let lead: String = line
+                        .chars()
+                        .take(span.column.saturating_sub(1) as usize)
+                        .map(|c| if c == '\t' { "    " } else { " " })
+                        .collect();
+                    let _ = writeln!(out, "{gutter} | {lead}{}", "^".repeat(width));
+                }
+            }
+            None => {
+                let _ = writeln!(out, "  --> {}", diagnostic.path);
+            }
+        }
+        if let Some(help) = &diagnostic.help {
+            let fix = if diagnostic.fix.is_some() { " (fixable)" } else { "" };
+            let _ = writeln!(out, "  = help: {help}{fix}");
+        }
+        out.push('\n');
+    }
+    let (errors, warnings, infos) =
+        (outcome.count(Severity::Error), outcome.count(Severity::Warning), outcome.count(Severity::Info));
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut summary = vec![plural(errors, "error"), plural(warnings, "warning")];
+    if infos > 0 {
+        summary.push(plural(infos, "note"));
+    }
+    let _ = writeln!(out, "{} in {} checked", summary.join(", "), plural(outcome.files_checked, "file"));
+    out
+}
+
+fn source_line(bytes: &[u8], line: u32) -> Option<String> {
+    let raw = bytes.split(|&b| b == b'\n').nth(line.checked_sub(1)? as usize)?;
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    Some(String::from_utf8_lossy(raw).into_owned())
+}
+
+/// At least one caret; as many as the span's characters on its line.
+fn caret_width(line: &str, column: u32, span_bytes: u32) -> usize {
+    let rest: String = line.chars().skip(column.saturating_sub(1) as usize).collect();
+    let mut width = 0;
+    let mut bytes = 0;
+    for c in rest.chars() {
+        if bytes >= span_bytes as usize {
+            break;
+        }
+        bytes += c.len_utf8();
+        width += if c == '\t' { 4 } else { 1 };
+    }
+    width.max(1)
+}
+
+/// One JSON document; `version` changes only when the shape does.
+pub fn json(outcome: &Outcome) -> String {
+    let document = json!({
+        "version": 1,
+        "diagnostics": outcome.diagnostics.iter().map(wit_json::diagnostic).collect::<Vec<_>>(),
+        "failures": outcome.failures.iter().map(|failure| json!({
+            "plugin": failure.plugin,
+            "call": failure.call,
+            "message": failure.to_string(),
+        })).collect::<Vec<_>>(),
+        "summary": {
+            "files": outcome.files_checked,
+            "errors": outcome.count(Severity::Error),
+            "warnings": outcome.count(Severity::Warning),
+            "infos": outcome.count(Severity::Info),
+        },
+    });
+    format!("{document:#}\n")
+}
+
+/// GitHub Actions workflow commands: one annotation a diagnostic.
+pub fn github(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for diagnostic in &outcome.diagnostics {
+        let level = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut properties = format!("file={}", escape_property(&diagnostic.path));
+        if let Some(span) = diagnostic.span {
+            let _ = write!(properties, ",line={},col={}", span.line, span.column);
+        }
+        let _ = write!(properties, ",title={}", escape_property(&diagnostic.rule));
+        let _ = writeln!(out, "::{level} {properties}::{}", escape_data(&diagnostic.message));
+    }
+    for failure in &outcome.failures {
+        let _ = writeln!(
+            out,
+            "::error title=plugin {}::{}",
+            escape_property(&failure.plugin),
+            escape_data(&failure.to_string())
+        );
+    }
+    out
+}
+
+// The escapes GitHub's runner applies (toolkit/core's command.ts).
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carets_cover_the_span_on_its_line() {
+        assert_eq!(caret_width("abc   ", 4, 3), 3);
+        assert_eq!(caret_width("abc", 4, 0), 1);
+        assert_eq!(caret_width("é  x", 2, 2), 2);
+    }
+
+    #[test]
+    fn github_properties_are_escaped() {
+        assert_eq!(escape_property("a,b:c"), "a%2Cb%3Ac");
+        assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
+    }
+}

@@ -1,0 +1,131 @@
+//! Which files `workbench lint` looks at: the paths given (default `.`),
+//! minus what `.gitignore` and `[lint] exclude` leave out, limited to
+//! `[lint] include` when that is set. Symlinks are not followed, so a link
+//! loop cannot trap the walk.
+//!
+//! As in ruff, a path named on the command line is linted even when
+//! `[lint] exclude` covers it (`workbench lint vendor/lib` means it);
+//! exclusions still apply to what lies below a named directory.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::error::Error;
+
+/// A file to lint: where it is, and the `/`-separated path plugins and
+/// reports use.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: PathBuf,
+    pub display: String,
+}
+
+pub fn glob_set(patterns: &[String], origin: &str) -> Result<GlobSet, Error> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern).map_err(|error| {
+            Error::input(format!("{origin}: bad glob {pattern:?}: {error}"))
+                .help("globs use `*`, `**`, `?`, `[...]` and `{a,b}`")
+        })?;
+        builder.add(glob);
+        // `**/Makefile` should also match a Makefile at the top.
+        if let Some(rest) = pattern.strip_prefix("**/") {
+            builder.add(
+                Glob::new(rest).map_err(|error| Error::input(format!("{origin}: bad glob {pattern:?}: {error}")))?,
+            );
+        }
+    }
+    builder.build().map_err(|error| Error::input(format!("{origin}: {error}")))
+}
+
+/// Every file under `roots`, sorted by display path.
+pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<Target>, Error> {
+    let mut targets = Vec::new();
+    for root in roots {
+        if !root.exists() {
+            return Err(Error::input(format!("{}: no such file or directory", root.display()))
+                .help("pass files or directories to lint, or nothing for the current directory"));
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|entry| entry.file_name() != ".git")
+            .build();
+        let named = display_path(root, root, cwd);
+        let named_is_excluded =
+            !named.is_empty() && (exclude.is_match(&named) || exclude.is_match(format!("{named}/-")));
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    log::warn!("skipping: {error}");
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+                continue;
+            }
+            let path = entry.into_path();
+            let display = display_path(&path, root, cwd);
+            let excluded = !named_is_excluded && exclude.is_match(&display);
+            if excluded || (!include.is_empty() && !include.is_match(&display)) {
+                continue;
+            }
+            targets.push(Target { path, display });
+        }
+    }
+    targets.sort_by(|a, b| a.display.cmp(&b.display));
+    targets.dedup_by(|a, b| a.display == b.display);
+    Ok(targets)
+}
+
+/// Relative to the current directory when under it, else to the root's
+/// parent; always `/`-separated and without a leading `./`.
+fn display_path(path: &Path, root: &Path, cwd: &Path) -> String {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    let base = root.canonicalize().ok().and_then(|root| root.parent().map(Path::to_path_buf));
+    let relative = absolute
+        .strip_prefix(cwd)
+        .ok()
+        .or_else(|| {
+            base.as_deref().and_then(|base| absolute.canonicalize().ok()?.strip_prefix(base).ok().map(|_| path))
+        })
+        .unwrap_or(path);
+    let text: Vec<String> = relative
+        .components()
+        .filter(|part| !matches!(part, std::path::Component::CurDir))
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    text.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_star_globs_match_at_the_top_too() {
+        let set = glob_set(&["**/Makefile".into()], "test").unwrap();
+        assert!(set.is_match("Makefile"));
+        assert!(set.is_match("a/b/Makefile"));
+        assert!(!set.is_match("Makefile.am"));
+    }
+
+    #[test]
+    fn gitignored_and_excluded_files_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in
+            [(".gitignore", "target/\n"), ("a.txt", ""), ("target/x.txt", ""), ("skip/y.txt", ""), ("b/c.txt", "")]
+        {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let exclude = glob_set(&["skip/**".into()], "test").unwrap();
+        let targets = walk(&[dir.path().to_path_buf()], dir.path(), &GlobSet::empty(), &exclude).unwrap();
+        let names: Vec<&str> = targets.iter().map(|t| t.display.as_str()).collect();
+        assert_eq!(names, [".gitignore", "a.txt", "b/c.txt"]);
+    }
+}

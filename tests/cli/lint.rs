@@ -1,0 +1,162 @@
+//! `workbench lint` with the bundled `text` plugin (and test plugins).
+
+use crate::support::{Test, test_plugin};
+
+#[test]
+fn findings_show_the_source_line_and_a_caret() {
+    Test::new()
+        .file("notes.txt", "hello  \nworld\n")
+        .args(["lint"])
+        .run()
+        .code(0)
+        .stdout_has("warning[text/trailing-whitespace]: trailing whitespace\n  --> notes.txt:1:6\n  |\n1 | hello  \n  |      ^^\n")
+        .stdout_has("= help: remove the trailing whitespace (fixable)")
+        .stdout_has("0 errors, 1 warning in 1 file checked");
+}
+
+#[test]
+fn errors_exit_1() {
+    Test::new()
+        .file("merge.txt", "<<<<<<< HEAD\na\n=======\nb\n>>>>>>> topic\n")
+        .args(["lint"])
+        .run()
+        .code(1)
+        .stdout_has("error[text/conflict-marker]")
+        .stdout_has("3 errors, 0 warnings");
+}
+
+#[test]
+fn max_warnings_turns_warnings_into_failure() {
+    let test = Test::new().file("a.txt", "no newline");
+    test.run_with(["lint"]).code(0);
+    test.run_with(["lint", "--max-warnings", "0"]).code(1);
+}
+
+#[test]
+fn config_sets_severities_and_turns_rules_off() {
+    Test::new()
+        .file(
+            "workbench.toml",
+            "[lint.rules]\n\"text/final-newline\" = \"error\"\n\"text/trailing-whitespace\" = \"off\"\n",
+        )
+        .file("a.txt", "x  \ny")
+        .args(["lint"])
+        .run()
+        .code(1)
+        .stdout_has("error[text/final-newline]")
+        .stdout_has("1 error, 0 warnings");
+}
+
+#[test]
+fn an_unknown_rule_in_config_is_named_with_the_known_ones() {
+    Test::new()
+        .file("workbench.toml", "[lint.rules]\n\"text/final-newlines\" = \"error\"\n")
+        .args(["lint"])
+        .run()
+        .code(2)
+        .stderr_has("names an unknown rule `text/final-newlines`")
+        .stderr_has("known rules: text/trailing-whitespace");
+}
+
+#[test]
+fn json_output_has_a_version_and_the_wit_shape() {
+    let run = Test::new().file("a.txt", "x \n").args(["lint", "--format", "json"]).run().code(0);
+    let document = run.json();
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["summary"]["warnings"], 1);
+    let diagnostic = &document["diagnostics"][0];
+    assert_eq!(diagnostic["rule"], "text/trailing-whitespace");
+    assert_eq!(diagnostic["span"]["line"], 1);
+    assert_eq!(diagnostic["fix"]["edits"][0]["start"], 1);
+}
+
+#[test]
+fn github_annotations_are_escaped() {
+    Test::new()
+        .file("a,b.txt", "x \n")
+        .args(["lint", "--format", "github"])
+        .run()
+        .code(0)
+        .stdout_has("::warning file=a%2Cb.txt,line=1,col=2,title=text/trailing-whitespace::trailing whitespace");
+}
+
+#[test]
+fn explain_prints_the_rule() {
+    Test::new()
+        .args(["lint", "--explain", "text/byte-order-mark"])
+        .run()
+        .code(0)
+        .stdout_has("text/byte-order-mark: UTF-8 file starts with a byte-order mark")
+        .stdout_has("fixable:   yes");
+    Test::new().args(["lint", "--explain", "text/nope"]).run().code(2).stderr_has("no rule `text/nope`");
+}
+
+#[test]
+fn gitignore_and_exclude_leave_files_out() {
+    Test::new()
+        .file(".gitignore", "generated/\n")
+        .file("workbench.toml", "[lint]\nexclude = [\"vendor/**\"]\n")
+        .file("generated/a.txt", "x \n")
+        .file("vendor/b.txt", "x \n")
+        .file("src/c.txt", "fine\n")
+        .args(["lint"])
+        .run()
+        .code(0)
+        .stdout_has("0 errors, 0 warnings in 3 files checked");
+}
+
+#[test]
+fn binary_non_utf8_and_linked_files_do_not_crash() {
+    let test = Test::new()
+        .file("blob.bin", [0u8, 159, 146, 150, 0, 1])
+        .file("latin1.txt", b"caf\xe9 \n")
+        .file("dir/.keep", "");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(test.dir(), test.dir().join("dir/loop")).expect("symlink");
+    test.run_with(["lint"]).code(0).stdout_has("warning[text/trailing-whitespace]").stdout_has("latin1.txt:1:5");
+}
+
+#[test]
+fn a_missing_path_is_an_input_error() {
+    Test::new().args(["lint", "nowhere"]).run().code(2).stderr_has("nowhere: no such file or directory");
+}
+
+#[test]
+fn a_hanging_plugin_fails_alone_and_the_others_still_report() {
+    Test::new()
+        .file("x.txt", "loop")
+        .file("y.txt", "trailing \n")
+        .plugin(test_plugin("hostile"))
+        .args(["lint", "--time-limit-ms", "300"])
+        .run()
+        .code(3)
+        .stdout_has("warning[text/trailing-whitespace]")
+        .stdout_has("y.txt:1:9")
+        .stderr_has("error: plugin `hostile` failed in `lint-check.check`: exceeded its time limit of 300ms");
+}
+
+#[test]
+fn extra_plugins_add_their_rules() {
+    Test::new()
+        .file("a.txt", "x \n")
+        .plugin(test_plugin("test_lint"))
+        .args(["lint"])
+        .run()
+        .code(0)
+        .stdout_has("warning[test/trailing-space]")
+        .stdout_has("warning[text/trailing-whitespace]");
+}
+
+#[test]
+fn quiet_prints_nothing_when_clean() {
+    let run = Test::new().file("a.txt", "fine\n").args(["lint", "--quiet"]).run().code(0);
+    assert_eq!(run.stdout, "", "{run}");
+}
+
+#[test]
+fn a_named_path_is_linted_even_when_excluded() {
+    let test =
+        Test::new().file("workbench.toml", "[lint]\nexclude = [\"vendor/**\"]\n").file("vendor/lib/a.txt", "x \n");
+    test.run_with(["lint"]).code(0).stdout_has("in 1 file checked");
+    test.run_with(["lint", "vendor/lib"]).code(0).stdout_has("vendor/lib/a.txt:1:2");
+}
