@@ -4,6 +4,7 @@
 
 # Tools
 CARGO         ?= cargo
+RUSTC         ?= rustc
 MKDIR         ?= mkdir -p
 CP            ?= cp -p
 RM            ?= rm -rf
@@ -21,12 +22,15 @@ GUEST_MANIFEST  := $(GUEST_DIR)/Cargo.toml
 GUEST_TARGET    := wasm32-wasip2
 GUEST_FLAGS     := --manifest-path $(GUEST_MANIFEST) --target $(GUEST_TARGET)
 GUEST_OUT       := $(GUEST_DIR)/target/$(GUEST_TARGET)/release
+# Guest crates with unit tests; they run natively (a cdylib cannot link there).
+HOST_TARGET     := $(shell $(RUSTC) -vV | sed -n 's/^host: //p')
+GUEST_UNIT_TESTS := -p make -p workbench-plugin-core
 BUNDLE_DIR      := $(BUILD_DIR)/plugins
 TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
 WORKBENCH       := $(BUILD_DIR)/workbench
 
 # Core plugins ship inside the binary; test plugins only serve the tests.
-CORE_PLUGINS  := text
+CORE_PLUGINS  := make text
 TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile
 
 .PHONY: default build plugins clean clean-deps lint test bench
@@ -64,6 +68,7 @@ lint: plugins
 
 # Lint first, then unit and end-to-end tests (which load build/test-plugins).
 test: lint
+	@$(CARGO) test $(CARGO_FLAGS) --manifest-path $(GUEST_MANIFEST) --target $(HOST_TARGET) --lib $(GUEST_UNIT_TESTS) $(TEST_FLAGS)
 	@$(CARGO) test $(CARGO_FLAGS) $(TEST_FLAGS)
 
 # Benchmarks a person reruns; see bench/README.md.

@@ -81,7 +81,8 @@ fn info_on_an_unknown_name_lists_the_known_ones() {
         .run()
         .code(2)
         .stderr_has("error: no plugin named `nope`")
-        .stderr_has("help: known plugins: test-lint");
+        .stderr_has("help: known plugins: ")
+        .stderr_has("test-lint");
 }
 
 #[test]

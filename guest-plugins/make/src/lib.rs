@@ -1,0 +1,80 @@
+//! `make`: the Makefile conventions of workbench's design as lint rules,
+//! over a tolerant GNU Makefile parser ([`parser`]).
+//!
+//! Whole-file rules (default goal, conventional targets) apply to
+//! `Makefile`, `makefile` and `GNUmakefile`; `*.mk` fragments get only the
+//! line rules, since they are included into a Makefile that has the rest.
+
+pub mod parser;
+mod rules;
+
+use serde::Deserialize;
+use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo};
+use workbench_plugin::{Options, Plugin};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MakeOptions {
+    /// Targets every Makefile must have (`make/missing-target`).
+    pub required_targets: Vec<String>,
+    /// Targets that never name a file and so belong in `.PHONY`.
+    pub conventional_targets: Vec<String>,
+}
+
+impl Default for MakeOptions {
+    fn default() -> MakeOptions {
+        let words = |list: &[&str]| list.iter().map(|word| (*word).to_string()).collect();
+        MakeOptions {
+            required_targets: words(&["build", "clean", "lint", "test"]),
+            conventional_targets: words(&[
+                "default",
+                "all",
+                "build",
+                "clean",
+                "clean-deps",
+                "lint",
+                "server",
+                "test",
+                "check",
+                "install",
+                "bench",
+            ]),
+        }
+    }
+}
+
+struct Make;
+
+impl Plugin for Make {
+    fn options_schema() -> Option<String> {
+        Some(
+            r#"{"type":"object","additionalProperties":false,"properties":{"required-targets":{"type":"array","items":{"type":"string"},"default":["build","clean","lint","test"]},"conventional-targets":{"type":"array","items":{"type":"string"}}}}"#
+                .into(),
+        )
+    }
+}
+
+impl LintCheck for Make {
+    fn include() -> Vec<String> {
+        ["**/Makefile", "**/makefile", "**/GNUmakefile", "**/*.mk"].map(String::from).to_vec()
+    }
+
+    fn rules() -> Vec<RuleInfo> {
+        rules::RULES.iter().map(|rule| rule.info()).collect()
+    }
+
+    fn check(files: Vec<File>, options: &Options) -> Result<Vec<Diagnostic>, Error> {
+        let options: MakeOptions = options.parse().map_err(Error::InvalidOptions)?;
+        let mut found = Vec::new();
+        for file in &files {
+            let text = String::from_utf8_lossy(&file.contents);
+            let makefile = parser::parse(&text);
+            let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+            let whole = matches!(name, "Makefile" | "makefile" | "GNUmakefile");
+            rules::check(&file.path, &text, &makefile, whole, &options, &mut found);
+        }
+        Ok(found)
+    }
+}
+
+workbench_plugin::export_lint_check!(Make);

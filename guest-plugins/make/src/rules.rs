@@ -1,0 +1,553 @@
+//! One rule per Makefile convention. Each rule reads the parsed Makefile;
+//! none re-parses text.
+
+use workbench_plugin::lint_check::{Diagnostic, Edit, Fix, RuleInfo, Severity, Span};
+
+use crate::MakeOptions;
+use crate::parser::{Item, Line, Makefile, RecipeLine};
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+    pub fixable: bool,
+}
+
+impl Rule {
+    pub fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: self.id.into(),
+            default_severity: self.severity,
+            summary: self.summary.into(),
+            explanation: self.explanation.into(),
+            fixable: self.fixable,
+        }
+    }
+}
+
+macro_rules! rule {
+    ($name:ident, $id:literal, $severity:ident, $fixable:literal, $summary:literal, $explanation:literal) => {
+        const $name: &Rule = &Rule {
+            id: $id,
+            severity: Severity::$severity,
+            summary: $summary,
+            explanation: $explanation,
+            fixable: $fixable,
+        };
+    };
+}
+
+rule!(
+    RECIPE_SPACES,
+    "make/recipe-spaces",
+    Error,
+    false,
+    "recipe line indented with spaces",
+    "make requires each recipe line to start with a tab (or `.RECIPEPREFIX`). A line indented with spaces after a rule is an error to GNU make (`missing separator`). Indent it with a tab."
+);
+rule!(
+    CRLF,
+    "make/crlf",
+    Error,
+    true,
+    "CRLF line endings",
+    "make keeps the carriage return as part of each line: recipes run commands with a stray `\\r` and variable values end in one. Save the Makefile with LF endings (and add `Makefile text eol=lf` to .gitattributes)."
+);
+rule!(
+    VARS_AT_TOP,
+    "make/vars-at-top",
+    Warning,
+    false,
+    "variable assigned after the first rule",
+    "Variables belong at the top, before the first rule, so a reader sees every knob in one place and overrides (`make CARGO=...`) are easy to find. Move the assignment up. Target-specific variables (`target: VAR = x`) are exempt."
+);
+rule!(
+    TOOL_PATH,
+    "make/tool-path",
+    Warning,
+    false,
+    "tool run by its path instead of through a variable",
+    "Run tools through variables defined at the top (`ESLINT ?= node_modules/.bin/eslint`, then `$(ESLINT)`), so a developer can override them and the paths live in one place."
+);
+rule!(
+    QUIET_RECIPE,
+    "make/quiet-recipe",
+    Warning,
+    true,
+    "recipe line is echoed",
+    "Recipes are quiet: start each line with `@` (or use `.SILENT`, or a `$(Q)`-style variable), and run tools in quiet mode, so that no output means success. The fix adds `@`."
+);
+rule!(
+    DEFAULT_FIRST,
+    "make/default-first",
+    Warning,
+    false,
+    "the first target is not `default`",
+    "`default` is the first target, so that a bare `make` does the usual thing (usually the same as `build`). Move `default:` above the other rules, or set `.DEFAULT_GOAL := default`."
+);
+rule!(
+    DEFAULT_BUILDS,
+    "make/default-builds",
+    Warning,
+    false,
+    "`default` does not lead to `build`",
+    "`default` usually equals `build`: write `default: build`."
+);
+rule!(
+    MISSING_TARGET,
+    "make/missing-target",
+    Warning,
+    false,
+    "a conventional target is missing",
+    "Every project offers the same entry points: `build`, `clean`, `lint` and `test` (configure the list with `required-targets`), plus `server` in web projects and `clean-deps` where dependencies are downloaded."
+);
+rule!(
+    PHONY_DECLARED,
+    "make/phony-declared",
+    Warning,
+    true,
+    "conventional target not declared `.PHONY`",
+    "A target that names no file belongs in `.PHONY`, or a file of that name (a `build/` directory, a `test` script) silently stops it from running. The fix appends it to the `.PHONY` line."
+);
+rule!(
+    PHONY_NO_RULE,
+    "make/phony-no-rule",
+    Warning,
+    false,
+    "`.PHONY` names a target with no rule",
+    "A `.PHONY` entry without a rule is a typo or a leftover; `make` would say `Nothing to be done`. Remove it or add the rule."
+);
+rule!(
+    CLEAN_DEPS,
+    "make/clean-removes-deps",
+    Warning,
+    false,
+    "`clean` deletes downloaded dependencies",
+    "`clean` removes build output and transient files; deleting downloaded dependencies (node_modules, vendor, .venv, a cargo target directory) is `clean-deps`'s job, so a `make clean` does not force a long re-download."
+);
+rule!(
+    TEST_LINTS,
+    "make/test-runs-lint",
+    Warning,
+    false,
+    "`test` does not run `lint` first",
+    "`test` is the one entry point for tests and runs `lint` first: write `test: lint`."
+);
+rule!(
+    BUILD_OUTPUT,
+    "make/build-output",
+    Warning,
+    false,
+    "build output written outside `build/`",
+    "`build` writes into `build/`, so one directory holds every output and `clean` is one `rm -rf build`."
+);
+
+pub const RULES: &[&Rule] = &[
+    RECIPE_SPACES,
+    CRLF,
+    VARS_AT_TOP,
+    TOOL_PATH,
+    QUIET_RECIPE,
+    DEFAULT_FIRST,
+    DEFAULT_BUILDS,
+    MISSING_TARGET,
+    PHONY_DECLARED,
+    PHONY_NO_RULE,
+    CLEAN_DEPS,
+    TEST_LINTS,
+    BUILD_OUTPUT,
+];
+
+struct Report<'a> {
+    path: &'a str,
+    found: &'a mut Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    fn add(&mut self, rule: &Rule, message: String, span: Option<Span>, help: String, fix: Option<Fix>) {
+        self.found.push(Diagnostic {
+            rule: rule.id.into(),
+            severity: rule.severity,
+            message,
+            path: self.path.into(),
+            span,
+            help: Some(help),
+            fix,
+        });
+    }
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// A span over `len` bytes of a line's first physical line, from byte `at`.
+fn span(line: &Line, at: usize, len: usize) -> Span {
+    let at = at.min(line.first.len());
+    let len = len.min(line.first.len() - at);
+    Span {
+        start: to_u32(line.offset + at),
+        end: to_u32(line.offset + at + len),
+        line: line.number,
+        column: to_u32(line.first[..at].chars().count() + 1),
+    }
+}
+
+fn whole_line(line: &Line) -> Span {
+    let lead = line.first.len() - line.first.trim_start().len();
+    span(line, lead, line.first.trim().len())
+}
+
+pub fn check(
+    path: &str,
+    text: &str,
+    makefile: &Makefile,
+    whole: bool,
+    options: &MakeOptions,
+    found: &mut Vec<Diagnostic>,
+) {
+    let mut report = Report { path, found };
+    recipe_spaces(makefile, &mut report);
+    crlf(makefile, &mut report);
+    vars_at_top(makefile, &mut report);
+    recipes(makefile, &mut report);
+    phony(makefile, text, options, &mut report);
+    clean_and_build(makefile, &mut report);
+    if whole {
+        default_goal(makefile, &mut report);
+        missing_targets(makefile, options, &mut report);
+        test_runs_lint(makefile, &mut report);
+    }
+}
+
+fn recipe_spaces(makefile: &Makefile, report: &mut Report) {
+    for item in &makefile.items {
+        if let Item::SpaceIndentedRecipe(line) = item {
+            report.add(
+                RECIPE_SPACES,
+                "recipe line is indented with spaces; make needs a tab".into(),
+                Some(span(line, 0, line.first.len() - line.first.trim_start().len())),
+                "indent recipe lines with a tab".into(),
+                None,
+            );
+        }
+    }
+}
+
+fn crlf(makefile: &Makefile, report: &mut Report) {
+    let Some(&(line, first)) = makefile.crlf_lines.first() else { return };
+    let edits = makefile
+        .crlf_lines
+        .iter()
+        .map(|&(_, at)| Edit { start: to_u32(at), end: to_u32(at + 1), replacement: String::new() })
+        .collect();
+    report.add(
+        CRLF,
+        format!("{} lines end with CRLF", makefile.crlf_lines.len()),
+        Some(Span { start: to_u32(first), end: to_u32(first + 1), line, column: 1 }),
+        "save the Makefile with LF line endings".into(),
+        Some(Fix { description: "convert CRLF to LF".into(), edits }),
+    );
+}
+
+fn vars_at_top(makefile: &Makefile, report: &mut Report) {
+    let mut seen_rule = false;
+    for item in &makefile.items {
+        match item {
+            Item::Rule(_, rule) if rule.target_variable.is_none() && !is_special(&rule.targets) => seen_rule = true,
+            Item::Assignment(line, assignment) if seen_rule && assignment.name != ".DEFAULT_GOAL" => {
+                report.add(
+                    VARS_AT_TOP,
+                    format!("`{}` is assigned after the first rule", assignment.name),
+                    Some(whole_line(line)),
+                    "move the assignment above the first rule".into(),
+                    None,
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `.PHONY`, `.SUFFIXES` and other special targets are declarations.
+fn is_special(targets: &[String]) -> bool {
+    targets
+        .iter()
+        .all(|target| target.starts_with('.') && target.chars().skip(1).all(|c| c.is_ascii_uppercase() || c == '_'))
+}
+
+/// Where the command starts after make's prefixes (`@`, `-`, `+`) and
+/// whitespace, and whether one of them was `@`.
+fn command_start(command: &str) -> (usize, bool) {
+    let mut silent = false;
+    for (index, c) in command.char_indices() {
+        match c {
+            '@' => silent = true,
+            '-' | '+' | ' ' | '\t' => {}
+            _ => return (index, silent),
+        }
+    }
+    (command.len(), silent)
+}
+
+const TOOL_PATHS: [&str; 7] = [
+    "node_modules/.bin/",
+    "./node_modules/",
+    "./target/release/",
+    "./target/debug/",
+    "target/release/",
+    "target/debug/",
+    ".venv/bin/",
+];
+
+fn recipes(makefile: &Makefile, report: &mut Report) {
+    let silent_all =
+        makefile.rules().any(|(_, rule)| rule.targets.iter().any(|t| t == ".SILENT") && rule.prerequisites.is_empty());
+    let silent_targets: Vec<&String> = makefile
+        .rules()
+        .filter(|(_, rule)| rule.targets.iter().any(|t| t == ".SILENT"))
+        .flat_map(|(_, rule)| &rule.prerequisites)
+        .collect();
+    for (_, rule) in makefile.rules() {
+        if is_special(&rule.targets) {
+            continue;
+        }
+        let silenced = silent_all || rule.targets.iter().any(|target| silent_targets.contains(&target));
+        for recipe in &rule.recipe {
+            let (start, at) = command_start(&recipe.command);
+            let command = &recipe.command[start..];
+            if command.is_empty() {
+                continue;
+            }
+            let in_line = recipe_offset(recipe);
+            if !silenced && !at && !starts_with_variable_prefix(command) {
+                let fix = (!recipe.inline).then(|| Fix {
+                    description: "prefix the line with `@`".into(),
+                    edits: vec![Edit {
+                        start: to_u32(recipe.line.offset + in_line + start),
+                        end: to_u32(recipe.line.offset + in_line + start),
+                        replacement: "@".into(),
+                    }],
+                });
+                report.add(
+                    QUIET_RECIPE,
+                    "recipe line is echoed when it runs".into(),
+                    Some(span(&recipe.line, in_line + start, command.split_whitespace().next().unwrap_or("").len())),
+                    "start the line with `@` so that no output means success".into(),
+                    fix,
+                );
+            }
+            let tool = command.split_whitespace().next().unwrap_or("");
+            if TOOL_PATHS.iter().any(|path| tool.starts_with(path) || tool.contains(&format!("/{path}"))) {
+                report.add(
+                    TOOL_PATH,
+                    format!("`{tool}` is run by its path"),
+                    Some(span(&recipe.line, in_line + start, tool.len())),
+                    "define a variable at the top (e.g. `TOOL ?= ...`) and run `$(TOOL)`".into(),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// `$(Q)`, `$(AT)`, `$(SILENT)`, `$Q`: the quiet-by-variable idioms.
+fn starts_with_variable_prefix(command: &str) -> bool {
+    let Some(rest) = command.strip_prefix('$') else { return false };
+    let name = match rest.chars().next() {
+        Some('(' | '{') => rest[1..].split([')', '}']).next().unwrap_or(""),
+        Some(c) => &rest[..c.len_utf8()],
+        None => "",
+    };
+    matches!(name, "Q" | "AT" | "SILENT" | "V" | "QUIET" | "E" | "at" | "q")
+}
+
+/// Where the command starts within the first physical line.
+fn recipe_offset(recipe: &RecipeLine) -> usize {
+    if recipe.inline {
+        recipe.line.first.find(';').map_or(0, |at| {
+            at + 1 + (recipe.line.first[at + 1..].len() - recipe.line.first[at + 1..].trim_start().len())
+        })
+    } else {
+        1
+    }
+}
+
+fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Report) {
+    let declared = makefile.phony();
+    let phony_lines: Vec<&Line> =
+        makefile.rules().filter(|(_, rule)| rule.targets.iter().any(|t| t == ".PHONY")).map(|(line, _)| line).collect();
+    let mut reported = Vec::new();
+    for (line, rule) in makefile.rules() {
+        for target in &rule.targets {
+            if !options.conventional_targets.contains(target) || declared.contains(target) || reported.contains(target)
+            {
+                continue;
+            }
+            reported.push(target.clone());
+            let fix = phony_fix(&phony_lines, text, target);
+            report.add(
+                PHONY_DECLARED,
+                format!("`{target}` is not declared `.PHONY`"),
+                Some(span(line, line.first.find(target.as_str()).unwrap_or(0), target.len())),
+                format!("add `{target}` to `.PHONY`"),
+                fix,
+            );
+        }
+    }
+    for line in phony_lines {
+        for target in
+            makefile.rules_for(".PHONY").flat_map(|(l, r)| if l == line { r.prerequisites.clone() } else { Vec::new() })
+        {
+            if !makefile.has_rule(&target) && !target.contains("$(") {
+                let at = line.first.find(target.as_str());
+                report.add(
+                    PHONY_NO_RULE,
+                    format!("`.PHONY` names `{target}`, which has no rule"),
+                    Some(at.map_or_else(|| whole_line(line), |at| span(line, at, target.len()))),
+                    format!("remove `{target}` from `.PHONY`, or add a `{target}:` rule"),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// Appends to the last single-line `.PHONY` declaration, or adds one at
+/// the end of the file.
+fn phony_fix(phony_lines: &[&Line], text: &str, target: &str) -> Option<Fix> {
+    let edit = match phony_lines.iter().rev().find(|line| line.text == line.first) {
+        Some(line) => {
+            let code_end = line.first.find('#').unwrap_or(line.first.len());
+            let end = line.offset + line.first[..code_end].trim_end().len();
+            Edit { start: to_u32(end), end: to_u32(end), replacement: format!(" {target}") }
+        }
+        None => {
+            let newline = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
+            Edit {
+                start: to_u32(text.len()),
+                end: to_u32(text.len()),
+                replacement: format!("{newline}.PHONY: {target}\n"),
+            }
+        }
+    };
+    Some(Fix { description: format!("declare `{target}` in `.PHONY`"), edits: vec![edit] })
+}
+
+const DEPENDENCY_DIRS: [&str; 6] = ["node_modules", "vendor", ".venv", "venv", "target", "bower_components"];
+
+fn clean_and_build(makefile: &Makefile, report: &mut Report) {
+    for (_, rule) in makefile.rules_for("clean") {
+        for recipe in &rule.recipe {
+            let command = &recipe.command;
+            if !(command.contains("rm ") || command.contains("$(RM)") || command.contains("cargo clean")) {
+                continue;
+            }
+            let removed = command
+                .split_whitespace()
+                .map(|word| word.trim_end_matches('/').trim_start_matches("./"))
+                .find(|word| DEPENDENCY_DIRS.contains(word))
+                .or_else(|| command.contains("cargo clean").then_some("target"));
+            if let Some(dir) = removed {
+                let at = recipe.line.first.find(dir).unwrap_or(0);
+                report.add(
+                    CLEAN_DEPS,
+                    format!("`clean` removes `{dir}`, a dependency directory"),
+                    Some(span(&recipe.line, at, dir.len())),
+                    format!("move the removal of `{dir}` to a `clean-deps` target"),
+                    None,
+                );
+            }
+        }
+    }
+    for (_, rule) in makefile.rules_for("build") {
+        for recipe in &rule.recipe {
+            let words: Vec<&str> = recipe.command.split_whitespace().collect();
+            for pair in words.windows(2) {
+                let [flag, path] = [pair[0], pair[1]];
+                if !matches!(flag, "-o" | "--output" | "--out-dir" | "--outdir" | "--out" | ">") {
+                    continue;
+                }
+                let path = path.trim_start_matches("./");
+                if path.starts_with("build") || path.starts_with('$') || path.starts_with("/dev/") {
+                    continue;
+                }
+                let at = recipe.line.first.find(pair[1]).unwrap_or(0);
+                report.add(
+                    BUILD_OUTPUT,
+                    format!("`build` writes `{path}`, outside `build/`"),
+                    Some(span(&recipe.line, at, pair[1].len())),
+                    "write build output under `build/`".into(),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+fn default_goal(makefile: &Makefile, report: &mut Report) {
+    let Some((goal, line)) = makefile.default_goal() else { return };
+    if goal != "default" {
+        report.add(
+            DEFAULT_FIRST,
+            format!("the default goal is `{goal}`, not `default`"),
+            Some(whole_line(line)),
+            "put a `default: build` rule before the others".into(),
+            None,
+        );
+        return;
+    }
+    let leads_to_build = makefile.rules_for("default").any(|(_, rule)| {
+        rule.prerequisites.iter().any(|p| p == "build")
+            || rule.recipe.iter().any(|r| r.command.contains("$(MAKE) build") || r.command.contains("make build"))
+    });
+    let default_rule = makefile.rules_for("default").next();
+    if let (false, true, Some((line, _))) = (leads_to_build, makefile.has_rule("build"), default_rule) {
+        report.add(
+            DEFAULT_BUILDS,
+            "`default` does not run `build`".into(),
+            Some(whole_line(line)),
+            "write `default: build`".into(),
+            None,
+        );
+    }
+}
+
+fn missing_targets(makefile: &Makefile, options: &MakeOptions, report: &mut Report) {
+    // A Makefile that includes others may get its targets from them.
+    if makefile.items.iter().any(|item| matches!(item, Item::Directive(_, d) if d.ends_with("include"))) {
+        return;
+    }
+    for target in &options.required_targets {
+        if !makefile.has_rule(target) {
+            report.add(
+                MISSING_TARGET,
+                format!("no `{target}` target"),
+                None,
+                format!("add a `{target}:` rule (the list is the `required-targets` option)"),
+                None,
+            );
+        }
+    }
+}
+
+fn test_runs_lint(makefile: &Makefile, report: &mut Report) {
+    if !makefile.has_rule("lint") {
+        return;
+    }
+    let Some((line, _)) = makefile.rules_for("test").next() else { return };
+    let runs_lint = makefile.rules_for("test").any(|(_, rule)| {
+        rule.prerequisites.iter().any(|p| p == "lint")
+            || rule.recipe.iter().any(|r| r.command.contains("$(MAKE) lint") || r.command.contains("make lint"))
+    });
+    if !runs_lint {
+        report.add(
+            TEST_LINTS,
+            "`test` does not run `lint` first".into(),
+            Some(whole_line(line)),
+            "write `test: lint`".into(),
+            None,
+        );
+    }
+}
