@@ -8,7 +8,11 @@ use crate::support::{Test, test_plugin};
 fn entries_of(dir: &std::path::Path, component: &std::path::Path) -> Vec<std::path::PathBuf> {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(std::fs::read(component).expect("read component"));
-    let prefix: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    let prefix = digest.iter().fold(String::new(), |mut hex, byte| {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    });
     match std::fs::read_dir(dir.join("compiled")) {
         Ok(entries) => entries
             .map(|entry| entry.expect("entry").path())
