@@ -160,3 +160,56 @@ fn a_named_path_is_linted_even_when_excluded() {
     test.run_with(["lint"]).code(0).stdout_has("in 1 file checked");
     test.run_with(["lint", "vendor/lib"]).code(0).stdout_has("vendor/lib/a.txt:1:2");
 }
+
+/// The suppression marker, assembled so this file does not suppress itself.
+const ALLOW: &str = concat!("workbench", ": allow(");
+
+#[test]
+fn fix_applies_safe_fixes_atomically_and_idempotently() {
+    let test = Test::new()
+        .file("Makefile", "a:\n\techo loud\nlint:\n\t@true\n")
+        .file("notes.txt", "tail  \nend")
+        .args(["lint", "--fix"]);
+    test.run().code(0).stdout_has("fixed");
+    let makefile = std::fs::read_to_string(test.dir().join("Makefile")).unwrap();
+    assert!(makefile.contains("\t@echo loud\n"), "{makefile}");
+    assert!(makefile.contains(".PHONY: lint\n"), "{makefile}");
+    assert_eq!(std::fs::read_to_string(test.dir().join("notes.txt")).unwrap(), "tail\nend\n");
+    let once = std::fs::read(test.dir().join("Makefile")).unwrap();
+    test.run().code(0);
+    assert_eq!(std::fs::read(test.dir().join("Makefile")).unwrap(), once, "a second --fix changed the file");
+}
+
+#[test]
+fn diff_shows_fixes_without_writing() {
+    let test = Test::new().file("notes.txt", "tail  \n").args(["lint", "--diff"]);
+    test.run().code(1).stdout_has("--- a/notes.txt\n+++ b/notes.txt").stdout_has("-tail  \n+tail\n");
+    assert_eq!(std::fs::read_to_string(test.dir().join("notes.txt")).unwrap(), "tail  \n");
+}
+
+#[test]
+fn suppressions_allow_a_rule_with_a_reason() {
+    let makefile = format!("a:\n\t# {ALLOW}make/quiet-recipe) -- the tool prints its own progress\n\techo loud\n");
+    Test::new().file("rules.mk", makefile).args(["lint"]).run().code(0).stdout_has("0 errors, 0 warnings");
+}
+
+#[test]
+fn unused_and_reasonless_suppressions_are_reported() {
+    let makefile = format!("a:\n\t@true # {ALLOW}make/quiet-recipe)\n");
+    Test::new()
+        .file("rules.mk", makefile)
+        .args(["lint"])
+        .run()
+        .code(0)
+        .stdout_has("warning[workbench/unused-suppression]: `make/quiet-recipe` reports nothing here to allow")
+        .stdout_has("warning[workbench/suppression-reason]");
+}
+
+#[test]
+fn host_rules_have_explanations() {
+    Test::new()
+        .args(["lint", "--explain", "workbench/unused-suppression"])
+        .run()
+        .code(0)
+        .stdout_has("reported by: workbench itself");
+}

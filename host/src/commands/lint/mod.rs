@@ -1,7 +1,9 @@
 //! `workbench lint [PATH...]`: every lint-check plugin over the files it
 //! asks for, in batches, in parallel; findings with the user's severities.
 
+mod fix;
 mod report;
+mod suppress;
 mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -37,6 +39,12 @@ pub struct LintArgs {
     /// Fail (exit 1) when there are more warnings than this.
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,
+    /// Apply every safe fix, atomically, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Show the fixes as a unified diff instead of writing them (exit 1 if any).
+    #[arg(long)]
+    pub diff: bool,
     /// Print nothing when there is nothing to report (for make recipes).
     #[arg(short, long)]
     pub quiet: bool,
@@ -101,28 +109,42 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let exclude = walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?;
     let targets = walk::walk(&roots, &cwd, &include, &exclude)?;
 
-    let (sources, files_checked) = read_wanted(&targets, &checkers);
-    let jobs = batches(&checkers, &targets, &sources);
-    let results = run_parallel(&checkers, &jobs, &sources);
-
-    let mut diagnostics = Vec::new();
-    for (job, result) in jobs.iter().zip(results) {
-        match result {
-            Ok(found) => diagnostics.extend(accept(&checkers[job.checker], job, found, &sources, &severities)),
-            Err(failure) => failures.push(failure),
+    let mut pass = lint_once(&checkers, &targets, &severities);
+    if args.diff {
+        let changed = print_diffs(&pass);
+        return Ok(if load_failed || !failures.is_empty() || !pass.outcome.failures.is_empty() {
+            Exit::PluginFailure
+        } else if changed > 0 {
+            Exit::Findings
+        } else {
+            Exit::Success
+        });
+    }
+    let mut fixed = 0;
+    if args.fix {
+        // A fix can make room for another (overlapping ones wait a pass);
+        // a few passes reach the fixed point that makes `--fix` idempotent.
+        for _ in 0..4 {
+            let applied = apply_fixes(&pass)?;
+            if applied == 0 {
+                break;
+            }
+            fixed += applied;
+            pass = lint_once(&checkers, &targets, &severities);
         }
     }
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.path.clone(), d.span.map_or((0, 0), |s| (s.line, s.column)), d.rule.clone());
-        key(a).cmp(&key(b))
-    });
-    let outcome = Outcome { diagnostics, failures, files_checked };
+    failures.extend(std::mem::take(&mut pass.outcome.failures));
+    let Pass { outcome, sources, .. } = pass;
+    let outcome = Outcome { failures, ..outcome };
 
     match args.format {
         Format::Human if args.quiet && outcome.diagnostics.is_empty() => {}
         Format::Human => print!("{}", report::human(&outcome, &sources)),
         Format::Json => print!("{}", report::json(&outcome)),
         Format::Github => print!("{}", report::github(&outcome)),
+    }
+    if fixed > 0 && args.format == Format::Human {
+        println!("fixed {fixed} problem{}", if fixed == 1 { "" } else { "s" });
     }
     if args.format != Format::Json {
         for failure in &outcome.failures {
@@ -140,6 +162,114 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     })
 }
 
+/// One lint of the tree: findings (after suppressions and severities) and
+/// the contents they were found in.
+struct Pass {
+    outcome: Outcome,
+    sources: HashMap<String, Arc<[u8]>>,
+    /// Display path → file on disk.
+    paths: HashMap<String, PathBuf>,
+}
+
+fn lint_once(checkers: &[Checker], targets: &[Target], severities: &HashMap<String, Option<Severity>>) -> Pass {
+    let (sources, files_checked) = read_wanted(targets, checkers);
+    let jobs = batches(checkers, targets, &sources);
+    let results = run_parallel(checkers, &jobs, &sources);
+
+    let mut failures = Vec::new();
+    let mut found = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(diagnostics) => found.extend(accept(&checkers[job.checker], job, diagnostics, &sources)),
+            Err(failure) => failures.push(failure),
+        }
+    }
+
+    // Suppressions first (they name rules, whatever severity the user
+    // gave them), then severities from the config.
+    let mut by_file: HashMap<&str, Vec<suppress::Suppression>> = HashMap::new();
+    for (path, bytes) in &sources {
+        let suppressions = suppress::scan(bytes);
+        if !suppressions.is_empty() {
+            by_file.insert(path.as_str(), suppressions);
+        }
+    }
+    found.retain(|diagnostic| {
+        !by_file.get_mut(diagnostic.path.as_str()).is_some_and(|s| suppress::allows(s, diagnostic))
+    });
+    for (path, suppressions) in &by_file {
+        let target = targets.iter().find(|target| target.display == *path);
+        let checked = |rule: &str| {
+            target.is_some_and(|target| {
+                checkers.iter().any(|checker| wants(checker, target) && checker.info.rules.iter().any(|r| r.id == rule))
+            })
+        };
+        found.extend(suppress::findings(path, suppressions, checked));
+    }
+    let mut diagnostics: Vec<Diagnostic> = found
+        .into_iter()
+        .filter_map(|mut diagnostic| match severities.get(&diagnostic.rule) {
+            Some(None) => None,
+            Some(Some(severity)) => {
+                diagnostic.severity = *severity;
+                Some(diagnostic)
+            }
+            None => Some(diagnostic),
+        })
+        .collect();
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.path.clone(), d.span.map_or((0, 0), |s| (s.line, s.column)), d.rule.clone());
+        key(a).cmp(&key(b))
+    });
+    let paths = targets.iter().map(|target| (target.display.clone(), target.path.clone())).collect();
+    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources, paths }
+}
+
+/// The fixed contents of every file with fixes, and how many fixes.
+fn fixed_files(pass: &Pass) -> Vec<(String, Vec<u8>, usize)> {
+    let mut by_file: BTreeMap<&str, Vec<&crate::plugins::bindings::lint_check::Fix>> = BTreeMap::new();
+    for diagnostic in &pass.outcome.diagnostics {
+        if let Some(fix) = &diagnostic.fix {
+            by_file.entry(diagnostic.path.as_str()).or_default().push(fix);
+        }
+    }
+    let mut changed = Vec::new();
+    for (path, fixes) in by_file {
+        let Some(bytes) = pass.sources.get(path) else { continue };
+        let (contents, applied) = fix::apply(bytes, &fixes);
+        if applied > 0 && contents.as_slice() != &bytes[..] {
+            changed.push((path.to_string(), contents, applied));
+        }
+    }
+    changed
+}
+
+fn apply_fixes(pass: &Pass) -> Result<usize, Error> {
+    let mut applied = 0;
+    for (path, contents, count) in fixed_files(pass) {
+        let Some(file) = pass.paths.get(&path) else { continue };
+        fix::write_atomically(file, &contents).map_err(|error| {
+            Error::input(format!("{path}: cannot write the fixed file: {error}"))
+                .help("check the file's permissions; nothing was changed in it")
+        })?;
+        applied += count;
+    }
+    Ok(applied)
+}
+
+/// Prints a unified diff of what `--fix` would change; returns how many
+/// files would change.
+fn print_diffs(pass: &Pass) -> usize {
+    let changed = fixed_files(pass);
+    for (path, contents, _) in &changed {
+        let before = String::from_utf8_lossy(&pass.sources[path.as_str()]).into_owned();
+        let after = String::from_utf8_lossy(contents).into_owned();
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        print!("{}", diff.unified_diff().context_radius(2).header(&format!("a/{path}"), &format!("b/{path}")));
+    }
+    changed.len()
+}
+
 fn plugin_options(context: &Context, name: &str) -> Result<String, Error> {
     match context.config.plugins.options.get(name) {
         None => Ok("{}".into()),
@@ -149,6 +279,12 @@ fn plugin_options(context: &Context, name: &str) -> Result<String, Error> {
 }
 
 fn explain(checkers: &[Checker], id: &str) -> Result<Exit, Error> {
+    if let Some((id, summary, explanation)) = suppress::HOST_RULES.iter().find(|(rule, _, _)| *rule == id) {
+        println!(
+            "{id}: {summary}\n\nreported by: workbench itself\nseverity:    warning (by default)\nfixable:     no\n\n{explanation}"
+        );
+        return Ok(Exit::Success);
+    }
     for checker in checkers {
         if let Some(rule) = checker.info.rules.iter().find(|rule| rule.id == id) {
             let fix = if rule.fixable { "yes" } else { "no" };
@@ -182,7 +318,9 @@ fn rule_severities(context: &Context, checkers: &[Checker]) -> Result<HashMap<St
         .map_or_else(|| crate::config::FILE_NAME.to_string(), |path| path.display().to_string());
     let mut severities = HashMap::new();
     for (id, level) in &context.config.lint.rules {
-        if !checkers.iter().any(|checker| checker.info.rules.iter().any(|rule| &rule.id == id)) {
+        let known = checkers.iter().any(|checker| checker.info.rules.iter().any(|rule| &rule.id == id))
+            || suppress::HOST_RULES.iter().any(|(rule, _, _)| rule == id);
+        if !known {
             return Err(Error::input(format!("{config_name}: [lint.rules] names an unknown rule `{id}`"))
                 .help(suggest(checkers, id)));
         }
@@ -304,13 +442,12 @@ fn run_job(checker: &Checker, job: &Job, sources: &HashMap<String, Arc<[u8]>>) -
 }
 
 /// Keeps what a plugin may report: its own rules, on files it was given,
-/// with spans inside the file; then applies the user's severities.
+/// with spans inside the file.
 fn accept(
     checker: &Checker,
     job: &Job,
     found: Vec<Diagnostic>,
     sources: &HashMap<String, Arc<[u8]>>,
-    severities: &HashMap<String, Option<Severity>>,
 ) -> Vec<Diagnostic> {
     let name = checker.plugin.name();
     let mut kept = Vec::new();
@@ -328,11 +465,6 @@ fn accept(
             log::warn!("plugin `{name}` gave `{}` a span outside the file; shown without it", diagnostic.rule);
             diagnostic.span = None;
             diagnostic.fix = None;
-        }
-        match severities.get(&diagnostic.rule) {
-            Some(None) => continue,
-            Some(Some(severity)) => diagnostic.severity = *severity,
-            None => {}
         }
         kept.push(diagnostic);
     }
