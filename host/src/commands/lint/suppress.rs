@@ -1,13 +1,15 @@
-//! Inline suppressions: `workbench: allow(RULE[, RULE]) -- reason`, in
-//! whatever comment syntax the file uses (`#`, `//`, `<!-- -->`...). One
-//! applies to its own line and the line below it; the reason is required,
-//! and a suppression that suppresses nothing is reported, so they do not
-//! outlive the code they excused.
+//! Inline suppressions: a comment `workbench: allow(RULE[, RULE]) -- reason`
+//! in whatever comment syntax the file uses (`#`, `//`, `/*`, `<!--`, `--`,
+//! `;`, `%`): the marker must start the comment, so prose that mentions it
+//! suppresses nothing. One applies to its own line and the line below it;
+//! the reason is expected, and a suppression that suppresses nothing is
+//! reported, so they do not outlive the code they excused.
 
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::bindings::types::{Severity, Span};
 
 const MARKER: &str = "workbench: allow(";
+const COMMENT_OPENERS: [&str; 7] = ["#", "//", "/*", "<!--", "--", ";", "%"];
 
 /// Host rules: findings about suppressions themselves.
 pub const UNUSED: &str = "workbench/unused-suppression";
@@ -41,7 +43,11 @@ pub fn scan(bytes: &[u8]) -> Vec<Suppression> {
     let mut offset = 0usize;
     for (index, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
         let text = String::from_utf8_lossy(raw);
-        if let Some(at) = text.find(MARKER) {
+        let at = text.match_indices(MARKER).map(|(at, _)| at).find(|&at| {
+            let before = text[..at].trim_end();
+            COMMENT_OPENERS.iter().any(|opener| before.ends_with(opener))
+        });
+        if let Some(at) = at {
             let rest = &text[at + MARKER.len()..];
             if let Some(close) = rest.find(')') {
                 let rules: Vec<String> = rest[..close]
@@ -138,8 +144,8 @@ mod tests {
 
     #[test]
     fn a_suppression_covers_its_line_and_the_next() {
-        let text = b"a\n# workbench: allow(make/quiet-recipe, text/final-newline) -- tool prints progress\nb\nc\n";
-        let mut found = scan(text);
+        let text = format!("a\n# {MARKER}make/quiet-recipe, text/final-newline) -- tool prints progress\nb\nc\n");
+        let mut found = scan(text.as_bytes());
         assert_eq!(found.len(), 1);
         assert!(found[0].has_reason);
         assert!(allows(&mut found, &diagnostic("make/quiet-recipe", 3)));
@@ -152,16 +158,21 @@ mod tests {
 
     #[test]
     fn html_comments_and_missing_reasons() {
-        let found = scan(b"<!-- workbench: allow(text/trailing-whitespace) -->\n");
+        let found = scan(format!("<!-- {MARKER}text/trailing-whitespace) -->\n").as_bytes());
         assert_eq!(found[0].rules, ["text/trailing-whitespace"]);
         assert!(!found[0].has_reason);
-        let found = scan(b"<!-- workbench: allow(x/y) -- generated -->\n");
+        let found = scan(format!("<!-- {MARKER}x/y) -- generated -->\n").as_bytes());
         assert!(found[0].has_reason);
     }
 
     #[test]
+    fn prose_that_mentions_the_marker_suppresses_nothing() {
+        assert!(scan(format!("Write `{MARKER}RULE)` in a comment.\n").as_bytes()).is_empty());
+    }
+
+    #[test]
     fn rules_that_did_not_run_here_are_not_unused() {
-        let found = scan(b"// workbench: allow(make/crlf) -- example\n");
+        let found = scan(format!("// {MARKER}make/crlf) -- example\n").as_bytes());
         assert!(findings("f", &found, |_| false).is_empty());
     }
 }
