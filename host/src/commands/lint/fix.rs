@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn fixes_apply_together() {
-        let (a, b) = (fix(&[(1, 3, "")]), fix(&[(5, 5, "\n")]));
+        let (a, b) = (fix(&[(1, 3, "")]), fix(&[(6, 6, "\n")]));
         assert_eq!(apply(b"a  b c", &[&a, &b]), (b"ab c\n".to_vec(), 2));
     }
 

@@ -55,10 +55,9 @@ pub fn scan(bytes: &[u8]) -> Vec<Suppression> {
                     .map(|rule| rule.trim().to_string())
                     .filter(|rule| !rule.is_empty())
                     .collect();
-                let after = rest[close + 1..].trim_start();
-                let reason = after
-                    .strip_prefix("--")
-                    .map(|reason| reason.trim().trim_end_matches("-->").trim_end_matches("*/").trim());
+                let after = rest[close + 1..].trim();
+                let after = after.strip_suffix("-->").or_else(|| after.strip_suffix("*/")).unwrap_or(after).trim();
+                let reason = after.strip_prefix("--").map(str::trim);
                 let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
                 let start = u32::try_from(offset + at).unwrap_or(u32::MAX);
                 let len = u32::try_from(MARKER.len() + close + 1).unwrap_or(0);
