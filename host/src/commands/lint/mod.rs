@@ -61,6 +61,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow annotations.
     Github,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 /// A lint-check plugin with what it told us about itself.
@@ -142,11 +144,12 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         Format::Human => print!("{}", report::human(&outcome, &sources)),
         Format::Json => print!("{}", report::json(&outcome)),
         Format::Github => print!("{}", report::github(&outcome)),
+        Format::Sarif => print!("{}", report::sarif(&outcome, &rule_metas(&checkers), &cwd)),
     }
     if fixed > 0 && args.format == Format::Human {
         println!("fixed {fixed} problem{}", if fixed == 1 { "" } else { "s" });
     }
-    if args.format != Format::Json {
+    if !matches!(args.format, Format::Json | Format::Sarif) {
         for failure in &outcome.failures {
             crate::cli::report(&Error::from(failure.clone()));
         }
@@ -268,6 +271,30 @@ fn print_diffs(pass: &Pass) -> usize {
         print!("{}", diff.unified_diff().context_radius(2).header(&format!("a/{path}"), &format!("b/{path}")));
     }
     changed.len()
+}
+
+/// Every rule of the loaded plugins, then the host's own.
+fn rule_metas(checkers: &[Checker]) -> Vec<report::RuleMeta> {
+    let mut metas: Vec<report::RuleMeta> = checkers
+        .iter()
+        .flat_map(|checker| {
+            checker.info.rules.iter().map(|rule| report::RuleMeta {
+                id: rule.id.clone(),
+                summary: rule.summary.clone(),
+                explanation: rule.explanation.clone(),
+                severity: rule.default_severity,
+                plugin: checker.plugin.name().to_string(),
+            })
+        })
+        .collect();
+    metas.extend(suppress::HOST_RULES.iter().map(|(id, summary, explanation)| report::RuleMeta {
+        id: (*id).to_string(),
+        summary: (*summary).to_string(),
+        explanation: (*explanation).to_string(),
+        severity: Severity::Warning,
+        plugin: "workbench".to_string(),
+    }));
+    metas
 }
 
 fn plugin_options(context: &Context, name: &str) -> Result<String, Error> {

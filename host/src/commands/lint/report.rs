@@ -111,6 +111,109 @@ pub fn json(outcome: &Outcome) -> String {
     format!("{document:#}\n")
 }
 
+/// A rule as SARIF lists it under the tool.
+pub struct RuleMeta {
+    pub id: String,
+    pub summary: String,
+    pub explanation: String,
+    pub severity: Severity,
+    /// The plugin that reports it, or `workbench` for host rules.
+    pub plugin: String,
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF 2.1.0: one run, the rules of every loaded plugin, a result per
+/// diagnostic with its region and fix. Paths are relative to `%SRCROOT%`,
+/// the directory workbench ran in.
+pub fn sarif(outcome: &Outcome, rules: &[RuleMeta], root: &std::path::Path) -> String {
+    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, rule)| (rule.id.as_str(), i)).collect();
+    let results: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let artifact = json!({ "uri": diagnostic.path, "uriBaseId": "%SRCROOT%" });
+            let mut location = json!({ "artifactLocation": artifact });
+            if let Some(span) = diagnostic.span {
+                location["region"] = json!({
+                    "startLine": span.line.max(1),
+                    "startColumn": span.column.max(1),
+                    "byteOffset": span.start,
+                    "byteLength": span.end.saturating_sub(span.start),
+                });
+            }
+            let mut result = json!({
+                "ruleId": diagnostic.rule,
+                "level": sarif_level(diagnostic.severity),
+                "message": { "text": diagnostic.message },
+                "locations": [{ "physicalLocation": location }],
+            });
+            if let Some(&rule_index) = index.get(diagnostic.rule.as_str()) {
+                result["ruleIndex"] = json!(rule_index);
+            }
+            if let Some(help) = &diagnostic.help {
+                result["properties"] = json!({ "help": help });
+            }
+            if let Some(fix) = &diagnostic.fix {
+                result["fixes"] = json!([{
+                    "description": { "text": fix.description },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": diagnostic.path, "uriBaseId": "%SRCROOT%" },
+                        "replacements": fix.edits.iter().map(|edit| json!({
+                            "deletedRegion": { "byteOffset": edit.start, "byteLength": edit.end.saturating_sub(edit.start) },
+                            "insertedContent": { "text": edit.replacement },
+                        })).collect::<Vec<_>>(),
+                    }],
+                }]);
+            }
+            result
+        })
+        .collect();
+    let rules: Vec<_> = rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.explanation },
+                "help": { "text": rule.explanation },
+                "defaultConfiguration": { "level": sarif_level(rule.severity) },
+                "properties": { "plugin": rule.plugin },
+            })
+        })
+        .collect();
+    let notifications: Vec<_> = outcome
+        .failures
+        .iter()
+        .map(|failure| json!({ "level": "error", "message": { "text": failure.to_string() } }))
+        .collect();
+    let root_uri = format!("file://{}/", root.display().to_string().trim_end_matches('/'));
+    let document = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "workbench",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": root_uri } },
+            "invocations": [{
+                "executionSuccessful": outcome.failures.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    format!("{document:#}\n")
+}
+
 /// GitHub Actions workflow commands: one annotation a diagnostic.
 pub fn github(outcome: &Outcome) -> String {
     let mut out = String::new();
