@@ -241,3 +241,37 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     assert_eq!(quiet["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "@");
     assert_eq!(document["runs"][0]["invocations"][0]["executionSuccessful"], false);
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
+#[test]
+fn changed_lints_only_what_differs_from_a_revision() {
+    let test = Test::new().file("old.txt", "old  \n").file("touched.txt", "fine\n");
+    git(test.dir(), &["init", "-q"]);
+    git(test.dir(), &["add", "."]);
+    git(test.dir(), &["commit", "-q", "-m", "first"]);
+    std::fs::write(test.dir().join("touched.txt"), "now sloppy  \n").unwrap();
+    std::fs::write(test.dir().join("new.txt"), "also  \n").unwrap();
+    let run = test.run_with(["lint", "--changed"]).code(0);
+    assert!(run.stdout.contains("touched.txt:1:11") && run.stdout.contains("new.txt:1:5"), "{run}");
+    assert!(!run.stdout.contains("old.txt"), "{run}");
+    git(test.dir(), &["add", "."]);
+    git(test.dir(), &["commit", "-q", "-m", "second"]);
+    test.run_with(["lint", "--changed"]).code(0).stdout_has("in 0 files checked");
+    let run = test.run_with(["lint", "--changed", "HEAD~1"]).code(0);
+    assert!(run.stdout.contains("touched.txt") && !run.stdout.contains("old.txt"), "{run}");
+    test.run_with(["lint", "--changed", "nope"]).code(2).stderr_has("--changed nope: not a revision");
+}
+
+#[test]
+fn changed_outside_a_repository_says_so() {
+    Test::new().file("a.txt", "x\n").args(["lint", "--changed"]).run().code(2).stderr_has("needs a git repository");
+}

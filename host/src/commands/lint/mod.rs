@@ -1,6 +1,7 @@
 //! `workbench lint [PATH...]`: every lint-check plugin over the files it
 //! asks for, in batches, in parallel; findings with the user's severities.
 
+mod changed;
 mod fix;
 mod report;
 mod suppress;
@@ -39,6 +40,9 @@ pub struct LintArgs {
     /// Fail (exit 1) when there are more warnings than this.
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,
+    /// Lint only files changed against a git revision (default HEAD), untracked ones included.
+    #[arg(long, value_name = "BASE", num_args = 0..=1, default_missing_value = "HEAD")]
+    pub changed: Option<String>,
     /// Apply every safe fix, atomically, then report what is left.
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
@@ -109,7 +113,11 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let lint = &context.config.lint;
     let include = walk::glob_set(&lint.include, "[lint] include in workbench.toml")?;
     let exclude = walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?;
-    let targets = walk::walk(&roots, &cwd, &include, &exclude)?;
+    let mut targets = walk::walk(&roots, &cwd, &include, &exclude)?;
+    if let Some(base) = &args.changed {
+        let changed = changed::changed_files(&cwd, base)?;
+        targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
+    }
 
     let mut pass = lint_once(&checkers, &targets, &severities);
     if args.diff {
