@@ -25,8 +25,12 @@ print(f"findings: {d['summary']} (files checked: {d['summary']['files']})")
 PY
 
 if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 1 --runs "$runs" -i -N --export-json "$work/lint.json" \
-    --command-name "workbench lint ($files files)" "$workbench lint --quiet $work/tree"
+  # Cold: no lint results cached (compiled plugins stay cached); warm: all cached.
+  hyperfine --warmup 1 --runs "$runs" -i -N \
+    --prepare "rm -rf $WORKBENCH_CACHE_DIR/lint" \
+    --command-name "workbench lint, cold ($files files)" "$workbench lint --quiet $work/tree"
+  hyperfine --warmup 1 --runs "$runs" -i -N \
+    --command-name "workbench lint, warm ($files files)" "$workbench lint --quiet $work/tree"
 else
   echo "hyperfine not installed; one timed run:"
   /usr/bin/time -f "%e s wall, %U s user, %M KiB peak" "$workbench" lint --quiet "$work/tree" > /dev/null || true
@@ -47,7 +51,7 @@ if command -v unmake >/dev/null; then
     case "$out" in *"error: "*) rejected=$((rejected + 1)) ;; esac
   done
   echo "unmake parsed:    $((count - rejected)) of $count"
-  hyperfine --warmup 1 --runs "$runs" -i -N \
+  hyperfine --warmup 1 --runs "$runs" -i -N --prepare "rm -rf $WORKBENCH_CACHE_DIR/lint" \
     --command-name "unmake ($count Makefiles)" "unmake $(tr '\n' ' ' < "$work/makefiles.txt")" \
     --command-name "workbench lint ($count Makefiles)" "$workbench lint --quiet $(tr '\n' ' ' < "$work/makefiles.txt")"
 else

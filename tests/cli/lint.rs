@@ -275,3 +275,17 @@ fn changed_lints_only_what_differs_from_a_revision() {
 fn changed_outside_a_repository_says_so() {
     Test::new().file("a.txt", "x\n").args(["lint", "--changed"]).run().code(2).stderr_has("needs a git repository");
 }
+
+#[test]
+fn a_warm_run_reuses_results_and_prints_the_same() {
+    let test = Test::new().file("Makefile", "a:\n\techo loud\n").file("notes.txt", "x  \n").file("ok.txt", "fine\n");
+    let cold = test.run_with(["lint", "--format", "json", "-vv"]).code(0);
+    assert!(cold.stderr.contains("reused 0 of"), "{cold}");
+    let warm = test.run_with(["lint", "--format", "json", "-vv"]).code(0).stderr_has("lint cache: reused 4 of 4");
+    assert_eq!(cold.stdout, warm.stdout, "a cached run must print exactly what a fresh one does");
+    std::fs::write(test.dir().join("ok.txt"), "now bad  \n").unwrap();
+    let edited = test.run_with(["lint", "--format", "json", "-vv"]).code(0).stderr_has("reused 3 of 4");
+    assert!(edited.stdout.contains("ok.txt"), "{edited}");
+    let uncached = test.run_with(["lint", "--format", "json", "--no-cache"]).code(0);
+    assert_eq!(uncached.stdout, edited.stdout);
+}

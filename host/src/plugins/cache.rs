@@ -76,12 +76,7 @@ impl Cache {
 
     /// Where the compiled form of `bytes` lives, when caching is on.
     pub fn entry_path(&self, bytes: &[u8]) -> Option<PathBuf> {
-        let digest = Sha256::digest(bytes);
-        let mut name = String::with_capacity(96);
-        for byte in digest {
-            use std::fmt::Write as _;
-            let _ = write!(name, "{byte:02x}");
-        }
+        let name = digest(bytes);
         self.dir.as_ref().map(|dir| dir.join("compiled").join(format!("{name}-{}.cwasm", self.engine_hash)))
     }
 
@@ -123,6 +118,15 @@ impl Cache {
     pub fn has_entry(&self, bytes: &[u8]) -> bool {
         self.entry_path(bytes).is_some_and(|path| path.is_file())
     }
+}
+
+/// SHA-256 of `bytes` in lowercase hex: a component's identity.
+pub fn digest(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
 }
 
 fn load_entry(engine: &Engine, entry: &[u8]) -> Option<Component> {

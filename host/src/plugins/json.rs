@@ -364,3 +364,84 @@ mod tests {
         assert!(matches!(to_value(&json!([1])), template_helper::Value::Json(text) if text == "[1]"));
     }
 }
+
+// --- JSON → WIT, for results read back from a cache ------------------------
+
+fn u32_at(value: &Value, key: &str) -> Option<u32> {
+    value.get(key)?.as_u64().and_then(|n| u32::try_from(n).ok())
+}
+
+fn severity_from(text: &str) -> Option<types::Severity> {
+    match text {
+        "info" => Some(types::Severity::Info),
+        "warning" => Some(types::Severity::Warning),
+        "error" => Some(types::Severity::Error),
+        _ => None,
+    }
+}
+
+/// The inverse of [`diagnostic`]; `None` for anything malformed, so a
+/// damaged cache entry is recomputed rather than trusted.
+pub fn diagnostic_from(value: &Value) -> Option<lint_check::Diagnostic> {
+    let text = |key: &str| value.get(key)?.as_str().map(str::to_string);
+    let span = match value.get("span")? {
+        Value::Null => None,
+        span => Some(types::Span {
+            start: u32_at(span, "start")?,
+            end: u32_at(span, "end")?,
+            line: u32_at(span, "line")?,
+            column: u32_at(span, "column")?,
+        }),
+    };
+    let fix = match value.get("fix")? {
+        Value::Null => None,
+        fix => Some(lint_check::Fix {
+            description: fix.get("description")?.as_str()?.to_string(),
+            edits: fix
+                .get("edits")?
+                .as_array()?
+                .iter()
+                .map(|edit| {
+                    Some(lint_check::Edit {
+                        start: u32_at(edit, "start")?,
+                        end: u32_at(edit, "end")?,
+                        replacement: edit.get("replacement")?.as_str()?.to_string(),
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?,
+        }),
+    };
+    Some(lint_check::Diagnostic {
+        rule: text("rule")?,
+        severity: severity_from(value.get("severity")?.as_str()?)?,
+        message: text("message")?,
+        path: text("path")?,
+        span,
+        help: text("help"),
+        fix,
+    })
+}
+
+#[cfg(test)]
+mod round_trip {
+    use super::*;
+
+    #[test]
+    fn diagnostics_survive_json() {
+        let original = lint_check::Diagnostic {
+            rule: "a/b".into(),
+            severity: types::Severity::Warning,
+            message: "m".into(),
+            path: "p".into(),
+            span: Some(types::Span { start: 1, end: 2, line: 3, column: 4 }),
+            help: None,
+            fix: Some(lint_check::Fix {
+                description: "d".into(),
+                edits: vec![lint_check::Edit { start: 1, end: 2, replacement: "x".into() }],
+            }),
+        };
+        let back = diagnostic_from(&diagnostic(&original)).unwrap();
+        assert_eq!(diagnostic(&back), diagnostic(&original));
+        assert!(diagnostic_from(&json!({ "rule": "x" })).is_none());
+    }
+}

@@ -60,6 +60,8 @@ pub struct Plugin {
     pub cache: CacheState,
     /// Size of the component in bytes.
     pub size: usize,
+    /// SHA-256 of the component: keys what is cached about its results.
+    pub digest: String,
     name: Arc<str>,
     engine: Engine,
     pre: InstancePre<HostState>,
@@ -78,7 +80,7 @@ impl Plugin {
         size: usize,
         fallback_name: &str,
     ) -> Result<Plugin, PluginFailure> {
-        let Prepared { contract, cache, pre, indices } = prepared;
+        let Prepared { contract, cache, digest, pre, indices } = prepared;
         let mut plugin = Plugin {
             info: Info {
                 name: fallback_name.to_string(),
@@ -90,6 +92,7 @@ impl Plugin {
             source,
             cache,
             size,
+            digest,
             name: Arc::from(fallback_name),
             engine,
             pre,

@@ -94,7 +94,7 @@ impl Runtime {
         let indices = resolve_indices(&pre, &contract.roles).map_err(|error| {
             fail(format!("its exports do not match {}@{}: {error:#}", contract::PACKAGE, contract::HOST_VERSION))
         })?;
-        Ok(Prepared { contract, cache, pre, indices })
+        Ok(Prepared { contract, cache, digest: super::cache::digest(bytes), pre, indices })
     }
 
     /// Validates and loads a plugin, asking it for its name.
@@ -116,6 +116,8 @@ impl Runtime {
 pub struct Prepared {
     pub contract: Contract,
     pub cache: CacheState,
+    /// SHA-256 of the component.
+    pub digest: String,
     pub(super) pre: InstancePre<HostState>,
     pub(super) indices: Indices,
 }

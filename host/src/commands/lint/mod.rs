@@ -1,13 +1,14 @@
 //! `workbench lint [PATH...]`: every lint-check plugin over the files it
 //! asks for, in batches, in parallel; findings with the user's severities.
 
+mod cache;
 mod changed;
 mod fix;
 mod report;
 mod suppress;
 mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -119,7 +120,10 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
     }
 
-    let mut pass = lint_once(&checkers, &targets, &severities);
+    let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
+    let mut stores: Vec<cache::Store> =
+        checkers.iter().map(|checker| cache::Store::open(cache_dir.as_deref(), checker.plugin, &checker.options)).collect();
+    let mut pass = lint_once(&checkers, &targets, &severities, &mut stores);
     if args.diff {
         let changed = print_diffs(&pass);
         return Ok(if load_failed || !failures.is_empty() || !pass.outcome.failures.is_empty() {
@@ -140,8 +144,11 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
                 break;
             }
             fixed += applied;
-            pass = lint_once(&checkers, &targets, &severities);
+            pass = lint_once(&checkers, &targets, &severities, &mut stores);
         }
+    }
+    for store in &stores {
+        store.save();
     }
     failures.extend(std::mem::take(&mut pass.outcome.failures));
     let Pass { outcome, sources, .. } = pass;
@@ -182,16 +189,47 @@ struct Pass {
     paths: HashMap<String, PathBuf>,
 }
 
-fn lint_once(checkers: &[Checker], targets: &[Target], severities: &HashMap<String, Option<Severity>>) -> Pass {
+fn lint_once(
+    checkers: &[Checker],
+    targets: &[Target],
+    severities: &HashMap<String, Option<Severity>>,
+    stores: &mut [cache::Store],
+) -> Pass {
     let (sources, files_checked) = read_wanted(targets, checkers);
-    let jobs = batches(checkers, targets, &sources);
+    let digests: HashMap<&str, String> =
+        sources.iter().map(|(path, bytes)| (path.as_str(), crate::plugins::cache::digest(bytes))).collect();
+
+    // Results the cache still holds are taken as they are; the rest run.
+    let mut found = Vec::new();
+    let mut needed: Vec<HashSet<&str>> = vec![HashSet::new(); checkers.len()];
+    for (index, checker) in checkers.iter().enumerate() {
+        for target in targets.iter().filter(|target| wants(checker, target)) {
+            let Some(digest) = digests.get(target.display.as_str()) else { continue };
+            match stores[index].get(&target.display, digest) {
+                Some(cached) => found.extend(cached),
+                None => {
+                    needed[index].insert(target.display.as_str());
+                }
+            }
+        }
+    }
+    let wanted: usize = checkers.iter().map(|checker| targets.iter().filter(|t| wants(checker, t) && sources.contains_key(&t.display)).count()).sum();
+    let rerun: usize = needed.iter().map(HashSet::len).sum();
+    log::debug!("lint cache: reused {} of {wanted} plugin results", wanted - rerun);
+    let jobs = batches(checkers, targets, &sources, &needed);
     let results = run_parallel(checkers, &jobs, &sources);
 
     let mut failures = Vec::new();
-    let mut found = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result {
-            Ok(diagnostics) => found.extend(accept(&checkers[job.checker], job, diagnostics, &sources)),
+            Ok(diagnostics) => {
+                let accepted = accept(&checkers[job.checker], job, diagnostics, &sources);
+                for path in &job.paths {
+                    let mine: Vec<&Diagnostic> = accepted.iter().filter(|d| &d.path == path).collect();
+                    stores[job.checker].put(path, &digests[path.as_str()], &mine);
+                }
+                found.extend(accepted);
+            }
             Err(failure) => failures.push(failure),
         }
     }
@@ -414,12 +452,17 @@ struct Job {
     paths: Vec<String>,
 }
 
-fn batches(checkers: &[Checker], targets: &[Target], sources: &HashMap<String, Arc<[u8]>>) -> Vec<Job> {
+fn batches(
+    checkers: &[Checker],
+    targets: &[Target],
+    sources: &HashMap<String, Arc<[u8]>>,
+    needed: &[HashSet<&str>],
+) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (index, checker) in checkers.iter().enumerate() {
         let mut job = Job { checker: index, paths: Vec::new() };
         let mut bytes = 0;
-        for target in targets.iter().filter(|target| wants(checker, target)) {
+        for target in targets.iter().filter(|target| wants(checker, target) && needed[index].contains(target.display.as_str())) {
             let Some(contents) = sources.get(&target.display) else { continue };
             if !job.paths.is_empty() && (job.paths.len() >= BATCH_FILES || bytes + contents.len() > BATCH_BYTES) {
                 jobs.push(std::mem::replace(&mut job, Job { checker: index, paths: Vec::new() }));
