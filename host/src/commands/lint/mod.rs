@@ -121,8 +121,10 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     }
 
     let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
-    let mut stores: Vec<cache::Store> =
-        checkers.iter().map(|checker| cache::Store::open(cache_dir.as_deref(), checker.plugin, &checker.options)).collect();
+    let mut stores: Vec<cache::Store> = checkers
+        .iter()
+        .map(|checker| cache::Store::open(cache_dir.as_deref(), checker.plugin, &checker.options))
+        .collect();
     let mut pass = lint_once(&checkers, &targets, &severities, &mut stores);
     if args.diff {
         let changed = print_diffs(&pass);
@@ -213,7 +215,10 @@ fn lint_once(
             }
         }
     }
-    let wanted: usize = checkers.iter().map(|checker| targets.iter().filter(|t| wants(checker, t) && sources.contains_key(&t.display)).count()).sum();
+    let wanted: usize = checkers
+        .iter()
+        .map(|checker| targets.iter().filter(|t| wants(checker, t) && sources.contains_key(&t.display)).count())
+        .sum();
     let rerun: usize = needed.iter().map(HashSet::len).sum();
     log::debug!("lint cache: reused {} of {wanted} plugin results", wanted - rerun);
     let jobs = batches(checkers, targets, &sources, &needed);
@@ -462,7 +467,9 @@ fn batches(
     for (index, checker) in checkers.iter().enumerate() {
         let mut job = Job { checker: index, paths: Vec::new() };
         let mut bytes = 0;
-        for target in targets.iter().filter(|target| wants(checker, target) && needed[index].contains(target.display.as_str())) {
+        for target in
+            targets.iter().filter(|target| wants(checker, target) && needed[index].contains(target.display.as_str()))
+        {
             let Some(contents) = sources.get(&target.display) else { continue };
             if !job.paths.is_empty() && (job.paths.len() >= BATCH_FILES || bytes + contents.len() > BATCH_BYTES) {
                 jobs.push(std::mem::replace(&mut job, Job { checker: index, paths: Vec::new() }));
