@@ -1,30 +1,10 @@
 //! One rule per Makefile convention. Each rule reads the parsed Makefile;
 //! none re-parses text.
 
-use workbench_plugin::lint_check::{Diagnostic, Edit, Fix, RuleInfo, Severity, Span};
+use workbench_plugin::lint_check::{Diagnostic, Edit, Fix, Rule, Severity, Span};
 
 use crate::MakeOptions;
 use crate::parser::{Item, Line, Makefile, RecipeLine};
-
-pub struct Rule {
-    pub id: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    pub explanation: &'static str,
-    pub fixable: bool,
-}
-
-impl Rule {
-    pub fn info(&self) -> RuleInfo {
-        RuleInfo {
-            id: self.id.into(),
-            default_severity: self.severity,
-            summary: self.summary.into(),
-            explanation: self.explanation.into(),
-            fixable: self.fixable,
-        }
-    }
-}
 
 macro_rules! rule {
     ($name:ident, $id:literal, $severity:ident, $fixable:literal, $summary:literal, $explanation:literal) => {
@@ -166,15 +146,7 @@ struct Report<'a> {
 
 impl Report<'_> {
     fn add(&mut self, rule: &Rule, message: String, span: Option<Span>, help: String, fix: Option<Fix>) {
-        self.found.push(Diagnostic {
-            rule: rule.id.into(),
-            severity: rule.severity,
-            message,
-            path: self.path.into(),
-            span,
-            help: Some(help),
-            fix,
-        });
+        self.found.push(rule.diagnostic(self.path, message, span, help, fix));
     }
 }
 

@@ -1,26 +1,6 @@
-use workbench_plugin::lint_check::{Diagnostic, Edit, File, Fix, RuleInfo, Severity, Span};
+use workbench_plugin::lint_check::{Diagnostic, Edit, File, Fix, Rule, Severity, Span};
 
 use crate::{Indent, TextOptions};
-
-pub struct Rule {
-    pub id: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    pub explanation: &'static str,
-    pub fixable: bool,
-}
-
-impl Rule {
-    pub fn info(&self) -> RuleInfo {
-        RuleInfo {
-            id: self.id.into(),
-            default_severity: self.severity,
-            summary: self.summary.into(),
-            explanation: self.explanation.into(),
-            fixable: self.fixable,
-        }
-    }
-}
 
 const TRAILING: &Rule = &Rule {
     id: "text/trailing-whitespace",
@@ -90,15 +70,7 @@ struct Report<'a> {
 
 impl Report<'_> {
     fn add(&mut self, rule: &Rule, message: String, span: Option<Span>, help: &str, fix: Option<Fix>) {
-        self.found.push(Diagnostic {
-            rule: rule.id.into(),
-            severity: rule.severity,
-            message,
-            path: self.path.into(),
-            span,
-            help: Some(help.into()),
-            fix,
-        });
+        self.found.push(rule.diagnostic(self.path, message, span, help.into(), fix));
     }
 }
 

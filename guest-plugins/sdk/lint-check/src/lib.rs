@@ -58,6 +58,59 @@ pub fn options(text: &str) -> Result<Options, Error> {
 pub use bindings::exports::workbench::plugin::lint_check::{CheckerInfo, Diagnostic, Edit, Fix, RuleInfo};
 pub use bindings::workbench::plugin::types::{File, Severity, Span};
 
+/// A rule declared as a constant, so its id, severity and docs live in one
+/// place:
+///
+/// ```ignore
+/// const NO_TABS: &Rule = &Rule {
+///     id: "style/no-tabs",
+///     severity: Severity::Warning,
+///     summary: "tab character",
+///     explanation: "Indent with spaces.",
+///     fixable: false,
+/// };
+/// ```
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+    pub fixable: bool,
+}
+
+impl Rule {
+    /// The WIT record for [`LintCheck::rules`].
+    pub fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: self.id.into(),
+            default_severity: self.severity,
+            summary: self.summary.into(),
+            explanation: self.explanation.into(),
+            fixable: self.fixable,
+        }
+    }
+
+    /// A finding of this rule, at its default severity.
+    pub fn diagnostic(
+        &self,
+        path: &str,
+        message: String,
+        span: Option<Span>,
+        help: String,
+        fix: Option<Fix>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: self.id.into(),
+            severity: self.severity,
+            message,
+            path: path.into(),
+            span,
+            help: Some(help),
+            fix,
+        }
+    }
+}
+
 /// Implement this, then call [`export_lint_check!`].
 pub trait LintCheck: Plugin {
     /// Globs of the paths to check; the default, empty, means every file.
