@@ -14,3 +14,70 @@ pub trait Plugin {
         None
     }
 }
+
+/// What every role crate starts with: its world's bindings, the `log`
+/// helpers, and options parsing. Expanded in the role crate (`crate::`
+/// paths are that crate's), so each role keeps its own generated types.
+///
+/// `role!("lint-check-plugin", "__export_lint_check_world",
+/// "workbench_plugin::lint_check::bindings", lint_check)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! role {
+    ($world:literal, $export_macro:literal, $bindings_path:literal, $module:ident) => {
+        // The generated code and the export macros name paths through
+        // `workbench_plugin`, the facade crate plugin authors depend on;
+        // inside the role crate that name means the role crate itself.
+        extern crate self as workbench_plugin;
+
+        /// The raw wit-bindgen output for this role's world.
+        #[allow(missing_docs, clippy::all, clippy::pedantic)]
+        pub mod bindings {
+            wit_bindgen::generate!({
+                path: "../../../wit",
+                world: $world,
+                pub_export_macro: true,
+                export_macro_name: $export_macro,
+                default_bindings_module: $bindings_path,
+                runtime_path: "workbench_plugin::__private::wit_bindgen::rt",
+            });
+        }
+
+        #[doc(hidden)]
+        pub mod __private {
+            pub use wit_bindgen;
+        }
+
+        /// This crate, under the name the facade gives it, for generated paths.
+        #[doc(hidden)]
+        pub use crate as $module;
+
+        pub use bindings::workbench::plugin::types::{Error, PluginInfo};
+        pub use $crate::{Options, Plugin};
+
+        /// Messages to the user's terminal, shown under the plugin's name
+        /// when the level is enabled (`workbench -v`).
+        pub mod log {
+            use super::bindings::workbench::plugin::log::{Level, log};
+            pub fn error(message: &str) {
+                log(Level::Error, message);
+            }
+            pub fn warn(message: &str) {
+                log(Level::Warn, message);
+            }
+            pub fn info(message: &str) {
+                log(Level::Info, message);
+            }
+            pub fn debug(message: &str) {
+                log(Level::Debug, message);
+            }
+        }
+
+        /// Parses the options text the host passes, mapping a failure to
+        /// the WIT `invalid-options` error.
+        #[doc(hidden)]
+        pub fn options(text: &str) -> Result<Options, Error> {
+            Options::from_json(text).map_err(Error::InvalidOptions)
+        }
+    };
+}

@@ -1,59 +1,11 @@
 //! The `detector` role: third-party services on a page for `workbench detect`.
 
-// The generated code and the export macros name paths through
-// `workbench_plugin`, the facade crate plugin authors depend on; inside this
-// crate that name means the crate itself.
-extern crate self as workbench_plugin;
-
-/// The raw wit-bindgen output for the `detector-plugin` world.
-#[allow(missing_docs, clippy::all, clippy::pedantic)]
-pub mod bindings {
-    wit_bindgen::generate!({
-        path: "../../../wit",
-        world: "detector-plugin",
-        pub_export_macro: true,
-        export_macro_name: "__export_detector_world",
-        default_bindings_module: "workbench_plugin::detector::bindings",
-        runtime_path: "workbench_plugin::__private::wit_bindgen::rt",
-    });
-}
-
-#[doc(hidden)]
-pub mod __private {
-    pub use wit_bindgen;
-}
-
-/// This crate, under the name the facade gives it, for generated paths.
-#[doc(hidden)]
-pub use crate as detector;
-
-pub use bindings::workbench::plugin::types::{Error, PluginInfo};
-pub use workbench_plugin_core::{Options, Plugin};
-
-/// Messages to the user's terminal, shown under the plugin's name when the
-/// level is enabled (`workbench -v`).
-pub mod log {
-    use super::bindings::workbench::plugin::log::{Level, log};
-    pub fn error(message: &str) {
-        log(Level::Error, message);
-    }
-    pub fn warn(message: &str) {
-        log(Level::Warn, message);
-    }
-    pub fn info(message: &str) {
-        log(Level::Info, message);
-    }
-    pub fn debug(message: &str) {
-        log(Level::Debug, message);
-    }
-}
-
-/// Parses the options text the host passes, mapping a failure to the WIT
-/// `invalid-options` error.
-#[doc(hidden)]
-pub fn options(text: &str) -> Result<Options, Error> {
-    Options::from_json(text).map_err(Error::InvalidOptions)
-}
+workbench_plugin_core::role!(
+    "detector-plugin",
+    "__export_detector_world",
+    "workbench_plugin::detector::bindings",
+    detector
+);
 
 pub use bindings::exports::workbench::plugin::detector::{
     Detection, Evidence, Link, LocatedText, MetaTag, Page, Script, ScriptState, ServiceInfo, Setting,
