@@ -289,3 +289,19 @@ fn a_warm_run_reuses_results_and_prints_the_same() {
     let uncached = test.run_with(["lint", "--format", "json", "--no-cache"]).code(0);
     assert_eq!(uncached.stdout, edited.stdout);
 }
+
+#[test]
+fn warm_runs_still_apply_and_report_suppressions() {
+    let makefile = format!(
+        "a:\n# {ALLOW}make/quiet-recipe) -- it prints progress\n\techo loud\n\t@true # {ALLOW}make/crlf) -- stale\n"
+    );
+    let test = Test::new().file("rules.mk", makefile);
+    let cold = test.run_with(["lint"]).code(0);
+    let warm = test.run_with(["lint", "-vv"]).code(0).stderr_has("reused 2 of 2");
+    assert_eq!(cold.stdout, warm.stdout);
+    assert!(
+        warm.stdout.contains("`make/crlf` reports nothing here to allow")
+            && !warm.stdout.contains("make/quiet-recipe]"),
+        "{warm}"
+    );
+}

@@ -19,12 +19,34 @@ use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::{Plugin, cache::digest, json as wit_json};
 
 /// Bumped whenever the stored shape changes.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
+
+/// Size and modification time: when both match, the contents are taken
+/// as unchanged without reading them (as ESLint's and ruff's caches do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    pub modified_ns: u128,
+}
+
+impl Stamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(Stamp { size: metadata.len(), modified_ns: modified.as_nanos() })
+    }
+}
+
+struct Entry {
+    digest: String,
+    stamp: Option<Stamp>,
+    /// The file holds a suppression comment, so it must be read to apply it.
+    marker: bool,
+    diagnostics: Vec<Value>,
+}
 
 pub struct Store {
     path: Option<PathBuf>,
-    /// File path → (contents digest, diagnostics as JSON).
-    entries: HashMap<String, (String, Vec<Value>)>,
+    entries: HashMap<String, Entry>,
     dirty: bool,
 }
 
@@ -40,21 +62,37 @@ impl Store {
         Store { path, entries, dirty: false }
     }
 
-    /// The cached diagnostics of `path` if its contents are unchanged.
-    pub fn get(&self, path: &str, contents_digest: &str) -> Option<Vec<Diagnostic>> {
-        let (stored, diagnostics) = self.entries.get(path)?;
-        if stored != contents_digest {
+    /// The cached diagnostics of `path` if its size and modification time
+    /// are unchanged, and whether the file holds a suppression.
+    pub fn get_fresh(&self, path: &str, stamp: Option<Stamp>) -> Option<(Vec<Diagnostic>, bool)> {
+        let entry = self.entries.get(path)?;
+        if stamp.is_none() || entry.stamp != stamp {
             return None;
         }
-        diagnostics.iter().map(wit_json::diagnostic_from).collect()
+        Some((entry.diagnostics.iter().map(wit_json::diagnostic_from).collect::<Option<_>>()?, entry.marker))
     }
 
-    pub fn put(&mut self, path: &str, contents_digest: &str, diagnostics: &[&Diagnostic]) {
+    /// The cached diagnostics of `path` if its contents are unchanged; a
+    /// hit refreshes the stamp so the next run need not read the file.
+    pub fn get(&mut self, path: &str, contents_digest: &str, stamp: Option<Stamp>) -> Option<Vec<Diagnostic>> {
+        let entry = self.entries.get_mut(path)?;
+        if entry.digest != contents_digest {
+            return None;
+        }
+        let diagnostics = entry.diagnostics.iter().map(wit_json::diagnostic_from).collect::<Option<_>>()?;
+        if entry.stamp != stamp {
+            entry.stamp = stamp;
+            self.dirty = true;
+        }
+        Some(diagnostics)
+    }
+
+    pub fn put(&mut self, path: &str, digest: &str, stamp: Option<Stamp>, marker: bool, diagnostics: &[&Diagnostic]) {
         if self.path.is_none() {
             return;
         }
-        let values = diagnostics.iter().map(|diagnostic| wit_json::diagnostic(diagnostic)).collect();
-        self.entries.insert(path.to_string(), (contents_digest.to_string(), values));
+        let diagnostics = diagnostics.iter().map(|diagnostic| wit_json::diagnostic(diagnostic)).collect();
+        self.entries.insert(path.to_string(), Entry { digest: digest.to_string(), stamp, marker, diagnostics });
         self.dirty = true;
     }
 
@@ -67,7 +105,7 @@ impl Store {
     }
 }
 
-fn read(path: &std::path::Path) -> Option<HashMap<String, (String, Vec<Value>)>> {
+fn read(path: &std::path::Path) -> Option<HashMap<String, Entry>> {
     let document: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
     if document.get("format")?.as_u64()? != FORMAT {
         return None;
@@ -75,19 +113,37 @@ fn read(path: &std::path::Path) -> Option<HashMap<String, (String, Vec<Value>)>>
     let files = document.get("files")?.as_object()?;
     let mut entries = HashMap::with_capacity(files.len());
     for (file, entry) in files {
-        let digest = entry.get("digest")?.as_str()?.to_string();
-        let diagnostics = entry.get("diagnostics")?.as_array()?.clone();
-        entries.insert(file.clone(), (digest, diagnostics));
+        let stamp = match (entry.get("size").and_then(Value::as_u64), entry.get("modified-ns").and_then(Value::as_str))
+        {
+            (Some(size), Some(modified)) => Some(Stamp { size, modified_ns: modified.parse().ok()? }),
+            _ => None,
+        };
+        entries.insert(
+            file.clone(),
+            Entry {
+                digest: entry.get("digest")?.as_str()?.to_string(),
+                stamp,
+                marker: entry.get("marker")?.as_bool()?,
+                diagnostics: entry.get("diagnostics")?.as_array()?.clone(),
+            },
+        );
     }
     Some(entries)
 }
 
-fn write(path: &std::path::Path, entries: &HashMap<String, (String, Vec<Value>)>) -> std::io::Result<()> {
+fn write(path: &std::path::Path, entries: &HashMap<String, Entry>) -> std::io::Result<()> {
     let dir = path.parent().expect("store paths have a parent");
     std::fs::create_dir_all(dir)?;
     let files: Map<String, Value> = entries
         .iter()
-        .map(|(file, (digest, diagnostics))| (file.clone(), json!({ "digest": digest, "diagnostics": diagnostics })))
+        .map(|(file, entry)| {
+            let mut value = json!({ "digest": entry.digest, "marker": entry.marker, "diagnostics": entry.diagnostics });
+            if let Some(stamp) = entry.stamp {
+                value["size"] = json!(stamp.size);
+                value["modified-ns"] = json!(stamp.modified_ns.to_string());
+            }
+            (file.clone(), value)
+        })
         .collect();
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     serde_json::to_writer(&mut temp, &json!({ "format": FORMAT, "files": files }))?;

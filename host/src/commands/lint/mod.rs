@@ -197,33 +197,41 @@ fn lint_once(
     severities: &HashMap<String, Option<Severity>>,
     stores: &mut [cache::Store],
 ) -> Pass {
-    let (sources, files_checked) = read_wanted(targets, checkers);
-    let digests: HashMap<&str, String> =
-        sources.iter().map(|(path, bytes)| (path.as_str(), crate::plugins::cache::digest(bytes))).collect();
+    let files = wanted_files(targets, checkers);
+    let files_checked = files.len();
+    let mut sources: HashMap<String, Arc<[u8]>> = HashMap::new();
+    let mut digests: HashMap<String, String> = HashMap::new();
 
-    // Results the cache still holds are taken as they are; the rest run.
+    // Results the cache still holds are taken as they are (without reading
+    // the file when its size and time are unchanged); the rest run.
     let mut found = Vec::new();
-    let mut needed: Vec<HashSet<&str>> = vec![HashSet::new(); checkers.len()];
-    for (index, checker) in checkers.iter().enumerate() {
-        for target in targets.iter().filter(|target| wants(checker, target)) {
-            let Some(digest) = digests.get(target.display.as_str()) else { continue };
-            match stores[index].get(&target.display, digest) {
+    let mut needed: Vec<HashSet<String>> = vec![HashSet::new(); checkers.len()];
+    for &(target, stamp) in &files {
+        for index in (0..checkers.len()).filter(|&index| wants(&checkers[index], target)) {
+            if let Some((cached, marker)) = stores[index].get_fresh(&target.display, stamp) {
+                found.extend(cached);
+                if marker {
+                    read_into(&mut sources, &mut digests, target);
+                }
+                continue;
+            }
+            let Some(digest) = read_into(&mut sources, &mut digests, target) else { continue };
+            match stores[index].get(&target.display, &digest, stamp) {
                 Some(cached) => found.extend(cached),
                 None => {
-                    needed[index].insert(target.display.as_str());
+                    needed[index].insert(target.display.clone());
                 }
             }
         }
     }
-    let wanted: usize = checkers
-        .iter()
-        .map(|checker| targets.iter().filter(|t| wants(checker, t) && sources.contains_key(&t.display)).count())
-        .sum();
+    let wanted: usize = files.iter().map(|(target, _)| checkers.iter().filter(|c| wants(c, target)).count()).sum();
     let rerun: usize = needed.iter().map(HashSet::len).sum();
     log::debug!("lint cache: reused {} of {wanted} plugin results", wanted - rerun);
     let jobs = batches(checkers, targets, &sources, &needed);
     let results = run_parallel(checkers, &jobs, &sources);
 
+    let stamps: HashMap<&str, Option<cache::Stamp>> =
+        files.iter().map(|(target, stamp)| (target.display.as_str(), *stamp)).collect();
     let mut failures = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result {
@@ -231,11 +239,23 @@ fn lint_once(
                 let accepted = accept(&checkers[job.checker], job, diagnostics, &sources);
                 for path in &job.paths {
                     let mine: Vec<&Diagnostic> = accepted.iter().filter(|d| &d.path == path).collect();
-                    stores[job.checker].put(path, &digests[path.as_str()], &mine);
+                    let marker = sources.get(path).is_some_and(|bytes| suppress::has_marker(bytes));
+                    let stamp = stamps.get(path.as_str()).copied().flatten();
+                    stores[job.checker].put(path, &digests[path], stamp, marker, &mine);
                 }
                 found.extend(accepted);
             }
             Err(failure) => failures.push(failure),
+        }
+    }
+
+    // Files with findings are shown with their source lines and fixed from
+    // their contents: read the ones the cache spared.
+    let by_display: HashMap<&str, &Target> =
+        files.iter().map(|(target, _)| (target.display.as_str(), *target)).collect();
+    for diagnostic in &found {
+        if let Some(target) = by_display.get(diagnostic.path.as_str()) {
+            read_into(&mut sources, &mut digests, target);
         }
     }
 
@@ -417,34 +437,43 @@ fn rule_severities(context: &Context, checkers: &[Checker]) -> Result<HashMap<St
     Ok(severities)
 }
 
-/// Reads every file some checker wants, once. Returns the contents by
-/// display path and how many files were read.
-fn read_wanted(targets: &[Target], checkers: &[Checker]) -> (HashMap<String, Arc<[u8]>>, usize) {
-    let mut sources = HashMap::new();
-    for target in targets {
-        if !checkers.iter().any(|checker| wants(checker, target)) {
-            continue;
-        }
+/// Every file some checker wants, with its size and time; files too
+/// large or unreadable are left out with a warning.
+fn wanted_files<'a>(targets: &'a [Target], checkers: &[Checker]) -> Vec<(&'a Target, Option<cache::Stamp>)> {
+    let mut files = Vec::new();
+    for target in targets.iter().filter(|target| checkers.iter().any(|checker| wants(checker, target))) {
         match std::fs::metadata(&target.path) {
             Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
                 log::warn!("{}: skipped, larger than {} MiB", target.display, MAX_FILE_BYTES >> 20);
-                continue;
             }
-            Ok(_) => {}
-            Err(error) => {
-                log::warn!("{}: skipped: {error}", target.display);
-                continue;
-            }
-        }
-        match std::fs::read(&target.path) {
-            Ok(bytes) => {
-                sources.insert(target.display.clone(), Arc::from(bytes));
-            }
+            Ok(metadata) => files.push((target, cache::Stamp::of(&metadata))),
             Err(error) => log::warn!("{}: skipped: {error}", target.display),
         }
     }
-    let count = sources.len();
-    (sources, count)
+    files
+}
+
+/// Reads a file into `sources` once and returns its digest.
+fn read_into(
+    sources: &mut HashMap<String, Arc<[u8]>>,
+    digests: &mut HashMap<String, String>,
+    target: &Target,
+) -> Option<String> {
+    if let Some(digest) = digests.get(&target.display) {
+        return Some(digest.clone());
+    }
+    match std::fs::read(&target.path) {
+        Ok(bytes) => {
+            let digest = crate::plugins::cache::digest(&bytes);
+            sources.insert(target.display.clone(), Arc::from(bytes));
+            digests.insert(target.display.clone(), digest.clone());
+            Some(digest)
+        }
+        Err(error) => {
+            log::warn!("{}: skipped: {error}", target.display);
+            None
+        }
+    }
 }
 
 fn wants(checker: &Checker, target: &Target) -> bool {
@@ -461,14 +490,13 @@ fn batches(
     checkers: &[Checker],
     targets: &[Target],
     sources: &HashMap<String, Arc<[u8]>>,
-    needed: &[HashSet<&str>],
+    needed: &[HashSet<String>],
 ) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (index, checker) in checkers.iter().enumerate() {
         let mut job = Job { checker: index, paths: Vec::new() };
         let mut bytes = 0;
-        for target in
-            targets.iter().filter(|target| wants(checker, target) && needed[index].contains(target.display.as_str()))
+        for target in targets.iter().filter(|target| wants(checker, target) && needed[index].contains(&target.display))
         {
             let Some(contents) = sources.get(&target.display) else { continue };
             if !job.paths.is_empty() && (job.paths.len() >= BATCH_FILES || bytes + contents.len() > BATCH_BYTES) {

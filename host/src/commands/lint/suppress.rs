@@ -37,6 +37,11 @@ pub struct Suppression {
     used: Vec<bool>,
 }
 
+/// Whether a file may hold a suppression (a cheap test before a scan).
+pub fn has_marker(bytes: &[u8]) -> bool {
+    bytes.windows(MARKER.len()).any(|window| window == MARKER.as_bytes())
+}
+
 /// Every suppression in a file.
 pub fn scan(bytes: &[u8]) -> Vec<Suppression> {
     let mut found = Vec::new();
