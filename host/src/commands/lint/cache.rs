@@ -145,9 +145,10 @@ fn write(path: &std::path::Path, entries: &HashMap<String, Entry>) -> std::io::R
             (file.clone(), value)
         })
         .collect();
+    // One write: serde_json writes token by token, and the file is unbuffered.
+    let bytes = serde_json::to_vec(&json!({ "format": FORMAT, "files": files }))?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer(&mut temp, &json!({ "format": FORMAT, "files": files }))?;
-    temp.flush()?;
+    temp.write_all(&bytes)?;
     temp.persist(path).map_err(|error| error.error)?;
     Ok(())
 }

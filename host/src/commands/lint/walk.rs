@@ -81,21 +81,28 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet)
     Ok(targets)
 }
 
-/// Relative to the current directory when under it, else to the root's
-/// parent; always `/`-separated and without a leading `./`.
+/// Relative to the current directory when under it; otherwise the named
+/// root's last component followed by the path within it (`../other/x`
+/// shows as `other/x`), since plugins never see `..`. `/`-separated, with
+/// no leading `./`, and computed without touching the disk.
 fn display_path(path: &Path, root: &Path, cwd: &Path) -> String {
     let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    let base = root.canonicalize().ok().and_then(|root| root.parent().map(Path::to_path_buf));
-    let relative = absolute
-        .strip_prefix(cwd)
-        .ok()
-        .or_else(|| {
-            base.as_deref().and_then(|base| absolute.canonicalize().ok()?.strip_prefix(base).ok().map(|_| path))
-        })
-        .unwrap_or(path);
+    let relative = match absolute.strip_prefix(cwd) {
+        Ok(relative) if !relative.components().any(|part| part == std::path::Component::ParentDir) => {
+            relative.to_path_buf()
+        }
+        _ => {
+            let within = path.strip_prefix(root).unwrap_or(path);
+            let name = root.components().rev().find_map(|part| match part {
+                std::path::Component::Normal(name) => Some(name),
+                _ => None,
+            });
+            name.map_or_else(|| within.to_path_buf(), |name| Path::new(name).join(within))
+        }
+    };
     let text: Vec<String> = relative
         .components()
-        .filter(|part| !matches!(part, std::path::Component::CurDir))
+        .filter(|part| matches!(part, std::path::Component::Normal(_)))
         .map(|part| part.as_os_str().to_string_lossy().into_owned())
         .collect();
     text.join("/")
@@ -104,6 +111,14 @@ fn display_path(path: &Path, root: &Path, cwd: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_paths_never_climb() {
+        let cwd = Path::new("/work/repo");
+        assert_eq!(display_path(Path::new("./a/b.txt"), Path::new("."), cwd), "a/b.txt");
+        assert_eq!(display_path(Path::new("../other/x.txt"), Path::new("../other"), cwd), "other/x.txt");
+        assert_eq!(display_path(Path::new("/elsewhere/y/z.mk"), Path::new("/elsewhere/y"), cwd), "y/z.mk");
+    }
 
     #[test]
     fn double_star_globs_match_at_the_top_too() {
