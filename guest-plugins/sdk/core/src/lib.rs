@@ -48,6 +48,9 @@ macro_rules! role {
             pub use wit_bindgen;
         }
 
+        #[doc(hidden)]
+        pub use $crate::__impl_meta;
+
         /// This crate, under the name the facade gives it, for generated paths.
         #[doc(hidden)]
         pub use crate as $module;
@@ -78,6 +81,26 @@ macro_rules! role {
         #[doc(hidden)]
         pub fn options(text: &str) -> Result<Options, Error> {
             Options::from_json(text).map_err(Error::InvalidOptions)
+        }
+    };
+}
+
+/// Implements `meta.info` for a role crate's export type from the plugin
+/// crate's Cargo.toml (expanded in the plugin crate, so `env!` reads its
+/// package). `$role` is the role crate (`$crate` in its export macro).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_meta {
+    ($role:tt, $export:ident, $ty:ty) => {
+        impl $role::bindings::exports::workbench::plugin::meta::Guest for $export {
+            fn info() -> $role::PluginInfo {
+                $role::PluginInfo {
+                    name: env!("CARGO_PKG_NAME").to_string(),
+                    version: env!("CARGO_PKG_VERSION").to_string(),
+                    description: env!("CARGO_PKG_DESCRIPTION").to_string(),
+                    options_schema: <$ty as $role::Plugin>::options_schema(),
+                }
+            }
         }
     };
 }

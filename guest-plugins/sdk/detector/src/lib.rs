@@ -32,16 +32,7 @@ macro_rules! export_detector {
     ($ty:ty) => {
         #[doc(hidden)]
         pub struct __WorkbenchDetector;
-        impl $crate::bindings::exports::workbench::plugin::meta::Guest for __WorkbenchDetector {
-            fn info() -> $crate::PluginInfo {
-                $crate::PluginInfo {
-                    name: env!("CARGO_PKG_NAME").to_string(),
-                    version: env!("CARGO_PKG_VERSION").to_string(),
-                    description: env!("CARGO_PKG_DESCRIPTION").to_string(),
-                    options_schema: <$ty as $crate::Plugin>::options_schema(),
-                }
-            }
-        }
+        $crate::__impl_meta!($crate, __WorkbenchDetector, $ty);
         impl $crate::bindings::exports::workbench::plugin::detector::Guest for __WorkbenchDetector {
             fn services() -> Vec<$crate::ServiceInfo> {
                 <$ty as $crate::Detector>::services()

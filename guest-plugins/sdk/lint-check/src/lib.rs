@@ -83,16 +83,7 @@ macro_rules! export_lint_check {
     ($ty:ty) => {
         #[doc(hidden)]
         pub struct __WorkbenchLintCheck;
-        impl $crate::bindings::exports::workbench::plugin::meta::Guest for __WorkbenchLintCheck {
-            fn info() -> $crate::PluginInfo {
-                $crate::PluginInfo {
-                    name: env!("CARGO_PKG_NAME").to_string(),
-                    version: env!("CARGO_PKG_VERSION").to_string(),
-                    description: env!("CARGO_PKG_DESCRIPTION").to_string(),
-                    options_schema: <$ty as $crate::Plugin>::options_schema(),
-                }
-            }
-        }
+        $crate::__impl_meta!($crate, __WorkbenchLintCheck, $ty);
         impl $crate::bindings::exports::workbench::plugin::lint_check::Guest for __WorkbenchLintCheck {
             fn describe() -> $crate::CheckerInfo {
                 $crate::CheckerInfo {

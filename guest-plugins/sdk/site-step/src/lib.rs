@@ -33,16 +33,7 @@ macro_rules! export_site_step {
     ($ty:ty) => {
         #[doc(hidden)]
         pub struct __WorkbenchSiteStep;
-        impl $crate::bindings::exports::workbench::plugin::meta::Guest for __WorkbenchSiteStep {
-            fn info() -> $crate::PluginInfo {
-                $crate::PluginInfo {
-                    name: env!("CARGO_PKG_NAME").to_string(),
-                    version: env!("CARGO_PKG_VERSION").to_string(),
-                    description: env!("CARGO_PKG_DESCRIPTION").to_string(),
-                    options_schema: <$ty as $crate::Plugin>::options_schema(),
-                }
-            }
-        }
+        $crate::__impl_meta!($crate, __WorkbenchSiteStep, $ty);
         impl $crate::bindings::exports::workbench::plugin::site_step::Guest for __WorkbenchSiteStep {
             fn describe(options: String) -> Result<$crate::StepInfo, $crate::Error> {
                 let options = $crate::options(&options)?;

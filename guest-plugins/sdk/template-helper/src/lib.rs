@@ -24,16 +24,7 @@ macro_rules! export_template_helper {
     ($ty:ty) => {
         #[doc(hidden)]
         pub struct __WorkbenchTemplateHelper;
-        impl $crate::bindings::exports::workbench::plugin::meta::Guest for __WorkbenchTemplateHelper {
-            fn info() -> $crate::PluginInfo {
-                $crate::PluginInfo {
-                    name: env!("CARGO_PKG_NAME").to_string(),
-                    version: env!("CARGO_PKG_VERSION").to_string(),
-                    description: env!("CARGO_PKG_DESCRIPTION").to_string(),
-                    options_schema: <$ty as $crate::Plugin>::options_schema(),
-                }
-            }
-        }
+        $crate::__impl_meta!($crate, __WorkbenchTemplateHelper, $ty);
         impl $crate::bindings::exports::workbench::plugin::template_helper::Guest for __WorkbenchTemplateHelper {
             fn helpers() -> Vec<$crate::HelperInfo> {
                 <$ty as $crate::TemplateHelper>::helpers()

@@ -128,6 +128,9 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let mut pass = lint_once(&checkers, &targets, &severities, &mut stores);
     if args.diff {
         let changed = print_diffs(&pass);
+        for failure in failures.iter().chain(&pass.outcome.failures) {
+            crate::cli::report(&Error::from(failure.clone()));
+        }
         return Ok(if load_failed || !failures.is_empty() || !pass.outcome.failures.is_empty() {
             Exit::PluginFailure
         } else if changed > 0 {
