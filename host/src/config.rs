@@ -62,6 +62,16 @@ pub struct LintConfig {
     pub exclude: Vec<String>,
     /// Rule id → `off`, `info`, `warning` or `error`.
     pub rules: BTreeMap<String, String>,
+    /// `[[lint.overrides]]`: rule levels for paths matching globs; later
+    /// ones win over earlier ones and over `[lint.rules]`.
+    pub overrides: Vec<LintOverride>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LintOverride {
+    pub paths: Vec<String>,
+    pub rules: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

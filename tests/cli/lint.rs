@@ -305,3 +305,23 @@ fn warm_runs_still_apply_and_report_suppressions() {
         "{warm}"
     );
 }
+
+#[test]
+fn overrides_set_levels_for_matching_paths() {
+    let config = "[lint.rules]\n\"text/final-newline\" = \"error\"\n\n[[lint.overrides]]\npaths = [\"generated/**\"]\nrules = { \"text/final-newline\" = \"off\" }\n";
+    let run = Test::new()
+        .file("workbench.toml", config)
+        .file("src/a.txt", "no newline")
+        .file("generated/b.txt", "no newline")
+        .args(["lint"])
+        .run()
+        .code(1);
+    assert!(run.stdout.contains("error[text/final-newline]") && run.stdout.contains("src/a.txt"), "{run}");
+    assert!(!run.stdout.contains("generated/b.txt"), "{run}");
+    Test::new()
+        .file("workbench.toml", "[[lint.overrides]]\npaths = [\"x/**\"]\nrules = { \"text/nope\" = \"off\" }\n")
+        .args(["lint"])
+        .run()
+        .code(2)
+        .stderr_has("[[lint.overrides]] #1 names an unknown rule `text/nope`");
+}

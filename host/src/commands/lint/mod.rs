@@ -5,6 +5,7 @@ mod cache;
 mod changed;
 mod fix;
 mod report;
+mod severity;
 mod suppress;
 mod walk;
 
@@ -197,7 +198,7 @@ struct Pass {
 fn lint_once(
     checkers: &[Checker],
     targets: &[Target],
-    severities: &HashMap<String, Option<Severity>>,
+    severities: &severity::Severities,
     stores: &mut [cache::Store],
 ) -> Pass {
     let files = wanted_files(targets, checkers);
@@ -285,10 +286,10 @@ fn lint_once(
     }
     let mut diagnostics: Vec<Diagnostic> = found
         .into_iter()
-        .filter_map(|mut diagnostic| match severities.get(&diagnostic.rule) {
+        .filter_map(|mut diagnostic| match severities.level(&diagnostic.rule, &diagnostic.path) {
             Some(None) => None,
             Some(Some(severity)) => {
-                diagnostic.severity = *severity;
+                diagnostic.severity = severity;
                 Some(diagnostic)
             }
             None => Some(diagnostic),
@@ -410,34 +411,19 @@ fn suggest(checkers: &[Checker], id: &str) -> String {
     format!("known rules: {}", list.join(", "))
 }
 
-/// `[lint.rules]`: rule id → severity, or `off` (`None`).
-fn rule_severities(context: &Context, checkers: &[Checker]) -> Result<HashMap<String, Option<Severity>>, Error> {
+/// `[lint.rules]` and `[[lint.overrides]]`, checked against the rules the
+/// loaded plugins declare.
+fn rule_severities(context: &Context, checkers: &[Checker]) -> Result<severity::Severities, Error> {
     let config_name = context
         .config
         .path
         .as_ref()
         .map_or_else(|| crate::config::FILE_NAME.to_string(), |path| path.display().to_string());
-    let mut severities = HashMap::new();
-    for (id, level) in &context.config.lint.rules {
-        let known = checkers.iter().any(|checker| checker.info.rules.iter().any(|rule| &rule.id == id))
-            || suppress::HOST_RULES.iter().any(|(rule, _, _)| rule == id);
-        if !known {
-            return Err(Error::input(format!("{config_name}: [lint.rules] names an unknown rule `{id}`"))
-                .help(suggest(checkers, id)));
-        }
-        let severity = match level.as_str() {
-            "off" => None,
-            "info" => Some(Severity::Info),
-            "warning" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            other => {
-                return Err(Error::input(format!("{config_name}: [lint.rules] \"{id}\" = {other:?} is not a level"))
-                    .help("use \"off\", \"info\", \"warning\" or \"error\""));
-            }
-        };
-        severities.insert(id.clone(), severity);
-    }
-    Ok(severities)
+    let known = |id: &str| {
+        checkers.iter().any(|checker| checker.info.rules.iter().any(|rule| rule.id == id))
+            || suppress::HOST_RULES.iter().any(|(rule, _, _)| *rule == id)
+    };
+    severity::Severities::from_config(&context.config.lint, &config_name, known, |id| suggest(checkers, id))
 }
 
 /// Every file some checker wants, with its size and time; files too
