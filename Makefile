@@ -30,7 +30,7 @@ TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
 WORKBENCH       := $(BUILD_DIR)/workbench
 
 # Core plugins ship inside the binary; test plugins only serve the tests.
-CORE_PLUGINS  := make text
+CORE_PLUGINS  := data make text
 TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile
 
 .PHONY: default build plugins clean clean-deps lint test bench

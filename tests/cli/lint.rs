@@ -325,3 +325,16 @@ fn overrides_set_levels_for_matching_paths() {
         .code(2)
         .stderr_has("[[lint.overrides]] #1 names an unknown rule `text/nope`");
 }
+
+#[test]
+fn data_files_are_checked_for_syntax_and_duplicate_keys() {
+    Test::new()
+        .file("package.json", "{\n  \"name\": \"a\",\n  \"name\": \"b\"\n}\n")
+        .file("config.toml", "[x\n")
+        .args(["lint"])
+        .run()
+        .code(1)
+        .stdout_has("error[data/duplicate-key]: duplicate key `name`")
+        .stdout_has("error[data/syntax]")
+        .stdout_has("config.toml:1:");
+}

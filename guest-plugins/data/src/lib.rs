@@ -1,0 +1,227 @@
+//! `data`: JSON, TOML and YAML files parse, and no object or mapping
+//! repeats a key (where parsers silently keep the last one).
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, Rule, RuleInfo, Severity, Span};
+use workbench_plugin::{Options, Plugin};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+const SYNTAX: &Rule = &Rule {
+    id: "data/syntax",
+    severity: Severity::Error,
+    summary: "file does not parse",
+    explanation: "A JSON, TOML or YAML file with a syntax error breaks every tool that reads it. The message is the parser's.",
+    fixable: false,
+};
+const DUPLICATE: &Rule = &Rule {
+    id: "data/duplicate-key",
+    severity: Severity::Error,
+    summary: "key repeated in one object",
+    explanation: "JSON and YAML parsers keep the last of two equal keys without a word, so the first value is silently lost. Remove or rename one. (TOML forbids duplicates; they are reported as `data/syntax`.)",
+    fixable: false,
+};
+
+struct Data;
+
+impl Plugin for Data {}
+
+impl LintCheck for Data {
+    fn include() -> Vec<String> {
+        ["**/*.json", "**/*.toml", "**/*.yaml", "**/*.yml"].map(String::from).to_vec()
+    }
+
+    fn rules() -> Vec<RuleInfo> {
+        vec![SYNTAX.info(), DUPLICATE.info()]
+    }
+
+    fn check(files: Vec<File>, _options: &Options) -> Result<Vec<Diagnostic>, Error> {
+        let mut found = Vec::new();
+        for file in &files {
+            let Ok(text) = std::str::from_utf8(&file.contents) else {
+                found.push(SYNTAX.diagnostic(
+                    &file.path,
+                    "not valid UTF-8".into(),
+                    None,
+                    "save the file as UTF-8".into(),
+                    None,
+                ));
+                continue;
+            };
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let extension = file.path.rsplit('.').next().unwrap_or("");
+            match extension {
+                "json" => json(&file.path, text, &mut found),
+                "toml" => toml_file(&file.path, text, &mut found),
+                _ => yaml(&file.path, text, &mut found),
+            }
+        }
+        Ok(found)
+    }
+}
+
+workbench_plugin::export_lint_check!(Data);
+
+/// Span of the start of 1-based `line`, 1-based `column`.
+fn at(text: &str, line: usize, column: usize) -> Span {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+    let line_text = text[start.min(text.len())..].lines().next().unwrap_or("");
+    let offset = start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+    let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+    Span {
+        start: offset,
+        end: offset,
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(1),
+    }
+}
+
+fn syntax(path: &str, message: String, span: Span) -> Diagnostic {
+    SYNTAX.diagnostic(path, message, Some(span), "fix the syntax at the position shown".into(), None)
+}
+
+// --- JSON: parse with a visitor that remembers each object's keys -------
+
+struct NoDuplicates;
+
+impl<'de> DeserializeSeed<'de> for NoDuplicates {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NoDuplicates {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(NoDuplicates)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key.clone()) {
+                // serde_json attaches the position it has reached: just
+                // after this key.
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            map.next_value_seed(NoDuplicates)?;
+        }
+        Ok(())
+    }
+}
+
+fn json(path: &str, text: &str, found: &mut Vec<Diagnostic>) {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let result = NoDuplicates.deserialize(&mut deserializer).and_then(|()| deserializer.end());
+    if let Err(error) = result {
+        let message = error.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let span = at(text, error.line().max(1), error.column().max(1));
+        if message.starts_with("duplicate key") {
+            found.push(DUPLICATE.diagnostic(
+                path,
+                message,
+                Some(span),
+                "remove or rename one of the two keys".into(),
+                None,
+            ));
+        } else {
+            found.push(syntax(path, message, span));
+        }
+    }
+}
+
+// --- TOML: the parser refuses duplicates itself ----------------------------
+
+fn toml_file(path: &str, text: &str, found: &mut Vec<Diagnostic>) {
+    if let Err(error) = toml::from_str::<toml::Table>(text) {
+        let start = error.span().map_or(0, |span| span.start).min(text.len());
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[..start].rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
+        found.push(syntax(path, error.message().trim().to_string(), at(text, line, column)));
+    }
+}
+
+// --- YAML: events, with the keys of each open mapping ----------------------
+
+#[derive(Default)]
+struct YamlKeys {
+    /// Per open collection: `Some(keys, expecting_key)` for mappings.
+    stack: Vec<Option<(HashSet<String>, bool)>>,
+    duplicates: Vec<(String, Marker)>,
+}
+
+impl YamlKeys {
+    /// A value (scalar or collection) was completed in the parent.
+    fn value_done(&mut self) {
+        if let Some(Some((_, expecting_key))) = self.stack.last_mut() {
+            *expecting_key = !*expecting_key;
+        }
+    }
+}
+
+impl MarkedEventReceiver for YamlKeys {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::MappingStart(..) => self.stack.push(Some((HashSet::new(), true))),
+            Event::SequenceStart(..) => self.stack.push(None),
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                self.value_done();
+            }
+            Event::Scalar(value, ..) => {
+                if let Some(Some((keys, true))) = self.stack.last_mut()
+                    && !keys.insert(value.clone())
+                {
+                    self.duplicates.push((value, mark));
+                }
+                self.value_done();
+            }
+            Event::Alias(_) => self.value_done(),
+            _ => {}
+        }
+    }
+}
+
+fn yaml(path: &str, text: &str, found: &mut Vec<Diagnostic>) {
+    let mut keys = YamlKeys::default();
+    let mut parser = Parser::new_from_str(text);
+    if let Err(error) = parser.load(&mut keys, true) {
+        let mark = error.marker();
+        found.push(syntax(path, error.info().to_string(), at(text, mark.line().max(1), mark.col() + 1)));
+    }
+    for (key, mark) in keys.duplicates {
+        found.push(DUPLICATE.diagnostic(
+            path,
+            format!("duplicate key `{key}`"),
+            Some(at(text, mark.line().max(1), mark.col() + 1)),
+            "remove or rename one of the two keys".into(),
+            None,
+        ));
+    }
+}
