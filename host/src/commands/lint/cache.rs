@@ -13,13 +13,13 @@ use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::{Plugin, cache::digest, json as wit_json};
 
 /// Bumped whenever the stored shape changes.
-const FORMAT: u64 = 2;
+const FORMAT: u64 = 3;
 
 /// Size and modification time: when both match, the contents are taken
 /// as unchanged without reading them (as ESLint's and ruff's caches do).
@@ -105,28 +105,38 @@ impl Store {
     }
 }
 
+/// The file on disk: typed, so loading does not build a tree of JSON
+/// values for thousands of clean files.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Document {
+    format: u64,
+    files: Vec<Stored>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    path: String,
+    digest: String,
+    size: Option<u64>,
+    /// Nanoseconds as text: JSON numbers lose precision past 2^53.
+    modified_ns: Option<String>,
+    marker: bool,
+    diagnostics: Vec<Value>,
+}
+
 fn read(path: &std::path::Path) -> Option<HashMap<String, Entry>> {
-    let document: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    if document.get("format")?.as_u64()? != FORMAT {
+    let document: Document = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    if document.format != FORMAT {
         return None;
     }
-    let files = document.get("files")?.as_object()?;
-    let mut entries = HashMap::with_capacity(files.len());
-    for (file, entry) in files {
-        let stamp = match (entry.get("size").and_then(Value::as_u64), entry.get("modified-ns").and_then(Value::as_str))
-        {
+    let mut entries = HashMap::with_capacity(document.files.len());
+    for stored in document.files {
+        let stamp = match (stored.size, stored.modified_ns) {
             (Some(size), Some(modified)) => Some(Stamp { size, modified_ns: modified.parse().ok()? }),
             _ => None,
         };
-        entries.insert(
-            file.clone(),
-            Entry {
-                digest: entry.get("digest")?.as_str()?.to_string(),
-                stamp,
-                marker: entry.get("marker")?.as_bool()?,
-                diagnostics: entry.get("diagnostics")?.as_array()?.clone(),
-            },
-        );
+        let entry = Entry { digest: stored.digest, stamp, marker: stored.marker, diagnostics: stored.diagnostics };
+        entries.insert(stored.path, entry);
     }
     Some(entries)
 }
@@ -134,19 +144,19 @@ fn read(path: &std::path::Path) -> Option<HashMap<String, Entry>> {
 fn write(path: &std::path::Path, entries: &HashMap<String, Entry>) -> std::io::Result<()> {
     let dir = path.parent().expect("store paths have a parent");
     std::fs::create_dir_all(dir)?;
-    let files: Map<String, Value> = entries
+    let files = entries
         .iter()
-        .map(|(file, entry)| {
-            let mut value = json!({ "digest": entry.digest, "marker": entry.marker, "diagnostics": entry.diagnostics });
-            if let Some(stamp) = entry.stamp {
-                value["size"] = json!(stamp.size);
-                value["modified-ns"] = json!(stamp.modified_ns.to_string());
-            }
-            (file.clone(), value)
+        .map(|(file, entry)| Stored {
+            path: file.clone(),
+            digest: entry.digest.clone(),
+            size: entry.stamp.map(|stamp| stamp.size),
+            modified_ns: entry.stamp.map(|stamp| stamp.modified_ns.to_string()),
+            marker: entry.marker,
+            diagnostics: entry.diagnostics.clone(),
         })
         .collect();
     // One write: serde_json writes token by token, and the file is unbuffered.
-    let bytes = serde_json::to_vec(&json!({ "format": FORMAT, "files": files }))?;
+    let bytes = serde_json::to_vec(&Document { format: FORMAT, files })?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(&bytes)?;
     temp.persist(path).map_err(|error| error.error)?;
