@@ -70,3 +70,12 @@ fn an_unwritable_cache_warns_and_goes_on() {
         .stderr_has("cannot write the plugin cache")
         .stderr_has("set WORKBENCH_CACHE_DIR to a writable directory");
 }
+
+#[test]
+fn list_shows_the_cache_state() {
+    let test = Test::new().plugin(test_plugin("test_lint")).args(["plugins", "list"]);
+    test.run().code(0).stdout_has("CACHE").stdout_has("compiled");
+    let run = test.run().code(0);
+    let row = run.stdout.lines().find(|line| line.starts_with("test-lint")).expect("test-lint row");
+    assert!(row.contains(" cached "), "{run}");
+}

@@ -38,6 +38,16 @@ pub enum CacheState {
 }
 
 impl CacheState {
+    /// One word, for tables.
+    pub fn short(self) -> &'static str {
+        match self {
+            CacheState::Hit => "cached",
+            CacheState::Stored => "compiled",
+            CacheState::Replaced => "recompiled",
+            CacheState::Uncached => "uncached",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             CacheState::Hit => "cached (loaded without compiling)",

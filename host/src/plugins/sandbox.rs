@@ -99,8 +99,8 @@ impl HostState {
         String::from_utf8_lossy(&self.stderr.contents()).into_owned()
     }
 
-    /// Sends captured stdout and stderr to the log, then clears nothing:
-    /// stores live for one unit of work.
+    /// Sends captured stdout and stderr to the log (a store lives for one
+    /// call, so its pipes hold that call's output only).
     pub fn flush_output_to_log(&self) {
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
             let bytes = pipe.contents();

@@ -50,7 +50,7 @@ pub fn summary_json(plugin: &Plugin) -> serde_json::Value {
 }
 
 fn print_table(plugins: &[Plugin]) {
-    let rows: Vec<[String; 5]> = plugins
+    let rows: Vec<[String; 6]> = plugins
         .iter()
         .map(|plugin| {
             [
@@ -58,18 +58,19 @@ fn print_table(plugins: &[Plugin]) {
                 plugin.info.version.clone(),
                 roles(plugin),
                 plugin.contract.version.to_string(),
+                plugin.cache.short().to_string(),
                 plugin.source.to_string(),
             ]
         })
         .collect();
-    let header = ["NAME", "VERSION", "ROLES", "WIT", "SOURCE"];
+    let header = ["NAME", "VERSION", "ROLES", "WIT", "CACHE", "SOURCE"];
     let mut widths = header.map(str::len);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 5]| {
+    let line = |cells: [&str; 6]| {
         let mut out = String::new();
         for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
             if index + 1 == cells.len() {
@@ -82,6 +83,6 @@ fn print_table(plugins: &[Plugin]) {
     };
     line(header);
     for row in &rows {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
+        line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]);
     }
 }
