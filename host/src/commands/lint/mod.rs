@@ -145,7 +145,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         // A fix can make room for another (overlapping ones wait a pass);
         // a few passes reach the fixed point that makes `--fix` idempotent.
         for _ in 0..4 {
-            let applied = apply_fixes(&pass)?;
+            let applied = apply_fixes(&pass, &targets)?;
             if applied == 0 {
                 break;
             }
@@ -191,8 +191,6 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
 struct Pass {
     outcome: Outcome,
     sources: HashMap<String, Arc<[u8]>>,
-    /// Display path → file on disk.
-    paths: HashMap<String, PathBuf>,
 }
 
 fn lint_once(
@@ -210,8 +208,10 @@ fn lint_once(
     // the file when its size and time are unchanged); the rest run.
     let mut found = Vec::new();
     let mut needed: Vec<HashSet<String>> = vec![HashSet::new(); checkers.len()];
+    let mut wanted = 0usize;
     for &(target, stamp) in &files {
         for index in (0..checkers.len()).filter(|&index| wants(&checkers[index], target)) {
+            wanted += 1;
             if let Some((cached, marker)) = stores[index].get_fresh(&target.display, stamp) {
                 found.extend(cached);
                 if marker {
@@ -228,10 +228,9 @@ fn lint_once(
             }
         }
     }
-    let wanted: usize = files.iter().map(|(target, _)| checkers.iter().filter(|c| wants(c, target)).count()).sum();
     let rerun: usize = needed.iter().map(HashSet::len).sum();
     log::debug!("lint cache: reused {} of {wanted} plugin results", wanted - rerun);
-    let jobs = batches(checkers, targets, &sources, &needed);
+    let jobs = batches(targets, &sources, &needed);
     let results = run_parallel(checkers, &jobs, &sources);
 
     let stamps: HashMap<&str, Option<cache::Stamp>> =
@@ -299,8 +298,7 @@ fn lint_once(
         let key = |d: &Diagnostic| (d.path.clone(), d.span.map_or((0, 0), |s| (s.line, s.column)), d.rule.clone());
         key(a).cmp(&key(b))
     });
-    let paths = targets.iter().map(|target| (target.display.clone(), target.path.clone())).collect();
-    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources, paths }
+    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources }
 }
 
 /// The fixed contents of every file with fixes, and how many fixes.
@@ -322,10 +320,12 @@ fn fixed_files(pass: &Pass) -> Vec<(String, Vec<u8>, usize)> {
     changed
 }
 
-fn apply_fixes(pass: &Pass) -> Result<usize, Error> {
+fn apply_fixes(pass: &Pass, targets: &[Target]) -> Result<usize, Error> {
     let mut applied = 0;
     for (path, contents, count) in fixed_files(pass) {
-        let Some(file) = pass.paths.get(&path) else { continue };
+        let Some(file) = targets.iter().find(|target| target.display == path).map(|target| &target.path) else {
+            continue;
+        };
         fix::write_atomically(file, &contents).map_err(|error| {
             Error::input(format!("{path}: cannot write the fixed file: {error}"))
                 .help("check the file's permissions; nothing was changed in it")
@@ -475,18 +475,13 @@ struct Job {
     paths: Vec<String>,
 }
 
-fn batches(
-    checkers: &[Checker],
-    targets: &[Target],
-    sources: &HashMap<String, Arc<[u8]>>,
-    needed: &[HashSet<String>],
-) -> Vec<Job> {
+/// `needed[i]` holds the paths checker `i` must run on.
+fn batches(targets: &[Target], sources: &HashMap<String, Arc<[u8]>>, needed: &[HashSet<String>]) -> Vec<Job> {
     let mut jobs = Vec::new();
-    for (index, checker) in checkers.iter().enumerate() {
+    for (index, paths) in needed.iter().enumerate() {
         let mut job = Job { checker: index, paths: Vec::new() };
         let mut bytes = 0;
-        for target in targets.iter().filter(|target| wants(checker, target) && needed[index].contains(&target.display))
-        {
+        for target in targets.iter().filter(|target| paths.contains(&target.display)) {
             let Some(contents) = sources.get(&target.display) else { continue };
             if !job.paths.is_empty() && (job.paths.len() >= BATCH_FILES || bytes + contents.len() > BATCH_BYTES) {
                 jobs.push(std::mem::replace(&mut job, Job { checker: index, paths: Vec::new() }));
