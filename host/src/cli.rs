@@ -51,6 +51,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Which third-party services web pages use, and the settings of each.
+    Detect(commands::detect::DetectArgs),
     /// Lint checks over a tree, from every lint-check plugin.
     Lint(commands::lint::LintArgs),
     /// List, inspect, validate and test plugins.
@@ -86,6 +88,16 @@ impl Context {
         Runtime::new(&RuntimeSettings { cache_dir, limits })
     }
 
+    /// A plugin's `[plugins.options.NAME]` table as the JSON text it
+    /// receives (`{}` when the user configured none).
+    pub fn plugin_options(&self, name: &str) -> Result<String, Error> {
+        match self.config.plugins.options.get(name) {
+            None => Ok("{}".into()),
+            Some(table) => serde_json::to_string(table)
+                .map_err(|error| Error::input(format!("[plugins.options.{name}] in workbench.toml: {error}"))),
+        }
+    }
+
     /// Where to find plugins: bundled, config, environment, flags.
     pub fn plugin_search(&self) -> PluginSearch {
         PluginSearch::new(&self.config, &self.global.plugins, std::env::var_os("WORKBENCH_PLUGIN_PATH"))
@@ -117,6 +129,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     let config = Config::discover(cli.global.config.as_deref(), &cwd)?;
     let context = Context { config, global: cli.global };
     match cli.command {
+        Command::Detect(args) => commands::detect::run(&context, &args),
         Command::Lint(args) => commands::lint::run(&context, &args),
         Command::Plugins(command) => commands::plugins::run(&context, command),
     }

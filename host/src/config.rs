@@ -2,7 +2,7 @@
 //!
 //! The file is found in the current directory or the nearest ancestor (like
 //! `Cargo.toml`), or given with `--config`. Sections belong to commands:
-//! `[site]` to build and serve, `[lint]` to lint, `[scaffold]` to scaffold,
+//! `[detect]` to detect, `[site]` to build and serve, `[lint]` to lint, `[scaffold]` to scaffold,
 //! `[plugins]` to the runtime.
 
 use std::collections::BTreeMap;
@@ -17,6 +17,7 @@ pub const FILE_NAME: &str = "workbench.toml";
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
+    pub detect: DetectConfig,
     pub site: SiteConfig,
     pub lint: LintConfig,
     pub scaffold: ScaffoldConfig,
@@ -53,6 +54,18 @@ pub enum StepConfig {
         #[serde(default)]
         options: toml::Table,
     },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DetectConfig {
+    /// Wappalyzer-format fingerprint files for the `fingerprints` plugin,
+    /// relative to the config file.
+    pub fingerprints: Vec<PathBuf>,
+    /// Seconds for one fetch, redirects and body included (default 15).
+    pub timeout: Option<f64>,
+    /// Decoded body bytes kept per page, in MiB (default 8).
+    pub max_body_mib: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

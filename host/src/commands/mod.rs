@@ -1,4 +1,5 @@
 //! One module per command.
 
+pub mod detect;
 pub mod lint;
 pub mod plugins;

@@ -236,6 +236,8 @@ pub struct ScriptInput {
     pub text: String,
     pub attributes: Map<String, Value>,
     pub position: PositionInput,
+    /// Where the inline text starts; defaults to `position`.
+    pub text_position: Option<PositionInput>,
     pub state: ScriptStateInput,
 }
 
@@ -314,6 +316,7 @@ impl PageInput {
                     text: script.text.clone(),
                     attributes: pairs(&script.attributes),
                     position: script.position.into(),
+                    text_position: script.text_position.unwrap_or(script.position).into(),
                     state: match script.state {
                         ScriptStateInput::Active => detector::ScriptState::Active,
                         ScriptStateInput::Commented => detector::ScriptState::Commented,

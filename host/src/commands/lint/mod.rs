@@ -93,7 +93,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         match plugin.lint_describe() {
             Ok(info) => {
                 let patterns = walk::glob_set(&info.patterns, &format!("plugin `{}`", plugin.name()))?;
-                let options = plugin_options(context, plugin.name())?;
+                let options = context.plugin_options(plugin.name())?;
                 checkers.push(Checker { plugin, info, patterns, options });
             }
             Err(failure) => failures.push(failure),
@@ -370,14 +370,6 @@ fn rule_metas(checkers: &[Checker]) -> Vec<report::RuleMeta> {
         plugin: "workbench".to_string(),
     }));
     metas
-}
-
-fn plugin_options(context: &Context, name: &str) -> Result<String, Error> {
-    match context.config.plugins.options.get(name) {
-        None => Ok("{}".into()),
-        Some(table) => serde_json::to_string(table)
-            .map_err(|error| Error::input(format!("[plugins.options.{name}] in workbench.toml: {error}"))),
-    }
 }
 
 fn explain(checkers: &[Checker], id: &str) -> Result<Exit, Error> {

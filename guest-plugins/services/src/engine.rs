@@ -1,0 +1,314 @@
+//! Running the catalog over a page.
+//!
+//! One Aho-Corasick pass over the page's live script sources, inline code,
+//! `<noscript>` bodies and stylesheet links finds which services could be
+//! present at all (their `needles`); only those services' regexes are
+//! compiled and run. Inline code is matched with JavaScript comments blanked
+//! out, so `// ga('create', 'UA-1-1')` in a script is not a detection.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use workbench_plugin::detector::{Detection, Evidence, Page, Position, Script, ScriptState, Setting};
+
+use crate::catalog::{CATALOG, From, Service};
+use crate::js;
+
+/// Evidence text is cut to this many characters.
+const MATCHED_CHARS: usize = 120;
+
+/// Values a snippet carries when it is a template or switched off, never
+/// real settings.
+const PLACEHOLDERS: &[&str] =
+    &["xxxx", "your_", "your-", "yourid", "{{", "{%", "<%", "${", "%s", "replace_me", "insert_"];
+const EMPTY_VALUES: &[&str] = &["", "0", "false", "null", "undefined", "none", "nil", "disabled", "off"];
+
+static NEEDLES: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (index, service) in CATALOG.iter().enumerate() {
+        for needle in service.needles {
+            patterns.push(*needle);
+            owners.push(index);
+        }
+    }
+    let automaton = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(patterns)
+        .expect("the catalog's needles build an automaton");
+    (automaton, owners)
+});
+
+static REGEXES: LazyLock<Mutex<HashMap<&'static str, Regex>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Runs `f` with the compiled form of a catalog pattern (compiled once per
+/// instance, and only if a page needs it).
+fn with_regex<T>(pattern: &'static str, f: impl FnOnce(&Regex) -> T) -> T {
+    let mut cache = REGEXES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let regex = cache.entry(pattern).or_insert_with(|| {
+        Regex::new(pattern).unwrap_or_else(|error| panic!("catalog pattern `{pattern}` is invalid: {error}"))
+    });
+    f(regex)
+}
+
+/// A script the engine reads: live or waiting for consent.
+struct Live<'a> {
+    script: &'a Script,
+    /// The inline text with JavaScript comments blanked.
+    code: String,
+    gated: bool,
+}
+
+pub fn detect(page: &Page) -> Vec<Detection> {
+    let scripts: Vec<Live> = page
+        .scripts
+        .iter()
+        .filter(|script| matches!(script.state, ScriptState::Active | ScriptState::ConsentBlocked))
+        .map(|script| Live {
+            script,
+            code: js::blank_comments(&script.text),
+            gated: script.state == ScriptState::ConsentBlocked,
+        })
+        .collect();
+    let stylesheets: Vec<_> =
+        page.links.iter().filter(|link| link.rel.split_whitespace().any(|rel| rel == "stylesheet")).collect();
+
+    let (automaton, owners) = &*NEEDLES;
+    let mut candidates = vec![false; CATALOG.len()];
+    let texts = scripts
+        .iter()
+        .flat_map(|live| [live.script.src.as_deref().unwrap_or(""), live.code.as_str()])
+        .chain(page.noscripts.iter().map(|noscript| noscript.text.as_str()))
+        .chain(stylesheets.iter().map(|link| link.href.as_str()));
+    for text in texts {
+        for found in automaton.find_overlapping_iter(text) {
+            candidates[owners[found.pattern().as_usize()]] = true;
+        }
+    }
+
+    let mut detections = Vec::new();
+    for (service, _) in CATALOG.iter().zip(&candidates).filter(|(_, candidate)| **candidate) {
+        if let Some(detection) = detect_service(service, page, &scripts, &stylesheets) {
+            detections.push(detection);
+        }
+    }
+    detections
+}
+
+/// Evidence and whether it came from a consent-blocked script.
+type Hit = (Evidence, bool);
+
+fn detect_service(
+    service: &'static Service,
+    page: &Page,
+    scripts: &[Live],
+    stylesheets: &[&workbench_plugin::detector::Link],
+) -> Option<Detection> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut weak: Vec<Hit> = Vec::new();
+    for live in scripts {
+        if let Some(src) = &live.script.src {
+            for pattern in service.src {
+                if with_regex(pattern, |regex| regex.is_match(src)) {
+                    hits.push((src_evidence(live.script, src), live.gated));
+                }
+            }
+            for pattern in service.weak_src {
+                if with_regex(pattern, |regex| regex.is_match(src)) {
+                    weak.push((src_evidence(live.script, src), live.gated));
+                }
+            }
+        }
+        for pattern in service.code {
+            if let Some((start, end)) =
+                with_regex(pattern, |regex| regex.find(&live.code).map(|m| (m.start(), m.end())))
+            {
+                hits.push((code_evidence(live, start, end), live.gated));
+            }
+        }
+    }
+    for noscript in &page.noscripts {
+        for pattern in service.noscript {
+            if let Some((start, end)) =
+                with_regex(pattern, |regex| regex.find(&noscript.text).map(|m| (m.start(), m.end())))
+            {
+                let position = offset_position(&noscript.text, noscript.position, start);
+                hits.push((evidence("noscript", &noscript.text[start..end], Some(position)), false));
+            }
+        }
+    }
+    for link in stylesheets {
+        for pattern in service.stylesheet {
+            if with_regex(pattern, |regex| regex.is_match(&link.href)) {
+                hits.push((evidence("link", &link.href, Some(link.position)), false));
+            }
+        }
+    }
+    if hits.is_empty() && weak.is_empty() {
+        return None;
+    }
+
+    let settings = settings(service, page, scripts, &hits, &weak);
+    // A shared loader (gtag.js serves Google Analytics 4, Google Ads and
+    // Universal Analytics) counts only with this service's own id.
+    if hits.is_empty() && settings.is_empty() {
+        return None;
+    }
+    if service.needs_setting && settings.is_empty() {
+        return None;
+    }
+    hits.extend(weak);
+    let consent_gated = hits.iter().all(|(_, gated)| *gated);
+    let version = version(service, &hits);
+    let confidence =
+        if settings.is_empty() && hits.iter().all(|(evidence, _)| evidence.source == "link") { 80 } else { 100 };
+    Some(Detection {
+        service: service.id.into(),
+        name: service.name.into(),
+        category: service.category.into(),
+        confidence,
+        version,
+        settings,
+        evidence: hits.into_iter().map(|(evidence, _)| evidence).collect(),
+        consent_gated,
+    })
+}
+
+fn settings(service: &'static Service, page: &Page, scripts: &[Live], hits: &[Hit], weak: &[Hit]) -> Vec<Setting> {
+    let mut found: Vec<Setting> = Vec::new();
+    let mut add = |key: &'static str, value: &str, evidence: Evidence| {
+        let value = value.trim();
+        if is_placeholder(value) || found.iter().any(|setting| setting.key == key && setting.value == value) {
+            return;
+        }
+        found.push(Setting { key: key.into(), value: value.into(), evidence });
+    };
+    // Attributes are read only from scripts this service's sources matched.
+    let matched_scripts: Vec<&Script> = scripts
+        .iter()
+        .filter(|live| {
+            live.script.src.as_ref().is_some_and(|src| {
+                hits.iter().chain(weak).any(|(evidence, _)| evidence.source == "script-src" && &evidence.matched == src)
+            })
+        })
+        .map(|live| live.script)
+        .collect();
+    for extract in service.settings {
+        match extract.from {
+            From::Src => {
+                for live in scripts {
+                    let Some(src) = &live.script.src else { continue };
+                    for value in captures(extract.pattern, src) {
+                        add(extract.key, &src[value.0..value.1], src_evidence(live.script, src));
+                    }
+                }
+            }
+            From::Code => {
+                for live in scripts {
+                    for (start, end) in captures(extract.pattern, &live.code) {
+                        add(extract.key, &live.code[start..end], code_evidence(live, start, end));
+                    }
+                }
+            }
+            From::Attribute(name) => {
+                for script in &matched_scripts {
+                    for (attribute, text) in &script.attributes {
+                        if attribute != name {
+                            continue;
+                        }
+                        for (start, end) in captures(extract.pattern, text) {
+                            let matched = format!("{attribute}=\"{text}\"");
+                            add(extract.key, &text[start..end], evidence("attribute", &matched, Some(script.position)));
+                        }
+                    }
+                }
+            }
+            From::Noscript => {
+                for noscript in &page.noscripts {
+                    for (start, end) in captures(extract.pattern, &noscript.text) {
+                        let position = offset_position(&noscript.text, noscript.position, start);
+                        add(
+                            extract.key,
+                            &noscript.text[start..end],
+                            evidence("noscript", &noscript.text[start..end], Some(position)),
+                        );
+                    }
+                }
+            }
+            From::Meta(name) => {
+                for meta in page.meta.iter().filter(|meta| meta.name == name) {
+                    for (start, end) in captures(extract.pattern, &meta.content) {
+                        let matched = format!("{}=\"{}\"", meta.name, meta.content);
+                        add(extract.key, &meta.content[start..end], evidence("meta", &matched, Some(meta.position)));
+                    }
+                }
+            }
+            From::Markup => {
+                // Settings in markup (a widget's `data-sitekey`) count only
+                // once the service's script was found; never on their own.
+                for (start, end) in captures(extract.pattern, &page.body) {
+                    let position = offset_position(&page.body, Position { line: 1, column: 1 }, start);
+                    add(extract.key, &page.body[start..end], evidence("html", &page.body[start..end], Some(position)));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The first capture group of every match.
+fn captures(pattern: &'static str, text: &str) -> Vec<(usize, usize)> {
+    with_regex(pattern, |regex| {
+        regex
+            .captures_iter(text)
+            .filter_map(|captures| captures.get(1))
+            .map(|value| (value.start(), value.end()))
+            .collect()
+    })
+}
+
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    EMPTY_VALUES.contains(&lower.as_str()) || PLACEHOLDERS.iter().any(|placeholder| lower.contains(placeholder))
+}
+
+fn version(service: &Service, hits: &[Hit]) -> Option<String> {
+    let pattern = service.version?;
+    hits.iter().filter(|(evidence, _)| evidence.source == "script-src").find_map(|(evidence, _)| {
+        captures(pattern, &evidence.matched).first().map(|&(start, end)| evidence.matched[start..end].to_string())
+    })
+}
+
+fn src_evidence(script: &Script, src: &str) -> Evidence {
+    evidence("script-src", src, Some(script.position))
+}
+
+fn code_evidence(live: &Live, start: usize, end: usize) -> Evidence {
+    let position = offset_position(&live.script.text, live.script.text_position, start);
+    evidence("inline-script", &live.script.text[start..end], Some(position))
+}
+
+fn evidence(source: &str, matched: &str, position: Option<Position>) -> Evidence {
+    let matched: String = matched.trim().chars().take(MATCHED_CHARS).collect();
+    Evidence { source: source.into(), matched, position }
+}
+
+/// The position of byte `offset` of `text`, which starts at `start`.
+pub fn offset_position(text: &str, start: Position, offset: usize) -> Position {
+    let before = &text[..offset];
+    match before.rfind('\n') {
+        None => Position { line: start.line, column: start.column + count(before) },
+        Some(newline) => Position { line: start.line + count_lines(before), column: 1 + count(&before[newline + 1..]) },
+    }
+}
+
+fn count(text: &str) -> u32 {
+    u32::try_from(text.chars().count()).unwrap_or(u32::MAX)
+}
+
+fn count_lines(text: &str) -> u32 {
+    u32::try_from(text.bytes().filter(|byte| *byte == b'\n').count()).unwrap_or(u32::MAX)
+}

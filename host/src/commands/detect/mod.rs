@@ -1,0 +1,296 @@
+//! `workbench detect TARGET...`: fetch or read each page, parse it once,
+//! hand the structured page to every detector plugin, and report the
+//! services found with their settings and the evidence for each.
+
+mod charset;
+mod fetch;
+mod fingerprints;
+mod page;
+mod report;
+mod target;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use url::Url;
+
+use crate::cli::Context;
+use crate::error::{Error, Exit};
+use crate::plugins::bindings::detector::{Detection, Page};
+use crate::plugins::{Plugin, PluginFailure, Role};
+use fetch::{FetchSettings, Fetcher, Loaded};
+pub use page::{Document, parse as parse_page};
+use target::{Shard, Target};
+
+/// Targets fetched and detected together: enough to keep the fetch threads
+/// and the plugin calls busy, few enough that output streams.
+const CHUNK: usize = 32;
+const DEFAULT_TIMEOUT_SECONDS: f64 = 15.0;
+const DEFAULT_MAX_BODY_MIB: u64 = 8;
+const MAX_REDIRECTS: u32 = 10;
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// http(s) URLs, HTML files, or `-` for stdin.
+    pub targets: Vec<String>,
+    /// Read targets from this file, one a line (`#` comments); `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub list: Option<PathBuf>,
+    /// Take only the i-th of n interleaved parts of the targets (e.g. 2/4).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fetch this many targets at once.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 8)]
+    pub jobs: usize,
+    /// Seconds for one fetch, redirects and body included [default: 15].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Decoded body kept per page, in MiB; the rest is not read [default: 8].
+    #[arg(long, value_name = "MIB")]
+    pub max_body_mib: Option<u64>,
+    /// Wappalyzer-format fingerprint file for the `fingerprints` plugin; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub fingerprints: Vec<PathBuf>,
+    /// The URL a file or stdin page was served from, to resolve its relative links.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<Url>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table per target: service, category, settings, evidence.
+    Human,
+    /// One JSON document for the whole run (schema in docs/detect.md).
+    Json,
+    /// One JSON record per target, a line each, as targets finish.
+    Ndjson,
+}
+
+/// A detector plugin and the options it gets.
+struct Detector<'a> {
+    plugin: &'a Plugin,
+    options: String,
+}
+
+/// What became of one target.
+pub struct Record {
+    pub target: String,
+    pub outcome: Result<Found, String>,
+}
+
+pub struct Found {
+    pub url: String,
+    pub status: u16,
+    pub encoding: &'static str,
+    pub truncated: bool,
+    /// Each detection with the plugin that made it.
+    pub detections: Vec<(String, Detection)>,
+    pub failures: Vec<PluginFailure>,
+}
+
+pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
+    let targets = targets(args)?;
+    let settings = fetch_settings(context, args)?;
+    let fingerprint_files = fingerprint_files(context, args);
+
+    let runtime = context.runtime()?;
+    let set = context.plugin_search().load(&runtime);
+    for failure in &set.failures {
+        crate::cli::report(&Error::from(failure.clone()));
+    }
+    let mut detectors = Vec::new();
+    for plugin in set.plugins.iter().filter(|plugin| plugin.plays(Role::Detector)) {
+        let mut options = context.plugin_options(plugin.name())?;
+        if plugin.name() == fingerprints::PLUGIN && !fingerprint_files.is_empty() {
+            options = fingerprints::with_files(&options, &fingerprint_files)?;
+        }
+        detectors.push(Detector { plugin, options });
+    }
+    if !fingerprint_files.is_empty() && !detectors.iter().any(|detector| detector.plugin.name() == fingerprints::PLUGIN)
+    {
+        return Err(Error::input("--fingerprints needs the `fingerprints` detector plugin, which is not loaded")
+            .help("build workbench with `make build` to bundle it"));
+    }
+    if detectors.is_empty() {
+        return Err(Error::input("no detector plugins are loaded")
+            .help("build workbench with `make build` to bundle the core detectors, or add one with --plugin PATH"));
+    }
+
+    let stdin_url = args.base_url.clone().unwrap_or_else(|| Url::parse("file:///dev/stdin").expect("a valid URL"));
+    let fetcher = Fetcher::new(settings);
+    let mut printer = report::Printer::new(args.format);
+    let mut failed_targets = 0;
+    let mut plugin_failed = !set.failures.is_empty();
+    for chunk in targets.chunks(CHUNK) {
+        let loaded = load_all(&fetcher, chunk, &stdin_url, args.jobs.max(1));
+        let records = detect_all(&detectors, chunk, loaded);
+        for record in records {
+            match &record.outcome {
+                Err(_) => failed_targets += 1,
+                Ok(found) => plugin_failed |= !found.failures.is_empty(),
+            }
+            printer.record(&record);
+        }
+    }
+    printer.finish();
+    Ok(if plugin_failed {
+        Exit::PluginFailure
+    } else if failed_targets > 0 {
+        Exit::Usage
+    } else {
+        Exit::Success
+    })
+}
+
+fn targets(args: &DetectArgs) -> Result<Vec<Target>, Error> {
+    let mut targets = args.targets.iter().map(|text| Target::parse(text)).collect::<Result<Vec<_>, _>>()?;
+    if let Some(list) = &args.list {
+        targets.extend(target::read_list(list)?);
+    }
+    if targets.is_empty() {
+        return Err(Error::input("nothing to detect: give a URL, a file, `-` for stdin, or --list FILE")
+            .help("for example: workbench detect https://example.com/"));
+    }
+    if targets.iter().filter(|target| **target == Target::Stdin).count() > 1 {
+        return Err(Error::input("stdin (`-`) can be a target only once"));
+    }
+    Ok(match args.shard {
+        Some(shard) => shard.select(targets),
+        None => targets,
+    })
+}
+
+fn fetch_settings(context: &Context, args: &DetectArgs) -> Result<FetchSettings, Error> {
+    let config = &context.config.detect;
+    let seconds = args.timeout.or(config.timeout).unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+    let timeout = Duration::try_from_secs_f64(seconds).ok().filter(|timeout| !timeout.is_zero()).ok_or_else(|| {
+        Error::input(format!("a timeout of {seconds} s is not possible")).help("give a positive number of seconds")
+    })?;
+    let mib = args.max_body_mib.or(config.max_body_mib).unwrap_or(DEFAULT_MAX_BODY_MIB);
+    if mib == 0 || mib > 1024 {
+        return Err(Error::input(format!("a body cap of {mib} MiB is out of range")).help("give 1 to 1024"));
+    }
+    Ok(FetchSettings { timeout, max_body: mib << 20, max_redirects: MAX_REDIRECTS })
+}
+
+fn fingerprint_files(context: &Context, args: &DetectArgs) -> Vec<PathBuf> {
+    let base = context.config.base_dir();
+    context
+        .config
+        .detect
+        .fingerprints
+        .iter()
+        .map(|path| base.join(path))
+        .chain(args.fingerprints.iter().cloned())
+        .collect()
+}
+
+/// Loads every target of a chunk, `jobs` at a time; results in target order.
+fn load_all(fetcher: &Fetcher, targets: &[Target], stdin_url: &Url, jobs: usize) -> Vec<Result<Loaded, String>> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Loaded, String>>>> = Mutex::new((0..targets.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(targets.len()) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(target) = targets.get(index) else { break };
+                    let loaded = fetcher.load(target, stdin_url);
+                    results.lock().expect("no loader panics")[index] = Some(loaded);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("no loader panics")
+        .into_iter()
+        .map(|result| result.expect("every target loaded"))
+        .collect()
+}
+
+/// One detector's answer for a chunk: per page, or a failure of the call.
+type DetectorResults = Result<Vec<Result<Vec<Detection>, PluginFailure>>, PluginFailure>;
+
+/// Parses the loaded pages and runs every detector over them, one call per
+/// detector for the whole chunk, detectors in parallel.
+fn detect_all(detectors: &[Detector], targets: &[Target], loaded: Vec<Result<Loaded, String>>) -> Vec<Record> {
+    let mut pages: Vec<Page> = Vec::new();
+    let mut slots: Vec<Result<(usize, &'static str, bool), String>> = Vec::new();
+    for result in loaded {
+        slots.push(result.map(|loaded| {
+            pages.push(page::parse(loaded.document));
+            (pages.len() - 1, loaded.encoding, loaded.truncated)
+        }));
+    }
+    let per_detector: Vec<DetectorResults> = if pages.is_empty() {
+        Vec::new()
+    } else {
+        std::thread::scope(|scope| {
+            let pages = &pages;
+            let workers: Vec<_> = detectors
+                .iter()
+                .map(|detector| scope.spawn(move || detector.plugin.detect(pages, &detector.options)))
+                .collect();
+            workers.into_iter().map(|worker| worker.join().expect("detector threads do not panic")).collect()
+        })
+    };
+    targets
+        .iter()
+        .zip(slots)
+        .map(|(target, slot)| Record {
+            target: target.to_string(),
+            outcome: slot.map(|(index, encoding, truncated)| {
+                let page = &pages[index];
+                let mut found = Found {
+                    url: page.url.clone(),
+                    status: page.status,
+                    encoding,
+                    truncated,
+                    detections: Vec::new(),
+                    failures: Vec::new(),
+                };
+                for (detector, results) in detectors.iter().zip(&per_detector) {
+                    match results {
+                        Err(failure) => found.failures.push(failure.clone()),
+                        Ok(results) => match &results[index] {
+                            Err(failure) => found.failures.push(failure.clone()),
+                            Ok(detections) => accept(detector.plugin.name(), detections, &mut found.detections),
+                        },
+                    }
+                }
+                found.detections.sort_by(|(_, a), (_, b)| (&a.category, &a.name).cmp(&(&b.category, &b.name)));
+                found
+            }),
+        })
+        .collect()
+}
+
+/// Adds a plugin's detections, refusing any without evidence, and merges a
+/// service another plugin already found (its evidence and new settings).
+fn accept(plugin: &str, detections: &[Detection], into: &mut Vec<(String, Detection)>) {
+    for detection in detections {
+        if detection.evidence.is_empty() {
+            log::warn!("plugin `{plugin}` reported `{}` without evidence; ignored", detection.service);
+            continue;
+        }
+        if let Some((_, existing)) = into.iter_mut().find(|(_, existing)| existing.service == detection.service) {
+            for setting in &detection.settings {
+                if !existing.settings.iter().any(|known| known.key == setting.key && known.value == setting.value) {
+                    existing.settings.push(setting.clone());
+                }
+            }
+            existing.evidence.extend(detection.evidence.iter().cloned());
+            existing.confidence = existing.confidence.max(detection.confidence);
+            existing.version = existing.version.take().or_else(|| detection.version.clone());
+            existing.consent_gated &= detection.consent_gated;
+        } else {
+            into.push((plugin.to_string(), detection.clone()));
+        }
+    }
+}

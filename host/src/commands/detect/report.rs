@@ -1,0 +1,168 @@
+//! Printing records: a table per target for people, one JSON document or
+//! one JSON line per target for programs (schema version 1, docs/detect.md).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use serde_json::{Value, json};
+
+use super::{Format, Record};
+use crate::error::Error;
+use crate::plugins::json;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub struct Printer {
+    format: Format,
+    /// Records kept for `--format json`, printed at the end.
+    collected: Vec<Value>,
+    failed: usize,
+    detections: usize,
+}
+
+impl Printer {
+    pub fn new(format: Format) -> Printer {
+        Printer { format, collected: Vec::new(), failed: 0, detections: 0 }
+    }
+
+    pub fn record(&mut self, record: &Record) {
+        match &record.outcome {
+            Err(_) => self.failed += 1,
+            Ok(found) => self.detections += found.detections.len(),
+        }
+        match self.format {
+            Format::Human => {
+                print!("{}", human(record));
+                if let Ok(found) = &record.outcome {
+                    for failure in &found.failures {
+                        crate::cli::report(&Error::from(failure.clone()));
+                    }
+                }
+            }
+            Format::Json => self.collected.push(record_json(record)),
+            Format::Ndjson => {
+                let mut line = record_json(record);
+                line["version"] = json!(SCHEMA_VERSION);
+                let mut stdout = std::io::stdout().lock();
+                let _ = writeln!(stdout, "{line}");
+                let _ = stdout.flush();
+            }
+        }
+    }
+
+    pub fn finish(self) {
+        if self.format == Format::Json {
+            let document = json!({
+                "version": SCHEMA_VERSION,
+                "targets": self.collected,
+                "summary": {
+                    "targets": self.collected.len(),
+                    "failed": self.failed,
+                    "detections": self.detections,
+                },
+            });
+            println!("{}", serde_json::to_string_pretty(&document).expect("JSON values serialize"));
+        }
+    }
+}
+
+fn record_json(record: &Record) -> Value {
+    match &record.outcome {
+        Err(message) => json!({ "target": record.target, "error": message }),
+        Ok(found) => json!({
+            "target": record.target,
+            "url": found.url,
+            "status": found.status,
+            "encoding": found.encoding,
+            "truncated": found.truncated,
+            "detections": found.detections.iter().map(|(plugin, detection)| {
+                let mut value = json::detection(detection);
+                value["plugin"] = json!(plugin);
+                value
+            }).collect::<Vec<_>>(),
+            "failures": found.failures.iter().map(|failure| json!({
+                "plugin": failure.plugin,
+                "call": failure.call,
+                "message": failure.to_string(),
+            })).collect::<Vec<_>>(),
+            "error": null,
+        }),
+    }
+}
+
+fn human(record: &Record) -> String {
+    let mut out = String::new();
+    let found = match &record.outcome {
+        Err(message) => {
+            let _ = writeln!(out, "{}\n  error: {message}\n", record.target);
+            return out;
+        }
+        Ok(found) => found,
+    };
+    let _ = write!(out, "{}", record.target);
+    if found.url != record.target && !found.url.starts_with("file:") {
+        let _ = write!(out, " -> {}", found.url);
+    }
+    if found.status != 200 {
+        let _ = write!(out, " (HTTP {})", found.status);
+    }
+    out.push('\n');
+    if found.truncated {
+        out.push_str("  note: the page was longer than the body cap and was cut (raise --max-body-mib)\n");
+    }
+    if found.detections.is_empty() {
+        out.push_str("  no third-party services found\n\n");
+        return out;
+    }
+    let rows: Vec<[String; 4]> = found
+        .detections
+        .iter()
+        .map(|(_, detection)| {
+            let mut name = detection.name.clone();
+            if let Some(version) = &detection.version {
+                let _ = write!(name, " {version}");
+            }
+            if detection.consent_gated {
+                name.push_str(" (consent-gated)");
+            }
+            let settings = detection
+                .settings
+                .iter()
+                .map(|setting| format!("{}={}", setting.key, setting.value))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let evidence = detection.evidence.first().map(evidence_summary).unwrap_or_default();
+            [name, detection.category.clone(), settings, evidence]
+        })
+        .collect();
+    let headers = ["SERVICE", "CATEGORY", "SETTINGS", "EVIDENCE"];
+    let widths: Vec<usize> = (0..3)
+        .map(|column| rows.iter().map(|row| row[column].chars().count()).max().unwrap_or(0).max(headers[column].len()))
+        .collect();
+    let line = |cells: [&str; 4]| {
+        let mut text = String::from("  ");
+        for (column, cell) in cells.iter().enumerate() {
+            if column < 3 {
+                let _ = write!(text, "{cell:<width$}  ", width = widths[column]);
+            } else {
+                text.push_str(cell);
+            }
+        }
+        text.trim_end().to_string() + "\n"
+    };
+    out.push_str(&line(headers));
+    for row in &rows {
+        out.push_str(&line([&row[0], &row[1], &row[2], &row[3]]));
+    }
+    out.push('\n');
+    out
+}
+
+fn evidence_summary(evidence: &crate::plugins::bindings::detector::Evidence) -> String {
+    let matched: String = evidence.matched.chars().take(60).collect();
+    let ellipsis = if evidence.matched.chars().count() > 60 { "..." } else { "" };
+    match evidence.position {
+        Some(position) => format!("{} {}:{} {matched}{ellipsis}", evidence.source, position.line, position.column),
+        None => format!("{} {matched}{ellipsis}", evidence.source),
+    }
+}
