@@ -1,10 +1,12 @@
 //! End-to-end tests: the real binary over fixtures and the test plugins
 //! under guest-plugins/tests (built by `make plugins`).
 
+mod loopback;
 mod support;
 
 mod bad_input;
 mod cache;
+mod detect;
 mod lint;
 mod plugins;
 mod sandbox;

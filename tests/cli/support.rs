@@ -25,6 +25,7 @@ pub struct Test {
     cache: tempfile::TempDir,
     args: Vec<String>,
     env: Vec<(String, String)>,
+    stdin: Option<Vec<u8>>,
 }
 
 impl Test {
@@ -34,6 +35,7 @@ impl Test {
             cache: tempfile::tempdir().expect("temp dir"),
             args: Vec::new(),
             env: Vec::new(),
+            stdin: None,
         }
     }
 
@@ -64,6 +66,12 @@ impl Test {
 
     pub fn env(mut self, key: &str, value: impl AsRef<Path>) -> Test {
         self.env.push((key.to_string(), value.as_ref().display().to_string()));
+        self
+    }
+
+    /// Feeds these bytes to the command's stdin.
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
+        self.stdin = Some(bytes.into());
         self
     }
 
@@ -105,7 +113,22 @@ impl Test {
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        let output = command.output().expect("run workbench");
+        let output = match &self.stdin {
+            None => command.stdin(std::process::Stdio::null()).output().expect("run workbench"),
+            Some(bytes) => {
+                command
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped());
+                let mut child = command.spawn().expect("run workbench");
+                let mut stdin = child.stdin.take().expect("piped stdin");
+                let bytes = bytes.clone();
+                let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &bytes));
+                let output = child.wait_with_output().expect("run workbench");
+                let _ = writer.join();
+                output
+            }
+        };
         Run::new(args, &output)
     }
 }

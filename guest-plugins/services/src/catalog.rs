@@ -278,10 +278,10 @@ pub static CATALOG: &[Service] = &[
         category: ANALYTICS,
         needles: &["segment.com/analytics.js", "segment.io/analytics.js", "analytics.load("],
         src: &[r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
-        code: &[r"\banalytics\.load\(\s*[\x22\x27]", r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
+        code: &[r"\banalytics\.load\(\s*[\x22\x27][A-Za-z0-9]{10,}[\x22\x27]", r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
         settings: &[
             src("write-key", r"analytics\.js/v1/([A-Za-z0-9]{10,})/analytics"),
-            code("write-key", r#"\banalytics\.load\(\s*["']([A-Za-z0-9]{10,})["']"#),
+            code("write-key", r#"\banalytics\.load\(\s*["']([^"'\s]*)["']"#),
             code("write-key", r#"_writeKey\s*=\s*["']([A-Za-z0-9]{10,})["']"#),
         ],
         ..BASE
@@ -401,7 +401,7 @@ pub static CATALOG: &[Service] = &[
             r"widget\.intercom\.io/widget/",
         ],
         settings: &[
-            code("app-id", r#"\bintercomSettings\s*=\s*\{[^}]*?app_id["']?\s*:\s*["']([a-z0-9]{6,})["']"#),
+            code("app-id", r#"\bintercomSettings\s*=\s*\{[^}]*?app_id["']?\s*:\s*["']([^"']*)["']"#),
             code("app-id", r#"\bIntercom\(\s*["']boot["']\s*,\s*\{[^}]*?app_id["']?\s*:\s*["']([a-z0-9]{6,})["']"#),
             code("app-id", r"widget\.intercom\.io/widget/([a-z0-9]{6,})"),
             src("app-id", r"widget\.intercom\.io/widget/([a-z0-9]{6,})"),
@@ -463,7 +463,7 @@ pub static CATALOG: &[Service] = &[
         needles: &["mixpanel", "mxpnl.com"],
         src: &[r"cdn\d?\.mxpnl\.com/libs/mixpanel", r"cdn\.mxpnl\.com/libs/mixpanel"],
         code: &[r#"\bmixpanel\.init\(\s*["'][a-f0-9]{32}"#, r"cdn\d?\.mxpnl\.com/libs/mixpanel"],
-        settings: &[code("token", r#"\bmixpanel\.init\(\s*["']([a-f0-9]{32})["']"#)],
+        settings: &[code("token", r#"\bmixpanel\.init\(\s*["']([^"']*)["']"#)],
         version: Some(r"mixpanel-(\d+(?:\.\d+)+)"),
         ..BASE
     },
@@ -607,7 +607,7 @@ pub static CATALOG: &[Service] = &[
         id: "yandex-metrica",
         name: "Yandex Metrica",
         category: ANALYTICS,
-        needles: &["mc.yandex", "metrika", "ya.metrika"],
+        needles: &["mc.yandex", "metrika", "ym("],
         src: &[r"mc\.yandex\.(?:ru|com)/metrika/(?:tag|watch)\.js", r"yandex-metrica-watch/(?:tag|watch)\.js"],
         code: &[
             r#"\bym\(\s*\d+\s*,\s*["']init["']"#,
@@ -1014,10 +1014,10 @@ pub static CATALOG: &[Service] = &[
         category: ADVERTISING,
         needles: &["fbevents.js", "fbq(", "facebook.com/tr"],
         src: &[r"connect\.facebook\.net/[\w-]+/fbevents\.js"],
-        code: &[r#"\bfbq\(\s*["']init["']"#, r"connect\.facebook\.net/[\w-]+/fbevents\.js"],
+        code: &[r#"\bfbq\(\s*["']init["']\s*,\s*["']?\d{10,20}"#, r"connect\.facebook\.net/[\w-]+/fbevents\.js"],
         noscript: &[r"facebook\.com/tr\?id=\d+"],
         settings: &[
-            code("pixel-id", r#"\bfbq\(\s*["']init["']\s*,\s*["']?(\d{10,20})"#),
+            code("pixel-id", r#"\bfbq\(\s*["']init["']\s*,\s*["']([^"']*)["']"#),
             noscript("pixel-id", r"facebook\.com/tr\?id=(\d{10,20})"),
         ],
         ..BASE

@@ -151,7 +151,12 @@ fn detect_service(
         return None;
     }
 
-    let settings = settings(service, page, scripts, &hits, &weak);
+    let (settings, rejected) = settings(service, page, scripts, &hits, &weak);
+    // The snippet is there but its id is empty or a placeholder: a template
+    // pasted from the docs, or a service switched off.
+    if settings.is_empty() && rejected {
+        return None;
+    }
     // A shared loader (gtag.js serves Google Analytics 4, Google Ads and
     // Universal Analytics) counts only with this service's own id.
     if hits.is_empty() && settings.is_empty() {
@@ -177,11 +182,18 @@ fn detect_service(
     })
 }
 
-fn settings(service: &'static Service, page: &Page, scripts: &[Live], hits: &[Hit], weak: &[Hit]) -> Vec<Setting> {
+/// The settings found, and whether any value was refused as empty or a
+/// placeholder.
+fn settings(service: &'static Service, page: &Page, scripts: &[Live], hits: &[Hit], weak: &[Hit]) -> (Vec<Setting>, bool) {
     let mut found: Vec<Setting> = Vec::new();
+    let mut rejected = false;
     let mut add = |key: &'static str, value: &str, evidence: Evidence| {
         let value = value.trim();
-        if is_placeholder(value) || found.iter().any(|setting| setting.key == key && setting.value == value) {
+        if is_placeholder(value) {
+            rejected = true;
+            return;
+        }
+        if found.iter().any(|setting| setting.key == key && setting.value == value) {
             return;
         }
         found.push(Setting { key: key.into(), value: value.into(), evidence });
@@ -256,7 +268,7 @@ fn settings(service: &'static Service, page: &Page, scripts: &[Live], hits: &[Hi
             }
         }
     }
-    found
+    (found, rejected)
 }
 
 /// The first capture group of every match.

@@ -12,8 +12,14 @@ use crate::error::Error;
 pub const PLUGIN: &str = "fingerprints";
 
 /// The plugin's configured options with the files' contents added.
-pub fn with_files(options: &str, files: &[PathBuf]) -> Result<String, Error> {
+pub fn with_files(options: &str, documents: &[Value]) -> String {
     let mut options: Map<String, Value> = serde_json::from_str(options).unwrap_or_default();
+    options.insert("fingerprints".into(), Value::Array(documents.to_vec()));
+    Value::Object(options).to_string()
+}
+
+/// Reads and checks every file before anything is fetched.
+pub fn read(files: &[PathBuf]) -> Result<Vec<Value>, Error> {
     let mut documents = Vec::new();
     for path in files {
         let text = std::fs::read_to_string(path).map_err(|error| {
@@ -30,6 +36,5 @@ pub fn with_files(options: &str, files: &[PathBuf]) -> Result<String, Error> {
         }
         documents.push(document);
     }
-    options.insert("fingerprints".into(), Value::Array(documents));
-    Ok(Value::Object(options).to_string())
+    Ok(documents)
 }

@@ -97,6 +97,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let targets = targets(args)?;
     let settings = fetch_settings(context, args)?;
     let fingerprint_files = fingerprint_files(context, args);
+    let fingerprint_documents = fingerprints::read(&fingerprint_files)?;
 
     let runtime = context.runtime()?;
     let set = context.plugin_search().load(&runtime);
@@ -107,7 +108,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     for plugin in set.plugins.iter().filter(|plugin| plugin.plays(Role::Detector)) {
         let mut options = context.plugin_options(plugin.name())?;
         if plugin.name() == fingerprints::PLUGIN && !fingerprint_files.is_empty() {
-            options = fingerprints::with_files(&options, &fingerprint_files)?;
+            options = fingerprints::with_files(&options, &fingerprint_documents);
         }
         detectors.push(Detector { plugin, options });
     }

@@ -268,6 +268,11 @@ fn decode(value: &str) -> String {
 fn resolve(base: &Url, href: &str) -> String {
     let href = decode(href);
     let href = href.trim();
+    // A page saved to a file still loads `//cdn...` over the web, not as a
+    // `file://cdn...` path.
+    if href.starts_with("//") && !matches!(base.scheme(), "http" | "https") {
+        return Url::parse(&format!("https:{href}")).map_or_else(|_| href.to_string(), |url| url.to_string());
+    }
     base.join(href).map_or_else(|_| href.to_string(), |url| url.to_string())
 }
 
@@ -382,6 +387,14 @@ mod tests {
         assert_eq!(page.meta[1].content, "A & B");
         assert_eq!(page.links[0].href, "https://www.google-analytics.com/");
         assert_eq!(page.links[1].href, "https://cdn.example/root/s.css");
+        let saved = parse(Document {
+            url: Url::parse("file:///tmp/saved.html").unwrap(),
+            status: 200,
+            headers: Vec::new(),
+            body: "<script src=\"//cdn.example/a.js\"></script><script src=\"b.js\"></script>".into(),
+        });
+        assert_eq!(saved.scripts[0].src.as_deref(), Some("https://cdn.example/a.js"));
+        assert_eq!(saved.scripts[1].src.as_deref(), Some("file:///tmp/b.js"));
         assert_eq!(page.noscripts[0].text, "<img src=\"https://www.facebook.com/tr?id=1\">");
         assert_eq!(page.cookies, vec![("_ga".into(), "GA1.2.3".into())]);
     }

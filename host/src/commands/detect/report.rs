@@ -159,8 +159,9 @@ fn human(record: &Record) -> String {
 }
 
 fn evidence_summary(evidence: &crate::plugins::bindings::detector::Evidence) -> String {
-    let matched: String = evidence.matched.chars().take(60).collect();
-    let ellipsis = if evidence.matched.chars().count() > 60 { "..." } else { "" };
+    let flat = evidence.matched.split_whitespace().collect::<Vec<_>>().join(" ");
+    let matched: String = flat.chars().take(60).collect();
+    let ellipsis = if flat.chars().count() > 60 { "..." } else { "" };
     match evidence.position {
         Some(position) => format!("{} {}:{} {matched}{ellipsis}", evidence.source, position.line, position.column),
         None => format!("{} {matched}{ellipsis}", evidence.source),
