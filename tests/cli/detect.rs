@@ -115,8 +115,8 @@ fn every_detection_has_evidence_found_where_it_says() {
             let settings = detection["settings"].as_array().expect("settings");
             for item in evidence.iter().chain(settings.iter().map(|setting| &setting["evidence"])) {
                 let position = &item["position"];
-                let line = position["line"].as_u64().expect("line") as usize;
-                let column = position["column"].as_u64().expect("column") as usize;
+                let line = usize::try_from(position["line"].as_u64().expect("line")).expect("fits");
+                let column = usize::try_from(position["column"].as_u64().expect("column")).expect("fits");
                 let at: String = lines[line - 1].chars().skip(column - 1).collect();
                 let matched = item["matched"].as_str().expect("matched");
                 let first_line = matched.lines().next().unwrap_or("");
