@@ -24,13 +24,13 @@ GUEST_FLAGS     := --manifest-path $(GUEST_MANIFEST) --target $(GUEST_TARGET)
 GUEST_OUT       := $(GUEST_DIR)/target/$(GUEST_TARGET)/release
 # Guest crates with unit tests; they run natively (a cdylib cannot link there).
 HOST_TARGET     := $(shell $(RUSTC) -vV | sed -n 's/^host: //p')
-GUEST_UNIT_TESTS := -p make -p services -p workbench-plugin-core
+GUEST_UNIT_TESTS := -p fingerprints -p make -p services -p workbench-plugin-core
 BUNDLE_DIR      := $(BUILD_DIR)/plugins
 TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
 WORKBENCH       := $(BUILD_DIR)/workbench
 
 # Core plugins ship inside the binary; test plugins only serve the tests.
-CORE_PLUGINS    := data make services text
+CORE_PLUGINS    := data fingerprints make services text
 TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile
 
 .PHONY: default build plugins clean clean-deps lint test bench

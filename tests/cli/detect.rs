@@ -379,3 +379,51 @@ fn a_refused_connection_is_a_record_not_a_crash() {
     let run = Test::new().args(["detect", url.as_str(), "--format", "ndjson"]).run().code(2);
     assert!(run.stdout.contains("refused"), "{run}");
 }
+
+// --- Wappalyzer-format fingerprints ---
+
+fn by_service(record: &Value) -> BTreeMap<String, Value> {
+    detections(record)
+        .iter()
+        .map(|detection| (detection["service"].as_str().expect("id").to_string(), detection.clone()))
+        .collect()
+}
+
+#[test]
+fn fingerprint_files_match_with_versions_implies_requires_and_excludes() {
+    let fingerprints = fixtures().join("fingerprints");
+    let run = Test::new()
+        .args(["detect", "--format", "json", "--fingerprints"])
+        .arg(fingerprints.join("technologies.json"))
+        .arg(fingerprints.join("page.html"))
+        .run()
+        .code(0);
+    let found = by_service(&run.json()["targets"][0]);
+    let version = |id: &str| found.get(id).unwrap_or_else(|| panic!("{id} not found\n{run}"))["version"].clone();
+    assert_eq!(version("wordpress"), "6.4.2");
+    assert_eq!(version("jquery"), "3.7.1");
+    assert_eq!(version("jquery-migrate"), "3.4.1", "required jQuery is present");
+    assert_eq!(version("inline-counter"), "tracking", "the ternary version template");
+    assert_eq!(found["wordpress"]["category"], "cms");
+    assert_eq!(found["wordpress"]["evidence"].as_array().expect("evidence").len(), 2, "meta and html");
+    assert_eq!(found["php"]["evidence"][0]["source"], "implied");
+    assert_eq!(found["mysql"]["confidence"], 50, "implied with its confidence tag");
+    assert!(!found.contains_key("zepto"), "excluded by jQuery");
+    assert!(!found.contains_key("lonely-plugin"), "its requirement is absent");
+    assert!(!found.contains_key("broken-pattern"));
+    assert!(run.stderr.contains("skipped 1 fingerprint pattern"), "{run}");
+}
+
+#[test]
+fn fingerprints_read_headers_and_cookies_in_url_mode() {
+    let server = Server::start();
+    let file = fixtures().join("fingerprints/technologies.json");
+    let file = file.to_str().expect("utf-8 path");
+    let (run, record) = fetch(&server, "/page", &["--fingerprints", file]);
+    let found = by_service(&record);
+    assert!(found.contains_key("php"), "{run}");
+    assert_eq!(found["php"]["version"], "8.3.1");
+    assert_eq!(found["php"]["evidence"][0]["source"], "header");
+    assert_eq!(found["google-analytics"]["evidence"][0]["source"], "cookie");
+    assert!(found.contains_key("google-analytics-4"), "the services plugin still runs beside it");
+}

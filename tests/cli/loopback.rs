@@ -67,7 +67,7 @@ fn serve(mut stream: TcpStream, agents: &Mutex<Vec<String>>) -> std::io::Result<
         "/page" => respond(
             &mut stream,
             "200 OK",
-            &[("Content-Type", html), ("Set-Cookie", "_ga=GA1.1.42; Path=/")],
+            &[("Content-Type", html), ("Set-Cookie", "_ga=GA1.1.42; Path=/"), ("X-Powered-By", "PHP/8.3.1")],
             PAGE.as_bytes(),
         ),
         "/redirect" => respond(&mut stream, "302 Found", &[("Location", "/page")], b""),

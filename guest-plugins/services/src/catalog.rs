@@ -278,7 +278,10 @@ pub static CATALOG: &[Service] = &[
         category: ANALYTICS,
         needles: &["segment.com/analytics.js", "segment.io/analytics.js", "analytics.load("],
         src: &[r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
-        code: &[r"\banalytics\.load\(\s*[\x22\x27][A-Za-z0-9]{10,}[\x22\x27]", r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
+        code: &[
+            r"\banalytics\.load\(\s*[\x22\x27][A-Za-z0-9]{10,}[\x22\x27]",
+            r"cdn\.segment\.(?:com|io)/analytics\.js/v1/",
+        ],
         settings: &[
             src("write-key", r"analytics\.js/v1/([A-Za-z0-9]{10,})/analytics"),
             code("write-key", r#"\banalytics\.load\(\s*["']([^"'\s]*)["']"#),

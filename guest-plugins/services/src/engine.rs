@@ -11,7 +11,7 @@ use std::sync::{LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
-use workbench_plugin::detector::{Detection, Evidence, Page, Position, Script, ScriptState, Setting};
+use workbench_plugin::detector::{Detection, Evidence, Page, Position, Script, ScriptState, Setting, offset_position};
 
 use crate::catalog::{CATALOG, From, Service};
 use crate::js;
@@ -184,7 +184,13 @@ fn detect_service(
 
 /// The settings found, and whether any value was refused as empty or a
 /// placeholder.
-fn settings(service: &'static Service, page: &Page, scripts: &[Live], hits: &[Hit], weak: &[Hit]) -> (Vec<Setting>, bool) {
+fn settings(
+    service: &'static Service,
+    page: &Page,
+    scripts: &[Live],
+    hits: &[Hit],
+    weak: &[Hit],
+) -> (Vec<Setting>, bool) {
     let mut found: Vec<Setting> = Vec::new();
     let mut rejected = false;
     let mut add = |key: &'static str, value: &str, evidence: Evidence| {
@@ -306,21 +312,4 @@ fn code_evidence(live: &Live, start: usize, end: usize) -> Evidence {
 fn evidence(source: &str, matched: &str, position: Option<Position>) -> Evidence {
     let matched: String = matched.trim().chars().take(MATCHED_CHARS).collect();
     Evidence { source: source.into(), matched, position }
-}
-
-/// The position of byte `offset` of `text`, which starts at `start`.
-pub fn offset_position(text: &str, start: Position, offset: usize) -> Position {
-    let before = &text[..offset];
-    match before.rfind('\n') {
-        None => Position { line: start.line, column: start.column + count(before) },
-        Some(newline) => Position { line: start.line + count_lines(before), column: 1 + count(&before[newline + 1..]) },
-    }
-}
-
-fn count(text: &str) -> u32 {
-    u32::try_from(text.chars().count()).unwrap_or(u32::MAX)
-}
-
-fn count_lines(text: &str) -> u32 {
-    u32::try_from(text.bytes().filter(|byte| *byte == b'\n').count()).unwrap_or(u32::MAX)
 }

@@ -47,3 +47,24 @@ macro_rules! export_detector {
         $crate::bindings::__export_detector_world!(__WorkbenchDetector);
     };
 }
+
+/// The position of byte `offset` of `text`, where `text` itself starts at
+/// `start` (a script's `text-position`, a noscript's `position`): how a
+/// detector turns a match inside a text into `line:column` for evidence.
+/// Columns count characters, as the host's do.
+///
+/// # Panics
+///
+/// If `offset` is not on a character boundary of `text`.
+#[must_use]
+pub fn offset_position(text: &str, start: Position, offset: usize) -> Position {
+    let before = &text[..offset];
+    let count = |text: &str| u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
+    match before.rfind('\n') {
+        None => Position { line: start.line, column: start.column.saturating_add(count(before)) },
+        Some(newline) => Position {
+            line: start.line.saturating_add(u32::try_from(before.matches('\n').count()).unwrap_or(u32::MAX)),
+            column: 1 + count(&before[newline + 1..]),
+        },
+    }
+}
