@@ -119,10 +119,8 @@ fn match_technology<'a>(technology: &'a Technology, page: &Page, hits: &mut Vec<
     let live = || page.scripts.iter().filter(|script| script.state == ScriptState::Active);
     for pattern in &technology.script_src {
         for script in live() {
-            if let Some(src) = &script.src {
-                if let Some((matched, version, _)) = run(pattern, src) {
-                    hits.push((pattern, evidence("script-src", &matched, Some(script.position)), version));
-                }
+            if let Some((matched, version, _)) = script.src.as_deref().and_then(|src| run(pattern, src)) {
+                hits.push((pattern, evidence("script-src", &matched, Some(script.position)), version));
             }
         }
     }
