@@ -7,7 +7,7 @@ import warnings
 warnings.filterwarnings("ignore")
 from Wappalyzer import Wappalyzer, WebPage  # noqa: E402
 
-wappalyzer = Wappalyzer.latest(update=False)
+wappalyzer = Wappalyzer.latest()
 found = 0
 files = sys.argv[1:]
 for path in files:

@@ -60,11 +60,11 @@ mod tests {
                 .chain(service.settings.iter().map(|extract| extract.pattern))
                 .chain(service.version);
             for pattern in patterns {
-                let regex = regex::Regex::new(pattern).unwrap_or_else(|error| panic!("{}: {error}", service.id));
-                assert!(!regex.is_match(""), "{}: `{pattern}` matches the empty string", service.id);
+                let regex = super::engine::compile(pattern).unwrap_or_else(|error| panic!("{}: {error}", service.id));
+                assert!(!regex.is_match(b""), "{}: `{pattern}` matches the empty string", service.id);
             }
             for extract in service.settings {
-                let regex = regex::Regex::new(extract.pattern).unwrap();
+                let regex = super::engine::compile(extract.pattern).unwrap();
                 assert!(regex.captures_len() >= 2, "{}: setting `{}` has no capture group", service.id, extract.key);
             }
             assert!(!service.needles.is_empty(), "{} has no needles", service.id);

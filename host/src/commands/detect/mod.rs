@@ -26,8 +26,15 @@ pub use page::{Document, parse as parse_page};
 use target::{Shard, Target};
 
 /// Targets fetched and detected together: enough to keep the fetch threads
-/// and the plugin calls busy, few enough that output streams.
-const CHUNK: usize = 32;
+/// and the plugin calls busy, few enough that output streams. Files come
+/// fast, so they go in bigger chunks: a detector's per-call setup (its
+/// patterns compile in each fresh instance) is then paid over more pages.
+const URL_CHUNK: usize = 32;
+const FILE_CHUNK: usize = 256;
+/// One detector call gets at most this much page text: every call starts a
+/// fresh instance (its setup is paid per call), and the instance's memory
+/// limit must hold the pages.
+const BATCH_BYTES: usize = 16 << 20;
 const DEFAULT_TIMEOUT_SECONDS: f64 = 15.0;
 const DEFAULT_MAX_BODY_MIB: u64 = 8;
 const MAX_REDIRECTS: u32 = 10;
@@ -127,7 +134,8 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let mut printer = report::Printer::new(args.format);
     let mut failed_targets = 0;
     let mut plugin_failed = !set.failures.is_empty();
-    for chunk in targets.chunks(CHUNK) {
+    let chunk_size = if targets.iter().any(|target| matches!(target, Target::Url(_))) { URL_CHUNK } else { FILE_CHUNK };
+    for chunk in targets.chunks(chunk_size) {
         let loaded = load_all(&fetcher, chunk, &stdin_url, args.jobs.max(1));
         let records = detect_all(&detectors, chunk, loaded);
         for record in records {
@@ -215,8 +223,60 @@ fn load_all(fetcher: &Fetcher, targets: &[Target], stdin_url: &Url, jobs: usize)
         .collect()
 }
 
-/// One detector's answer for a chunk: per page, or a failure of the call.
-type DetectorResults = Result<Vec<Result<Vec<Detection>, PluginFailure>>, PluginFailure>;
+/// One detector's answer for one page.
+type PageResult = Result<Vec<Detection>, PluginFailure>;
+
+/// Every detector over every page, in batches (by bytes, and at least one
+/// per core) spread over the cores; `result[detector][page]`.
+fn run_detectors(detectors: &[Detector], pages: &[Page]) -> Vec<Vec<PageResult>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_batch = pages.len().div_ceil(threads).max(1);
+    let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (index, page) in pages.iter().enumerate() {
+        if index > start && (index - start >= per_batch || bytes + page.body.len() > BATCH_BYTES) {
+            batches.push(start..index);
+            start = index;
+            bytes = 0;
+        }
+        bytes += page.body.len();
+    }
+    if start < pages.len() {
+        batches.push(start..pages.len());
+    }
+    let jobs: Vec<(usize, std::ops::Range<usize>)> =
+        (0..detectors.len()).flat_map(|detector| batches.iter().map(move |batch| (detector, batch.clone()))).collect();
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, usize, Vec<PageResult>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((detector, batch)) = jobs.get(index) else { break };
+                    let slice = &pages[batch.clone()];
+                    let results = match detectors[*detector].plugin.detect(slice, &detectors[*detector].options) {
+                        Ok(results) => results,
+                        Err(failure) => slice.iter().map(|_| Err(failure.clone())).collect(),
+                    };
+                    done.lock().expect("no detector thread panics").push((*detector, batch.start, results));
+                }
+            });
+        }
+    });
+    let mut per_detector: Vec<Vec<Option<PageResult>>> =
+        detectors.iter().map(|_| pages.iter().map(|_| None).collect()).collect();
+    for (detector, start, results) in done.into_inner().expect("no detector thread panics") {
+        for (offset, result) in results.into_iter().enumerate() {
+            per_detector[detector][start + offset] = Some(result);
+        }
+    }
+    per_detector
+        .into_iter()
+        .map(|results| results.into_iter().map(|result| result.expect("every page answered")).collect())
+        .collect()
+}
 
 /// Parses the loaded pages and runs every detector over them, one call per
 /// detector for the whole chunk, detectors in parallel.
@@ -229,18 +289,7 @@ fn detect_all(detectors: &[Detector], targets: &[Target], loaded: Vec<Result<Loa
             (pages.len() - 1, loaded.encoding, loaded.truncated)
         }));
     }
-    let per_detector: Vec<DetectorResults> = if pages.is_empty() {
-        Vec::new()
-    } else {
-        std::thread::scope(|scope| {
-            let pages = &pages;
-            let workers: Vec<_> = detectors
-                .iter()
-                .map(|detector| scope.spawn(move || detector.plugin.detect(pages, &detector.options)))
-                .collect();
-            workers.into_iter().map(|worker| worker.join().expect("detector threads do not panic")).collect()
-        })
-    };
+    let per_detector = run_detectors(detectors, &pages);
     targets
         .iter()
         .zip(slots)
@@ -257,12 +306,9 @@ fn detect_all(detectors: &[Detector], targets: &[Target], loaded: Vec<Result<Loa
                     failures: Vec::new(),
                 };
                 for (detector, results) in detectors.iter().zip(&per_detector) {
-                    match results {
+                    match &results[index] {
                         Err(failure) => found.failures.push(failure.clone()),
-                        Ok(results) => match &results[index] {
-                            Err(failure) => found.failures.push(failure.clone()),
-                            Ok(detections) => accept(detector.plugin.name(), detections, &mut found.detections),
-                        },
+                        Ok(detections) => accept(detector.plugin.name(), detections, &mut found.detections),
                     }
                 }
                 found.detections.sort_by(|(_, a), (_, b)| (&a.category, &a.name).cmp(&(&b.category, &b.name)));
