@@ -427,3 +427,46 @@ fn fingerprints_read_headers_and_cookies_in_url_mode() {
     assert_eq!(found["google-analytics"]["evidence"][0]["source"], "cookie");
     assert!(found.contains_key("google-analytics-4"), "the services plugin still runs beside it");
 }
+
+// --- --render, with Debian's chromium when it is installed ---
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join("chromium")).find(|candidate| candidate.is_file())
+}
+
+#[test]
+fn render_detects_what_scripts_inject_at_run_time() {
+    let Some(browser) = chromium() else {
+        println!("skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let page = fixtures().join("render/injected-at-run-time.html");
+    let plain = Test::new().args(["detect", "--format", "json"]).arg(&page).run().code(0);
+    assert!(detections(&plain.json()["targets"][0]).is_empty(), "the static page names no tag: {plain}");
+    let rendered = Test::new()
+        .args(["detect", "--format", "json", "--render", "--browser"])
+        .arg(&browser)
+        .arg(&page)
+        .run()
+        .code(0);
+    let found = by_service(&rendered.json()["targets"][0]);
+    assert_eq!(found["google-analytics-4"]["settings"][0]["value"], "G-RENDERED1", "{rendered}");
+}
+
+#[test]
+fn render_without_a_browser_says_how_to_get_one() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    Test::new()
+        .env("PATH", empty.path())
+        .args(["detect", "--render", "page.html"])
+        .run()
+        .code(2)
+        .stderr_has("--render needs Chromium")
+        .stderr_has("apt-get install chromium");
+    Test::new()
+        .args(["detect", "--render", "--browser", "/no/such/chrome", "page.html"])
+        .run()
+        .code(2)
+        .stderr_has("no browser at");
+}

@@ -6,6 +6,7 @@ mod charset;
 mod fetch;
 mod fingerprints;
 mod page;
+mod render;
 mod report;
 mod target;
 
@@ -66,6 +67,12 @@ pub struct DetectArgs {
     /// The URL a file or stdin page was served from, to resolve its relative links.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<Url>,
+    /// Detect on the DOM after the page's scripts ran, rendered by headless Chromium.
+    #[arg(long)]
+    pub render: bool,
+    /// The Chromium (or Chrome) executable for --render [default: the first on PATH].
+    #[arg(long, value_name = "PATH", env = "WORKBENCH_BROWSER")]
+    pub browser: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,6 +113,8 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let fingerprint_files = fingerprint_files(context, args);
     let fingerprint_documents = fingerprints::read(&fingerprint_files)?;
 
+    let browser = if args.render { Some(render::Browser::find(args.browser.as_deref())?) } else { None };
+
     let runtime = context.runtime()?;
     let set = context.plugin_search().load(&runtime);
     for failure in &set.failures {
@@ -131,12 +140,14 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
 
     let stdin_url = args.base_url.clone().unwrap_or_else(|| Url::parse("file:///dev/stdin").expect("a valid URL"));
     let fetcher = Fetcher::new(settings);
+    let loader =
+        Loader { fetcher: &fetcher, browser: browser.as_ref(), stdin_url: &stdin_url, timeout: settings.timeout };
     let mut printer = report::Printer::new(args.format);
     let mut failed_targets = 0;
     let mut plugin_failed = !set.failures.is_empty();
     let chunk_size = if targets.iter().any(|target| matches!(target, Target::Url(_))) { URL_CHUNK } else { FILE_CHUNK };
     for chunk in targets.chunks(chunk_size) {
-        let loaded = load_all(&fetcher, chunk, &stdin_url, args.jobs.max(1));
+        let loaded = load_all(&loader, chunk, args.jobs.max(1));
         let records = detect_all(&detectors, chunk, loaded);
         for record in records {
             match &record.outcome {
@@ -199,8 +210,45 @@ fn fingerprint_files(context: &Context, args: &DetectArgs) -> Vec<PathBuf> {
         .collect()
 }
 
+/// How a target becomes a document: fetched or read, then rendered if asked.
+struct Loader<'a> {
+    fetcher: &'a Fetcher,
+    browser: Option<&'a render::Browser>,
+    stdin_url: &'a Url,
+    timeout: Duration,
+}
+
+impl Loader<'_> {
+    fn load(&self, target: &Target) -> Result<Loaded, String> {
+        let mut loaded = self.fetcher.load(target, self.stdin_url)?;
+        let Some(browser) = self.browser else { return Ok(loaded) };
+        // The browser loads the page itself; stdin has no URL it could load,
+        // so it is handed over as a temporary file.
+        let saved;
+        let url = match target {
+            Target::Url(url) => url.clone(),
+            Target::File(path) => {
+                Url::from_file_path(std::path::absolute(path).map_err(|error| format!("{}: {error}", path.display()))?)
+                    .map_err(|()| format!("{} cannot be given to a browser", path.display()))?
+            }
+            Target::Stdin => {
+                saved = tempfile::Builder::new()
+                    .suffix(".html")
+                    .tempfile()
+                    .map_err(|error| format!("cannot save stdin for the browser: {error}"))?;
+                std::fs::write(saved.path(), &loaded.document.body)
+                    .map_err(|error| format!("cannot save stdin for the browser: {error}"))?;
+                Url::from_file_path(saved.path()).map_err(|()| "cannot name the saved stdin as a URL".to_string())?
+            }
+        };
+        loaded.document.body = browser.render(&url, self.timeout)?;
+        loaded.encoding = "UTF-8";
+        Ok(loaded)
+    }
+}
+
 /// Loads every target of a chunk, `jobs` at a time; results in target order.
-fn load_all(fetcher: &Fetcher, targets: &[Target], stdin_url: &Url, jobs: usize) -> Vec<Result<Loaded, String>> {
+fn load_all(loader: &Loader, targets: &[Target], jobs: usize) -> Vec<Result<Loaded, String>> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Loaded, String>>>> = Mutex::new((0..targets.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
@@ -209,7 +257,7 @@ fn load_all(fetcher: &Fetcher, targets: &[Target], stdin_url: &Url, jobs: usize)
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(target) = targets.get(index) else { break };
-                    let loaded = fetcher.load(target, stdin_url);
+                    let loaded = loader.load(target);
                     results.lock().expect("no loader panics")[index] = Some(loaded);
                 }
             });
