@@ -2,9 +2,10 @@
 //! where its settings sit.
 //!
 //! Each entry is data. `needles` are literal, case-insensitive substrings
-//! one of which any evidence contains (they pick the candidates cheaply);
-//! `src`, `code`, `noscript` and `stylesheet` are regexes whose match is
-//! evidence; `weak_src` counts only together with one of this service's
+//! (they pick the candidates cheaply): every pattern below is looked for only
+//! in texts that hold one of them, so each snippet and each setting needs a
+//! needle in its own script. `src`, `code`, `noscript` and `stylesheet` are
+//! regexes whose match is evidence; `weak_src` counts only together with one of this service's
 //! settings (a loader several services share); `settings` are regexes whose
 //! first capture group is the value. Patterns look for the snippet's code,
 //! not the service's name, so prose, config flags and `dns-prefetch` links
@@ -220,7 +221,7 @@ pub static CATALOG: &[Service] = &[
         id: "google-adsense",
         name: "Google AdSense",
         category: ADVERTISING,
-        needles: &["adsbygoogle", "googlesyndication.com/pagead/js"],
+        needles: &["adsbygoogle", "googlesyndication.com/pagead/js", "google_ad_client"],
         src: &[
             r"pagead2\.googlesyndication\.com/pagead/js/adsbygoogle\.js",
             r"googlesyndication\.com/pagead/show_ads\.js",
@@ -236,7 +237,7 @@ pub static CATALOG: &[Service] = &[
         id: "google-publisher-tag",
         name: "Google Publisher Tag (Ad Manager)",
         category: ADVERTISING,
-        needles: &["doubleclick.net/tag/js/gpt", "googletagservices.com/tag/js/gpt"],
+        needles: &["doubleclick.net/tag/js/gpt", "googletagservices.com/tag/js/gpt", "defineslot("],
         src: &[r"(?:securepubads\.g\.doubleclick\.net|www\.googletagservices\.com)/tag/js/gpt\.js"],
         settings: &[code("network-code", r#"defineSlot\(\s*["']/(\d{3,})/"#)],
         ..BASE
@@ -245,7 +246,7 @@ pub static CATALOG: &[Service] = &[
         id: "recaptcha",
         name: "reCAPTCHA",
         category: SECURITY,
-        needles: &["google.com/recaptcha", "recaptcha.net/recaptcha", "gstatic.com/recaptcha"],
+        needles: &["google.com/recaptcha", "recaptcha.net/recaptcha", "gstatic.com/recaptcha", "grecaptcha."],
         src: &[r"(?:www\.google\.com|www\.recaptcha\.net)/recaptcha/(?:api|enterprise)\.js"],
         settings: &[
             src("site-key", r"recaptcha/(?:api|enterprise)\.js\?(?:[^#]*&)?render=(6L[\w-]{38})"),
@@ -276,7 +277,7 @@ pub static CATALOG: &[Service] = &[
         id: "segment",
         name: "Segment",
         category: ANALYTICS,
-        needles: &["segment.com/analytics.js", "segment.io/analytics.js", "analytics.load("],
+        needles: &["segment.com/analytics.js", "segment.io/analytics.js", "analytics.load(", "_writekey"],
         src: &[r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
         code: &[
             r"\banalytics\.load\(\s*[\x22\x27][A-Za-z0-9]{10,}[\x22\x27]",
@@ -450,7 +451,7 @@ pub static CATALOG: &[Service] = &[
         id: "lytics",
         name: "Lytics",
         category: ANALYTICS,
-        needles: &["lytics"],
+        needles: &["lytics", "jstag.init"],
         src: &[r"c\.lytics\.io/(?:api/tag/|static/io)"],
         code: &[r"\bjstag\.init\(\s*\{"],
         settings: &[
@@ -782,7 +783,7 @@ pub static CATALOG: &[Service] = &[
         id: "hubspot",
         name: "HubSpot",
         category: ANALYTICS,
-        needles: &["hs-scripts.com", "hs-analytics.net", "hsforms.net"],
+        needles: &["hs-scripts.com", "hs-analytics.net", "hsforms.net", "hbspt.forms"],
         src: &[
             r"js(?:-\w+)?\.hs-scripts\.com/\d+\.js",
             r"js\.hs-analytics\.net/analytics/",
@@ -1196,7 +1197,7 @@ pub static CATALOG: &[Service] = &[
         id: "stripe",
         name: "Stripe.js",
         category: PAYMENTS,
-        needles: &["js.stripe.com"],
+        needles: &["js.stripe.com", "stripe("],
         src: &[r"js\.stripe\.com/(?:v\d|basil|acacia|clover)"],
         settings: &[code("publishable-key", r#"\bStripe\(\s*["'](pk_(?:live|test)_[A-Za-z0-9]{20,})["']"#)],
         version: Some(r"js\.stripe\.com/(v\d+)"),

@@ -2,8 +2,10 @@
 //!
 //! One Aho-Corasick pass over the page's live script sources, inline code,
 //! `<noscript>` bodies and stylesheet links finds which services could be
-//! present at all (their `needles`); only those services' regexes are
-//! compiled and run. Inline code is matched with JavaScript comments blanked
+//! present at all (their `needles`), and in which of those texts; only
+//! those services' regexes are compiled, and each runs only over the texts
+//! that hold one of its service's needles (so a service's code and settings
+//! must sit in a script that names one of its needles). Inline code is matched with JavaScript comments blanked
 //! out, so `// ga('create', 'UA-1-1')` in a script is not a detection.
 //!
 //! Patterns are compiled as ASCII-only byte regexes: the snippets they look
@@ -89,25 +91,57 @@ pub fn detect(page: &Page) -> Vec<Detection> {
         page.links.iter().filter(|link| link.rel.split_whitespace().any(|rel| rel == "stylesheet")).collect();
 
     let (automaton, owners) = &*NEEDLES;
-    let mut candidates = vec![false; CATALOG.len()];
-    let texts = scripts
+    let texts: Vec<&str> = scripts
         .iter()
         .flat_map(|live| [live.script.src.as_deref().unwrap_or(""), live.code.as_str()])
         .chain(page.noscripts.iter().map(|noscript| noscript.text.as_str()))
-        .chain(stylesheets.iter().map(|link| link.href.as_str()));
-    for text in texts {
-        for found in automaton.find_overlapping_iter(text) {
-            candidates[owners[found.pattern().as_usize()]] = true;
+        .chain(stylesheets.iter().map(|link| link.href.as_str()))
+        .collect();
+    // `needled[service * texts + text]`: a needle of the service is in the text.
+    let mut needled = vec![false; CATALOG.len() * texts.len()];
+    let mut candidates = vec![false; CATALOG.len()];
+    for (index, text) in texts.iter().enumerate() {
+        for found in automaton.find_overlapping_iter(*text) {
+            let service = owners[found.pattern().as_usize()];
+            candidates[service] = true;
+            needled[service * texts.len() + index] = true;
         }
     }
 
     let mut detections = Vec::new();
-    for (service, _) in CATALOG.iter().zip(&candidates).filter(|(_, candidate)| **candidate) {
-        if let Some(detection) = detect_service(service, page, &scripts, &stylesheets) {
+    for (index, service) in CATALOG.iter().enumerate().filter(|(index, _)| candidates[*index]) {
+        let row = Needled {
+            flags: &needled[index * texts.len()..(index + 1) * texts.len()],
+            scripts: scripts.len(),
+            noscripts: page.noscripts.len(),
+        };
+        if let Some(detection) = detect_service(service, page, &scripts, &stylesheets, &row) {
             detections.push(detection);
         }
     }
     detections
+}
+
+/// Which of the page's texts hold one of a service's needles.
+struct Needled<'a> {
+    flags: &'a [bool],
+    scripts: usize,
+    noscripts: usize,
+}
+
+impl Needled<'_> {
+    fn src(&self, script: usize) -> bool {
+        self.flags[2 * script]
+    }
+    fn code(&self, script: usize) -> bool {
+        self.flags[2 * script + 1]
+    }
+    fn noscript(&self, noscript: usize) -> bool {
+        self.flags[2 * self.scripts + noscript]
+    }
+    fn link(&self, link: usize) -> bool {
+        self.flags[2 * self.scripts + self.noscripts + link]
+    }
 }
 
 /// Evidence and whether it came from a consent-blocked script.
@@ -118,11 +152,12 @@ fn detect_service(
     page: &Page,
     scripts: &[Live],
     stylesheets: &[&workbench_plugin::detector::Link],
+    needled: &Needled,
 ) -> Option<Detection> {
     let mut hits: Vec<Hit> = Vec::new();
     let mut weak: Vec<Hit> = Vec::new();
-    for live in scripts {
-        if let Some(src) = &live.script.src {
+    for (index, live) in scripts.iter().enumerate() {
+        if let Some(src) = live.script.src.as_ref().filter(|_| needled.src(index)) {
             for pattern in service.src {
                 if with_regex(pattern, |regex| regex.is_match(src.as_bytes())) {
                     hits.push((src_evidence(live.script, src), live.gated));
@@ -134,13 +169,13 @@ fn detect_service(
                 }
             }
         }
-        for pattern in service.code {
+        for pattern in service.code.iter().filter(|_| needled.code(index)) {
             if let Some((start, end)) = find(pattern, &live.code) {
                 hits.push((code_evidence(live, start, end), live.gated));
             }
         }
     }
-    for noscript in &page.noscripts {
+    for (_, noscript) in page.noscripts.iter().enumerate().filter(|(index, _)| needled.noscript(*index)) {
         for pattern in service.noscript {
             if let Some((start, end)) = find(pattern, &noscript.text) {
                 let position = offset_position(&noscript.text, noscript.position, start);
@@ -148,7 +183,7 @@ fn detect_service(
             }
         }
     }
-    for link in stylesheets {
+    for (_, link) in stylesheets.iter().enumerate().filter(|(index, _)| needled.link(*index)) {
         for pattern in service.stylesheet {
             if with_regex(pattern, |regex| regex.is_match(link.href.as_bytes())) {
                 hits.push((evidence("link", &link.href, Some(link.position)), false));
@@ -159,7 +194,7 @@ fn detect_service(
         return None;
     }
 
-    let (settings, rejected) = settings(service, page, scripts, &hits, &weak);
+    let (settings, rejected) = settings(service, page, scripts, &hits, &weak, needled);
     // The snippet is there but its id is empty or a placeholder: a template
     // pasted from the docs, or a service switched off.
     if settings.is_empty() && rejected {
@@ -198,6 +233,7 @@ fn settings(
     scripts: &[Live],
     hits: &[Hit],
     weak: &[Hit],
+    needled: &Needled,
 ) -> (Vec<Setting>, bool) {
     let mut found: Vec<Setting> = Vec::new();
     let mut rejected = false;
@@ -225,7 +261,7 @@ fn settings(
     for extract in service.settings {
         match extract.from {
             From::Src => {
-                for live in scripts {
+                for (_, live) in scripts.iter().enumerate().filter(|(index, _)| needled.src(*index)) {
                     let Some(src) = &live.script.src else { continue };
                     for value in captures(extract.pattern, src) {
                         add(extract.key, &src[value.0..value.1], src_evidence(live.script, src));
@@ -233,7 +269,7 @@ fn settings(
                 }
             }
             From::Code => {
-                for live in scripts {
+                for (_, live) in scripts.iter().enumerate().filter(|(index, _)| needled.code(*index)) {
                     for (start, end) in captures(extract.pattern, &live.code) {
                         add(extract.key, &live.code[start..end], code_evidence(live, start, end));
                     }
@@ -253,7 +289,7 @@ fn settings(
                 }
             }
             From::Noscript => {
-                for noscript in &page.noscripts {
+                for (_, noscript) in page.noscripts.iter().enumerate().filter(|(index, _)| needled.noscript(*index)) {
                     for (start, end) in captures(extract.pattern, &noscript.text) {
                         let position = offset_position(&noscript.text, noscript.position, start);
                         add(
