@@ -267,6 +267,10 @@ pub struct PageInput {
     pub noscripts: Vec<TaggedInput>,
     pub comments: Vec<TaggedInput>,
     pub body: String,
+    /// A whole HTML document, parsed by the same extractor `workbench detect`
+    /// uses; when given, the fields above other than `url`, `status`,
+    /// `headers` and `cookies` must be left out.
+    pub html: Option<String>,
 }
 
 impl Default for PageInput {
@@ -282,6 +286,7 @@ impl Default for PageInput {
             noscripts: Vec::new(),
             comments: Vec::new(),
             body: String::new(),
+            html: None,
         }
     }
 }

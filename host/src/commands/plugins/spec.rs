@@ -22,6 +22,10 @@
 //! | site-step | `files` (with `metadata`), `metadata` | `files`, `metadata`, `step` (describe's answer) |
 //! | template-helper | `calls` (`helper`, `args`) | `values` (a failed call: `{ error = "..." }`) |
 //!
+//! A detector's `page` may be a whole document, `page.html = "..."`, parsed
+//! as `workbench detect` parses pages (scripts, positions, states), instead
+//! of its parts listed by hand.
+//!
 //! Every role may instead `expect.error = "text"`: the call must fail with
 //! a message that contains the text.
 //!
@@ -187,13 +191,45 @@ fn spec_role(spec: &SpecFile, plugin: &Plugin, path: &Path) -> Result<Role, Erro
     }
 }
 
+/// A page given as `html`, parsed as `workbench detect` parses pages.
+fn parsed_page(page: &PageInput, html: &str) -> Result<crate::plugins::bindings::detector::Page, String> {
+    let given_parts = !page.scripts.is_empty()
+        || !page.meta.is_empty()
+        || !page.links.is_empty()
+        || !page.noscripts.is_empty()
+        || !page.comments.is_empty()
+        || !page.body.is_empty();
+    if given_parts {
+        return Err(
+            "a page with `html` gets its scripts, meta, links, noscripts, comments and body from it; leave those out"
+                .into(),
+        );
+    }
+    let url = url::Url::parse(&page.url).map_err(|error| format!("page url `{}`: {error}", page.url))?;
+    let detected = page.to_page();
+    let mut parsed = crate::commands::detect::parse_page(crate::commands::detect::Document {
+        url,
+        status: page.status,
+        headers: detected.headers,
+        body: html.to_string(),
+    });
+    if !detected.cookies.is_empty() {
+        parsed.cookies = detected.cookies;
+    }
+    Ok(parsed)
+}
+
 /// Runs one case; `Err` is a mistake in the spec itself.
 fn run_case(plugin: &Plugin, role: Role, case: &Case, options: &str) -> Result<Outcome, String> {
     let missing = || format!("a {role} case needs `{}`", input_key(role));
     let output: Result<Value, PluginFailure> = match role {
         Role::Detector => {
             let page = case.page.as_ref().ok_or_else(missing)?;
-            plugin.detect(std::slice::from_ref(&page.to_page()), options).and_then(|mut results| {
+            let page = match &page.html {
+                None => page.to_page(),
+                Some(html) => parsed_page(page, html)?,
+            };
+            plugin.detect(std::slice::from_ref(&page), options).and_then(|mut results| {
                 results.remove(0).map(
                     |detections| json!({ "detections": detections.iter().map(json::detection).collect::<Vec<_>>() }),
                 )
