@@ -146,7 +146,7 @@ pub static CATALOG: &[Service] = &[
         id: "google-analytics",
         name: "Google Analytics (Universal)",
         category: ANALYTICS,
-        needles: &["google-analytics.com", "ga(", "_gaq", "gtag("],
+        needles: &["google-analytics.com", "ga(", "_gaq", "gtag(", "_uacct"],
         src: &[r"google-analytics\.com/(?:analytics|ga|urchin)\.js", r"stats\.g\.doubleclick\.net/dc\.js"],
         weak_src: &[r"googletagmanager\.com/gtag/js"],
         code: &[
@@ -165,6 +165,7 @@ pub static CATALOG: &[Service] = &[
                 concat!(r"gtag\(\s*", q!(), r"config", q!(), r"\s*,\s*", q!(), r"(UA-\d{4,10}-\d{1,4})", q!()),
             ),
             src("tracking-id", r"googletagmanager\.com/gtag/js\?(?:[^#]*&)?id=(UA-\d{4,10}-\d{1,4})"),
+            code("tracking-id", concat!(r"\b_uacct\s*=\s*", q!(), r"(UA-\d{4,10}-\d{1,4})", q!())),
         ],
         needs_setting: true,
         ..BASE
