@@ -338,3 +338,13 @@ fn data_files_are_checked_for_syntax_and_duplicate_keys() {
         .stdout_has("error[data/syntax]")
         .stdout_has("config.toml:1:");
 }
+
+#[test]
+fn files_over_32_mib_are_skipped_with_a_warning_and_the_rest_are_linted() {
+    let test = Test::new().file("small.txt", "trailing space \n");
+    // Sparse: 33 MiB on paper, nothing written.
+    std::fs::File::create(test.dir().join("huge.txt")).expect("create").set_len(33 << 20).expect("set_len");
+    test.run_with(["lint", "--format", "json", "."])
+        .stderr_has("huge.txt: skipped, larger than 32 MiB")
+        .stdout_has("text/trailing-whitespace");
+}
