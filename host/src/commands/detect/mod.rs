@@ -123,7 +123,12 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let mut detectors = Vec::new();
     for plugin in set.plugins.iter().filter(|plugin| plugin.plays(Role::Detector)) {
         let mut options = context.plugin_options(plugin.name())?;
-        if plugin.name() == fingerprints::PLUGIN && !fingerprint_files.is_empty() {
+        if plugin.name() == fingerprints::PLUGIN {
+            // Without fingerprints (from files or its configured options) it
+            // can find nothing: spare it the pages.
+            if fingerprint_documents.is_empty() && !options.contains("\"fingerprints\"") {
+                continue;
+            }
             options = fingerprints::with_files(&options, &fingerprint_documents);
         }
         detectors.push(Detector { plugin, options });
@@ -154,7 +159,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
                 Err(_) => failed_targets += 1,
                 Ok(found) => plugin_failed |= !found.failures.is_empty(),
             }
-            printer.record(&record);
+            printer.record(record);
         }
     }
     printer.finish();

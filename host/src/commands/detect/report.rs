@@ -4,18 +4,18 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Format, Record};
 use crate::error::Error;
-use crate::plugins::json;
+use crate::plugins::bindings::detector::Evidence;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
 pub struct Printer {
     format: Format,
     /// Records kept for `--format json`, printed at the end.
-    collected: Vec<Value>,
+    collected: Vec<Record>,
     failed: usize,
     detections: usize,
 }
@@ -25,26 +25,25 @@ impl Printer {
         Printer { format, collected: Vec::new(), failed: 0, detections: 0 }
     }
 
-    pub fn record(&mut self, record: &Record) {
+    pub fn record(&mut self, record: Record) {
         match &record.outcome {
             Err(_) => self.failed += 1,
             Ok(found) => self.detections += found.detections.len(),
         }
         match self.format {
             Format::Human => {
-                print!("{}", human(record));
+                print!("{}", human(&record));
                 if let Ok(found) = &record.outcome {
                     for failure in &found.failures {
                         crate::cli::report(&Error::from(failure.clone()));
                     }
                 }
             }
-            Format::Json => self.collected.push(record_json(record)),
+            Format::Json => self.collected.push(record),
             Format::Ndjson => {
-                let mut line = record_json(record);
-                line["version"] = json!(SCHEMA_VERSION);
                 let mut stdout = std::io::stdout().lock();
-                let _ = writeln!(stdout, "{line}");
+                let _ = serde_json::to_writer(&mut stdout, &record_out(&record, Some(SCHEMA_VERSION)));
+                let _ = writeln!(stdout);
                 let _ = stdout.flush();
             }
         }
@@ -52,41 +51,150 @@ impl Printer {
 
     pub fn finish(self) {
         if self.format == Format::Json {
-            let document = json!({
-                "version": SCHEMA_VERSION,
-                "targets": self.collected,
-                "summary": {
-                    "targets": self.collected.len(),
-                    "failed": self.failed,
-                    "detections": self.detections,
-                },
-            });
-            println!("{}", serde_json::to_string_pretty(&document).expect("JSON values serialize"));
+            let document = Document {
+                version: SCHEMA_VERSION,
+                targets: self.collected.iter().map(|record| record_out(record, None)).collect(),
+                summary: Summary { targets: self.collected.len(), failed: self.failed, detections: self.detections },
+            };
+            let mut stdout = std::io::stdout().lock();
+            let _ = serde_json::to_writer_pretty(&mut stdout, &document);
+            let _ = writeln!(stdout);
         }
     }
 }
 
-fn record_json(record: &Record) -> Value {
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    targets: Vec<RecordOut<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    targets: usize,
+    failed: usize,
+    detections: usize,
+}
+
+/// One target's record as written (typed, so a large batch is serialized
+/// without building a JSON tree first; fields in schema order).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RecordOut<'a> {
+    Failed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<u32>,
+        target: &'a str,
+        error: &'a str,
+    },
+    Found {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<u32>,
+        target: &'a str,
+        url: &'a str,
+        status: u16,
+        encoding: &'a str,
+        truncated: bool,
+        detections: Vec<DetectionOut<'a>>,
+        failures: Vec<FailureOut<'a>>,
+        error: Option<&'a str>,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct DetectionOut<'a> {
+    service: &'a str,
+    name: &'a str,
+    category: &'a str,
+    confidence: u8,
+    version: Option<&'a str>,
+    settings: Vec<SettingOut<'a>>,
+    evidence: Vec<EvidenceOut<'a>>,
+    consent_gated: bool,
+    plugin: &'a str,
+}
+
+#[derive(Serialize)]
+struct SettingOut<'a> {
+    key: &'a str,
+    value: &'a str,
+    evidence: EvidenceOut<'a>,
+}
+
+#[derive(Serialize)]
+struct EvidenceOut<'a> {
+    source: &'a str,
+    matched: &'a str,
+    position: Option<PositionOut>,
+}
+
+#[derive(Serialize)]
+struct PositionOut {
+    line: u32,
+    column: u32,
+}
+
+#[derive(Serialize)]
+struct FailureOut<'a> {
+    plugin: &'a str,
+    call: &'a str,
+    message: String,
+}
+
+fn evidence_out(evidence: &Evidence) -> EvidenceOut<'_> {
+    EvidenceOut {
+        source: &evidence.source,
+        matched: &evidence.matched,
+        position: evidence.position.map(|position| PositionOut { line: position.line, column: position.column }),
+    }
+}
+
+fn record_out(record: &Record, version: Option<u32>) -> RecordOut<'_> {
     match &record.outcome {
-        Err(message) => json!({ "target": record.target, "error": message }),
-        Ok(found) => json!({
-            "target": record.target,
-            "url": found.url,
-            "status": found.status,
-            "encoding": found.encoding,
-            "truncated": found.truncated,
-            "detections": found.detections.iter().map(|(plugin, detection)| {
-                let mut value = json::detection(detection);
-                value["plugin"] = json!(plugin);
-                value
-            }).collect::<Vec<_>>(),
-            "failures": found.failures.iter().map(|failure| json!({
-                "plugin": failure.plugin,
-                "call": failure.call,
-                "message": failure.to_string(),
-            })).collect::<Vec<_>>(),
-            "error": null,
-        }),
+        Err(message) => RecordOut::Failed { version, target: &record.target, error: message },
+        Ok(found) => RecordOut::Found {
+            version,
+            target: &record.target,
+            url: &found.url,
+            status: found.status,
+            encoding: found.encoding,
+            truncated: found.truncated,
+            detections: found
+                .detections
+                .iter()
+                .map(|(plugin, detection)| DetectionOut {
+                    service: &detection.service,
+                    name: &detection.name,
+                    category: &detection.category,
+                    confidence: detection.confidence,
+                    version: detection.version.as_deref(),
+                    settings: detection
+                        .settings
+                        .iter()
+                        .map(|setting| SettingOut {
+                            key: &setting.key,
+                            value: &setting.value,
+                            evidence: evidence_out(&setting.evidence),
+                        })
+                        .collect(),
+                    evidence: detection.evidence.iter().map(evidence_out).collect(),
+                    consent_gated: detection.consent_gated,
+                    plugin,
+                })
+                .collect(),
+            failures: found
+                .failures
+                .iter()
+                .map(|failure| FailureOut {
+                    plugin: &failure.plugin,
+                    call: &failure.call,
+                    message: failure.to_string(),
+                })
+                .collect(),
+            error: None,
+        },
     }
 }
 
@@ -158,7 +266,7 @@ fn human(record: &Record) -> String {
     out
 }
 
-fn evidence_summary(evidence: &crate::plugins::bindings::detector::Evidence) -> String {
+fn evidence_summary(evidence: &Evidence) -> String {
     let flat = evidence.matched.split_whitespace().collect::<Vec<_>>().join(" ");
     let matched: String = flat.chars().take(60).collect();
     let ellipsis = if flat.chars().count() > 60 { "..." } else { "" };
