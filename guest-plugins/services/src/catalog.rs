@@ -496,6 +496,20 @@ pub static CATALOG: &[Service] = &[
         ..BASE
     },
     Service {
+        id: "vwo",
+        name: "VWO",
+        category: AB_TESTING,
+        needles: &["visualwebsiteoptimizer.com", "_vwo_code"],
+        src: &[r"dev\.visualwebsiteoptimizer\.com/(?:j\.php|lib/|deploy/)"],
+        code: &[r"\b_vwo_code\b", r"visualwebsiteoptimizer\.com/j\.php"],
+        settings: &[
+            code("account-id", r"\baccount_id\s*=\s*(\d{3,})"),
+            src("account-id", r"j\.php\?(?:[^#]*&)?a=(\d{3,})"),
+        ],
+        version: Some(r"[?&]v=(\d+(?:\.\d+)*)"),
+        ..BASE
+    },
+    Service {
         id: "quantcast",
         name: "Quantcast",
         category: ADVERTISING,
