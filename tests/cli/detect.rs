@@ -341,10 +341,12 @@ fn url_mode_follows_redirects_and_reports_the_final_url() {
 }
 
 #[test]
-fn url_mode_decodes_gzip() {
+fn url_mode_decodes_gzip_and_brotli() {
     let server = Server::start();
-    let (_, record) = fetch(&server, "/gzip", &[]);
-    assert_eq!(services(&record), ["google-analytics-4"]);
+    for path in ["/gzip", "/brotli"] {
+        let (run, record) = fetch(&server, path, &[]);
+        assert_eq!(services(&record), ["google-analytics-4"], "{path}: {run}");
+    }
 }
 
 #[test]

@@ -79,6 +79,14 @@ fn serve(mut stream: TcpStream, agents: &Mutex<Vec<String>>) -> std::io::Result<
             let body = encoder.finish()?;
             respond(&mut stream, "200 OK", &[("Content-Type", html), ("Content-Encoding", "gzip")], &body)
         }
+        "/brotli" => {
+            let mut body = Vec::new();
+            {
+                let mut encoder = brotli::CompressorWriter::new(&mut body, 4096, 5, 22);
+                encoder.write_all(PAGE.as_bytes())?;
+            }
+            respond(&mut stream, "200 OK", &[("Content-Type", html), ("Content-Encoding", "br")], &body)
+        }
         "/bomb" => {
             // 200 MiB of spaces after the snippet, compressed to a few hundred KiB.
             let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
