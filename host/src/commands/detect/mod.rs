@@ -126,7 +126,13 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
         if plugin.name() == fingerprints::PLUGIN {
             // Without fingerprints (from files or its configured options) it
             // can find nothing: spare it the pages.
-            if fingerprint_documents.is_empty() && !options.contains("\"fingerprints\"") {
+            let configured = context
+                .config
+                .plugins
+                .options
+                .get(fingerprints::PLUGIN)
+                .is_some_and(|table| table.contains_key("fingerprints"));
+            if fingerprint_documents.is_empty() && !configured {
                 continue;
             }
             options = fingerprints::with_files(&options, &fingerprint_documents);

@@ -50,9 +50,17 @@ const CONSENT_CLASSES: &[&str] = &["optanon-category", "cmplz-", "_iub_cs_activa
 pub fn parse(document: Document) -> Page {
     let Document { url, status, headers, body } = document;
     let lines = LineIndex::new(&body);
-    let base = base_url(&body, &url);
     let mut extracted = Extracted::default();
-    extract(&body, 0, &base, &lines, false, &mut extracted);
+    extract(&body, 0, &lines, false, &mut extracted);
+    // URLs are resolved after the one pass, against `<base href>` if the
+    // page has one.
+    let base = extracted.base.take().and_then(|href| url.join(href.trim()).ok()).unwrap_or_else(|| url.clone());
+    for script in &mut extracted.scripts {
+        script.src = script.src.take().map(|src| resolve(&base, &src));
+    }
+    for link in &mut extracted.links {
+        link.href = resolve(&base, &link.href);
+    }
     let cookies = headers
         .iter()
         .filter(|(name, _)| name == "set-cookie")
@@ -83,38 +91,32 @@ struct Extracted {
     links: Vec<Link>,
     noscripts: Vec<LocatedText>,
     comments: Vec<LocatedText>,
-}
-
-/// `<base href>` changes what relative URLs resolve against.
-fn base_url(body: &str, url: &Url) -> Url {
-    let found = RefCell::new(None);
-    let settings = Settings::new().with_strict(false).append_element_content_handler(element!("base[href]", |el| {
-        if found.borrow().is_none() {
-            *found.borrow_mut() = el.get_attribute("href");
-        }
-        Ok(())
-    }));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    let _ = rewriter.write(body.as_bytes());
-    let _ = rewriter.end();
-    found.into_inner().and_then(|href| url.join(decode(&href).trim()).ok()).unwrap_or_else(|| url.clone())
+    /// The first `<base href>`, as written.
+    base: Option<String>,
 }
 
 /// Collects what detectors read from `html`, which starts `offset` bytes into
 /// the page body; `in_comment` marks every script found as `commented`.
-fn extract(html: &str, offset: usize, base: &Url, lines: &LineIndex, in_comment: bool, out: &mut Extracted) {
+fn extract(html: &str, offset: usize, lines: &LineIndex, in_comment: bool, out: &mut Extracted) {
     let state = RefCell::new(std::mem::take(out));
     let nested_comments = RefCell::new(Vec::new());
     let position = |local: usize| lines.position(offset + local);
     let settings = Settings::new()
         .with_strict(false)
         .append_element_content_handler(element!("script", |el| {
-            let script = script(el, base, &position, in_comment);
+            let script = script(el, &position, in_comment);
             state.borrow_mut().scripts.push(script);
             Ok(())
         }))
         .append_element_content_handler(text!("script", |chunk| {
             append_text(chunk, &mut state.borrow_mut().scripts, &position);
+            Ok(())
+        }))
+        .append_element_content_handler(element!("base[href]", |el| {
+            let mut state = state.borrow_mut();
+            if state.base.is_none() {
+                state.base = el.get_attribute("href").map(|href| decode(&href));
+            }
             Ok(())
         }))
         .append_element_content_handler(element!("meta", |el| {
@@ -136,7 +138,7 @@ fn extract(html: &str, offset: usize, base: &Url, lines: &LineIndex, in_comment:
             let href = el.get_attribute("href").unwrap_or_default();
             state.borrow_mut().links.push(Link {
                 rel: decode(&el.get_attribute("rel").unwrap_or_default()).to_ascii_lowercase(),
-                href: resolve(base, &href),
+                href: decode(&href),
                 position: position(el.source_location().bytes().start),
             });
             Ok(())
@@ -175,7 +177,7 @@ fn extract(html: &str, offset: usize, base: &Url, lines: &LineIndex, in_comment:
     for (text, start) in nested_comments.into_inner() {
         if text.contains("<script") || text.contains("<SCRIPT") {
             let mut inner = Extracted::default();
-            extract(&text, offset + start, base, lines, true, &mut inner);
+            extract(&text, offset + start, lines, true, &mut inner);
             collected.scripts.extend(inner.scripts);
         }
     }
@@ -184,7 +186,7 @@ fn extract(html: &str, offset: usize, base: &Url, lines: &LineIndex, in_comment:
     *out = collected;
 }
 
-fn script(el: &Element, base: &Url, position: &impl Fn(usize) -> Position, in_comment: bool) -> Script {
+fn script(el: &Element, position: &impl Fn(usize) -> Position, in_comment: bool) -> Script {
     let attributes: Vec<(String, String)> =
         el.attributes().iter().map(|attribute| (attribute.name(), decode(&attribute.value()))).collect();
     let attribute = |name: &str| attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
@@ -195,7 +197,7 @@ fn script(el: &Element, base: &Url, position: &impl Fn(usize) -> Position, in_co
             (state == ScriptState::ConsentBlocked).then(|| attribute("data-src").or(attribute("data-cmp-src")))?
         })
         .filter(|src| !src.trim().is_empty())
-        .map(|src| resolve(base, src));
+        .map(str::to_string);
     let location = el.source_location().bytes();
     Script {
         src,
@@ -265,8 +267,8 @@ fn decode(value: &str) -> String {
     html_escape::decode_html_entities(value).into_owned()
 }
 
+/// Resolves an already entity-decoded `src` or `href`.
 fn resolve(base: &Url, href: &str) -> String {
-    let href = decode(href);
     let href = href.trim();
     // A page saved to a file still loads `//cdn...` over the web, not as a
     // `file://cdn...` path.
