@@ -24,14 +24,17 @@ GUEST_FLAGS     := --manifest-path $(GUEST_MANIFEST) --target $(GUEST_TARGET)
 GUEST_OUT       := $(GUEST_DIR)/target/$(GUEST_TARGET)/release
 # Guest crates with unit tests; they run natively (a cdylib cannot link there).
 HOST_TARGET     := $(shell $(RUSTC) -vV | sed -n 's/^host: //p')
-GUEST_UNIT_TESTS := -p fingerprints -p make -p services -p workbench-plugin-core
+GUEST_UNIT_TESTS := -p fingerprints -p make -p services -p workbench-plugin-core \
+                    -p site-kit -p in-place -p markdown -p permalinks -p excerpts -p highlight
 BUNDLE_DIR      := $(BUILD_DIR)/plugins
 TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
 WORKBENCH       := $(BUILD_DIR)/workbench
 
 # Core plugins ship inside the binary; test plugins only serve the tests.
-CORE_PLUGINS    := data fingerprints make services text
-TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile
+SITE_STEPS      := collections drafts excerpts feed highlight in_place layouts markdown metadata \
+                   pagination permalinks sitemap static taxonomies
+CORE_PLUGINS    := data fingerprints make services text $(SITE_STEPS)
+TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step
 
 .PHONY: default build plugins clean clean-deps lint test bench
 

@@ -27,7 +27,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// More output: -v info, -vv debug (cache hits, plugin stdout), -vvv trace.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -51,6 +51,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build a static site: source files through the `[site] steps` into the output.
+    Build(commands::build::BuildArgs),
     /// Which third-party services web pages use, and the settings of each.
     Detect(commands::detect::DetectArgs),
     /// Lint checks over a tree, from every lint-check plugin.
@@ -129,6 +131,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     let config = Config::discover(cli.global.config.as_deref(), &cwd)?;
     let context = Context { config, global: cli.global };
     match cli.command {
+        Command::Build(args) => commands::build::run(&context, &args),
         Command::Detect(args) => commands::detect::run(&context, &args),
         Command::Lint(args) => commands::lint::run(&context, &args),
         Command::Plugins(command) => commands::plugins::run(&context, command),

@@ -56,6 +56,21 @@ pub enum StepConfig {
     },
 }
 
+impl StepConfig {
+    pub fn plugin(&self) -> &str {
+        match self {
+            StepConfig::Name(name) | StepConfig::WithOptions { plugin: name, .. } => name,
+        }
+    }
+
+    pub fn options(&self) -> Option<&toml::Table> {
+        match self {
+            StepConfig::Name(_) => None,
+            StepConfig::WithOptions { options, .. } => Some(options),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DetectConfig {

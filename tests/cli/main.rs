@@ -5,6 +5,7 @@ mod loopback;
 mod support;
 
 mod bad_input;
+mod build;
 mod cache;
 mod detect;
 mod lint;

@@ -29,14 +29,38 @@ pub struct Test {
 }
 
 impl Test {
+    /// A fresh directory, and a fresh cache whose compiled components are
+    /// shared with every other test (and later runs): compiling the bundled
+    /// plugins once per test would take most of the suite's time. Results
+    /// caches (lint) stay private. Tests about the compiled cache itself use
+    /// [`Test::private_cache`].
     pub fn new() -> Test {
-        Test {
+        let test = Test {
             dir: tempfile::tempdir().expect("temp dir"),
             cache: tempfile::tempdir().expect("temp dir"),
             args: Vec::new(),
             env: Vec::new(),
             stdin: None,
-        }
+        };
+        let shared = repo_root().join("target/e2e-plugin-cache/compiled");
+        std::fs::create_dir_all(&shared).expect("shared cache dir");
+        std::os::unix::fs::symlink(&shared, test.cache.path().join("compiled")).expect("link the shared cache");
+        test
+    }
+
+    /// A cache of its own, empty, for tests of the cache.
+    pub fn private_cache(mut self) -> Test {
+        self.cache = tempfile::tempdir().expect("temp dir");
+        self
+    }
+
+    /// Copies a directory of the repository (e.g. `examples/site`) into the
+    /// test's directory under `name`.
+    pub fn copy_from_repo(self, repo_path: &str, name: &str) -> Test {
+        let target = self.dir.path().join(name);
+        std::fs::create_dir_all(&target).expect("mkdir");
+        copy_dir(&repo_root().join(repo_path), &target);
+        self
     }
 
     /// Shares the cache of an earlier test run (to observe cache hits).
@@ -195,8 +219,15 @@ impl std::fmt::Display for Run {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read cache dir") {
+    for entry in std::fs::read_dir(from).expect("read directory to copy") {
         let entry = entry.expect("entry");
+        // A build output left in the repository is not part of a fixture.
+        if entry.file_name() == "build"
+            && entry.file_type().is_ok_and(|kind| kind.is_dir())
+            && from.join("workbench.toml").is_file()
+        {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.file_type().expect("type").is_dir() {
             std::fs::create_dir_all(&target).expect("mkdir");

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod build;
 pub mod detect;
 pub mod lint;
 pub mod plugins;

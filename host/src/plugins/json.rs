@@ -116,7 +116,12 @@ pub fn checker_info(info: &lint_check::CheckerInfo) -> Value {
 }
 
 pub fn step_info(info: &site_step::StepInfo) -> Value {
-    json!({ "per-file": info.per_file, "patterns": info.patterns })
+    json!({
+        "per-file": info.per_file,
+        "patterns": info.patterns,
+        "reads": info.reads,
+        "copies": info.copies.iter().map(|copy| json!({ "from": copy.from, "to": copy.to })).collect::<Vec<_>>(),
+    })
 }
 
 pub fn site(site: &site_step::Site) -> Value {

@@ -65,39 +65,66 @@ impl PluginSearch {
 
     /// Loads every plugin; failures are collected, not fatal.
     pub fn load(&self, runtime: &Runtime) -> PluginSet {
-        let (sources, mut failures) = self.sources();
-        let mut plugins: Vec<Plugin> = Vec::new();
-        for (source, bundled) in sources {
-            let bytes = match (bundled, &source) {
-                (Some(bytes), _) => std::borrow::Cow::Borrowed(bytes),
-                (None, Source::File(path)) => match std::fs::read(path) {
-                    Ok(bytes) => std::borrow::Cow::Owned(bytes),
-                    Err(error) => {
-                        failures.push(LoadError { source, message: format!("cannot read it: {error}") });
-                        continue;
-                    }
-                },
-                (None, Source::Bundled(_)) => unreachable!("bundled sources carry their bytes"),
-            };
-            match runtime.load(&source, &bytes) {
-                Ok(plugin) => {
-                    if let Some(index) = plugins.iter().position(|p| p.name() == plugin.name()) {
-                        log::info!(
-                            "plugin `{}` from {} overrides the one from {}",
-                            plugin.name(),
-                            plugin.source,
-                            plugins[index].source
-                        );
-                        plugins[index] = plugin;
-                    } else {
-                        plugins.push(plugin);
-                    }
-                }
-                Err(error) => failures.push(error),
-            }
-        }
-        PluginSet { plugins, failures }
+        let (sources, failures) = self.sources();
+        load_sources(runtime, sources, failures)
     }
+
+    /// Loads what a command names (a build's steps) without compiling
+    /// every bundled plugin: bundled plugins are skipped unless their file
+    /// stem is a wanted name; plugins from files are always loaded, since
+    /// only loading tells their names (and they override bundled ones).
+    /// When a name is still missing, everything is loaded after all.
+    pub fn load_named(&self, runtime: &Runtime, names: &[&str]) -> PluginSet {
+        let (sources, failures) = self.sources();
+        let wanted = |stem: &str| names.iter().any(|name| name.replace('-', "_") == stem.replace('-', "_"));
+        let chosen: Vec<FoundSource> = sources
+            .iter()
+            .filter(|(source, _)| match source {
+                Source::Bundled(stem) => wanted(stem),
+                Source::File(_) => true,
+            })
+            .cloned()
+            .collect();
+        let set = load_sources(runtime, chosen, failures.clone());
+        if names.iter().all(|name| set.find(name).is_some()) {
+            return set;
+        }
+        load_sources(runtime, sources, failures)
+    }
+}
+
+fn load_sources(runtime: &Runtime, sources: Vec<FoundSource>, mut failures: Vec<LoadError>) -> PluginSet {
+    let mut plugins: Vec<Plugin> = Vec::new();
+    for (source, bundled) in sources {
+        let bytes = match (bundled, &source) {
+            (Some(bytes), _) => std::borrow::Cow::Borrowed(bytes),
+            (None, Source::File(path)) => match std::fs::read(path) {
+                Ok(bytes) => std::borrow::Cow::Owned(bytes),
+                Err(error) => {
+                    failures.push(LoadError { source, message: format!("cannot read it: {error}") });
+                    continue;
+                }
+            },
+            (None, Source::Bundled(_)) => unreachable!("bundled sources carry their bytes"),
+        };
+        match runtime.load(&source, &bytes) {
+            Ok(plugin) => {
+                if let Some(index) = plugins.iter().position(|p| p.name() == plugin.name()) {
+                    log::info!(
+                        "plugin `{}` from {} overrides the one from {}",
+                        plugin.name(),
+                        plugin.source,
+                        plugins[index].source
+                    );
+                    plugins[index] = plugin;
+                } else {
+                    plugins.push(plugin);
+                }
+            }
+            Err(error) => failures.push(error),
+        }
+    }
+    PluginSet { plugins, failures }
 }
 
 /// A `.wasm` file, or the `.wasm` files directly inside a directory.

@@ -7,24 +7,37 @@ workbench_plugin_core::role!(
     site_step
 );
 
-pub use bindings::exports::workbench::plugin::site_step::{Site, SiteFile, StepInfo};
+pub use bindings::exports::workbench::plugin::site_step::{CopyDir, ProjectFile, Site, SiteFile, StepInfo};
+use workbench_plugin_core::serde_json::{self, Map, Value};
 
 /// Implement this, then call [`export_site_step!`].
 pub trait SiteStep: Plugin {
-    /// True when each file's output depends only on that file, so the host
-    /// may run batches in parallel. The default is the safe `false`.
-    fn per_file(_options: &Options) -> bool {
-        false
-    }
-
-    /// Globs of the paths this step wants; the default, empty, means all.
-    fn include(_options: &Options) -> Vec<String> {
-        Vec::new()
+    /// How the host schedules the step: per file or whole set, which files
+    /// it takes, which project files it reads, which directories it copies.
+    /// The default is the safe one: a whole-set step over every file.
+    /// Validate options here, so a mistake stops the build before any step runs.
+    fn describe(_options: &Options) -> Result<StepInfo, Error> {
+        Ok(StepInfo { per_file: false, patterns: None, reads: Vec::new(), copies: Vec::new() })
     }
 
     /// Metalsmith semantics: return the files (and site metadata) that
     /// replace the ones given.
     fn run(site: Site, options: &Options) -> Result<Site, Error>;
+}
+
+/// A file's (or the site's) metadata as a JSON object. `what` names it in
+/// the error, e.g. the file's path.
+pub fn parse_metadata(text: &str, what: &str) -> Result<Map<String, Value>, Error> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Error::InvalidInput(format!("{what}: metadata is not a JSON object"))),
+        Err(error) => Err(Error::InvalidInput(format!("{what}: metadata: {error}"))),
+    }
+}
+
+/// The text form of metadata, for [`SiteFile::metadata`] and [`Site::metadata`].
+pub fn metadata_text(map: Map<String, Value>) -> String {
+    Value::Object(map).to_string()
 }
 
 /// Exports a [`SiteStep`] implementation as the plugin's component exports.
@@ -37,10 +50,7 @@ macro_rules! export_site_step {
         impl $crate::bindings::exports::workbench::plugin::site_step::Guest for __WorkbenchSiteStep {
             fn describe(options: String) -> Result<$crate::StepInfo, $crate::Error> {
                 let options = $crate::options(&options)?;
-                Ok($crate::StepInfo {
-                    per_file: <$ty as $crate::SiteStep>::per_file(&options),
-                    patterns: <$ty as $crate::SiteStep>::include(&options),
-                })
+                <$ty as $crate::SiteStep>::describe(&options)
             }
             fn run(site: $crate::Site, options: String) -> Result<$crate::Site, $crate::Error> {
                 let options = $crate::options(&options)?;

@@ -1,5 +1,5 @@
 use workbench_plugin::serde_json::{self, Value};
-use workbench_plugin::site_step::{Error, Site, SiteStep};
+use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo};
 use workbench_plugin::{Options, Plugin};
 
 struct WordCount;
@@ -7,12 +7,8 @@ struct WordCount;
 impl Plugin for WordCount {}
 
 impl SiteStep for WordCount {
-    fn per_file(_options: &Options) -> bool {
-        true
-    }
-
-    fn include(_options: &Options) -> Vec<String> {
-        vec!["**/*.txt".into()]
+    fn describe(_options: &Options) -> Result<StepInfo, Error> {
+        Ok(StepInfo { per_file: true, patterns: Some(vec!["**/*.txt".into()]), reads: Vec::new(), copies: Vec::new() })
     }
 
     fn run(mut site: Site, options: &Options) -> Result<Site, Error> {

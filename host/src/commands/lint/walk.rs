@@ -9,7 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
+
+pub use crate::globs::glob_set;
 
 use crate::error::Error;
 
@@ -19,24 +21,6 @@ use crate::error::Error;
 pub struct Target {
     pub path: PathBuf,
     pub display: String,
-}
-
-pub fn glob_set(patterns: &[String], origin: &str) -> Result<GlobSet, Error> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|error| {
-            Error::input(format!("{origin}: bad glob {pattern:?}: {error}"))
-                .help("globs use `*`, `**`, `?`, `[...]` and `{a,b}`")
-        })?;
-        builder.add(glob);
-        // `**/Makefile` should also match a Makefile at the top.
-        if let Some(rest) = pattern.strip_prefix("**/") {
-            builder.add(
-                Glob::new(rest).map_err(|error| Error::input(format!("{origin}: bad glob {pattern:?}: {error}")))?,
-            );
-        }
-    }
-    builder.build().map_err(|error| Error::input(format!("{origin}: {error}")))
 }
 
 /// Every file under `roots`, sorted by display path.

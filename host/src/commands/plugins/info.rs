@@ -142,8 +142,6 @@ fn print_human(plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path
                 }
             }
             _ => {
-                let patterns: Vec<&str> =
-                    value["patterns"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 println!(
                     "  step:     {}",
                     if value["per-file"].as_bool() == Some(true) {
@@ -152,10 +150,24 @@ fn print_human(plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path
                         "whole site"
                     }
                 );
-                println!(
-                    "  files:    {}",
-                    if patterns.is_empty() { "every file".to_string() } else { patterns.join(", ") }
-                );
+                let files = match value["patterns"].as_array() {
+                    None => "every file".to_string(),
+                    Some(patterns) if patterns.is_empty() => "none".to_string(),
+                    Some(patterns) => patterns.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+                };
+                println!("  files:    {files}");
+                let reads: Vec<&str> =
+                    value["reads"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                if !reads.is_empty() {
+                    println!("  reads:    {}", reads.join(", "));
+                }
+                for copy in value["copies"].as_array().into_iter().flatten() {
+                    println!(
+                        "  copies:   {} -> {}/",
+                        copy["from"].as_str().unwrap_or(""),
+                        copy["to"].as_str().unwrap_or("")
+                    );
+                }
             }
         }
     }

@@ -19,7 +19,7 @@
 //! |---|---|---|
 //! | detector | `page` | `detections` |
 //! | lint-check | `files` | `diagnostics` |
-//! | site-step | `files` (with `metadata`), `metadata` | `files`, `metadata`, `step` (describe's answer) |
+//! | site-step | `files` (with `metadata`), `metadata`, `reads` (project files) | `files`, `metadata`, `step` (describe's answer) |
 //! | template-helper | `calls` (`helper`, `args`) | `values` (a failed call: `{ error = "..." }`) |
 //!
 //! A detector's `page` may be a whole document, `page.html = "..."`, parsed
@@ -62,6 +62,9 @@ struct Case {
     page: Option<PageInput>,
     files: Option<Vec<FileInput>>,
     metadata: Option<Map<String, Value>>,
+    /// Project files a site step may read (templates, data); only those
+    /// matching the step's `reads` globs are passed, as the build does.
+    reads: Option<Vec<FileInput>>,
     calls: Option<Vec<CallInput>>,
     #[serde(default)]
     expect: Map<String, Value>,
@@ -244,11 +247,24 @@ fn run_case(plugin: &Plugin, role: Role, case: &Case, options: &str) -> Result<O
         }
         Role::SiteStep => {
             let files = case.files.as_ref().ok_or_else(missing)?;
-            let site = site_step::Site {
-                files: files.iter().map(FileInput::to_site_file).collect(),
-                metadata: Value::Object(case.metadata.clone().unwrap_or_default()).to_string(),
-            };
             plugin.step_describe(options).and_then(|step| {
+                let readable = crate::globs::glob_set(&step.reads, plugin.name()).map_err(|error| {
+                    PluginFailure::reported(plugin.name(), "site-step.describe", error.message().to_string())
+                })?;
+                let site = site_step::Site {
+                    files: files.iter().map(FileInput::to_site_file).collect(),
+                    metadata: Value::Object(case.metadata.clone().unwrap_or_default()).to_string(),
+                    reads: case
+                        .reads
+                        .iter()
+                        .flatten()
+                        .filter(|file| readable.is_match(&file.path))
+                        .map(|file| site_step::ProjectFile {
+                            path: file.path.clone(),
+                            contents: file.contents.clone().into_bytes(),
+                        })
+                        .collect(),
+                };
                 plugin.step_run(&site, options).map(|site| {
                     let mut output = json::site(&site);
                     output["step"] = json::step_info(&step);

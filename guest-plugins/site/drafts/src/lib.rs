@@ -1,0 +1,56 @@
+//! `drafts`: drops every page whose front matter says `draft: true`, as
+//! @metalsmith/drafts does. `default = true` treats pages without the key
+//! as drafts; `include = true` keeps drafts (a preview build).
+
+use serde::Deserialize;
+use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo};
+use workbench_plugin::{Options, Plugin};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Settings {
+    /// Whether a page without `draft` is one (Metalsmith's `default`).
+    default: bool,
+    /// Keep drafts, e.g. for a preview build.
+    include: bool,
+    /// Files to look at; other files pass by untouched (and unread).
+    pattern: Option<Vec<String>>,
+}
+
+/// Text pages: where front matter can be. Binary assets never cross over.
+const TEXT_PAGES: &[&str] = &["**/*.{md,markdown,html,htm,xml,txt,json,jinja,j2}"];
+
+struct Drafts;
+
+impl Plugin for Drafts {}
+
+impl SiteStep for Drafts {
+    fn describe(options: &Options) -> Result<StepInfo, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        let patterns = settings.pattern.unwrap_or_else(|| TEXT_PAGES.iter().map(|&glob| glob.into()).collect());
+        let patterns = if settings.include { Vec::new() } else { patterns };
+        Ok(StepInfo { per_file: true, patterns: Some(patterns), reads: Vec::new(), copies: Vec::new() })
+    }
+
+    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        if settings.include {
+            return Ok(site);
+        }
+        let mut kept = Vec::with_capacity(site.files.len());
+        for file in site.files {
+            let metadata = site_kit::metadata(&file)?;
+            let draft = match metadata.get("draft") {
+                None => settings.default,
+                value => site_kit::truthy(value),
+            };
+            if !draft {
+                kept.push(file);
+            }
+        }
+        site.files = kept;
+        Ok(site)
+    }
+}
+
+workbench_plugin::export_site_step!(Drafts);

@@ -1,0 +1,105 @@
+//! `excerpts`: a page's `excerpt` is the text before `<!-- more -->` when
+//! it has that marker, else its first paragraph (the first `<p>`), as in
+//! metalsmith-excerpts. A page that sets `excerpt` itself keeps its own.
+//! Runs after `markdown`, on HTML.
+
+use serde::Deserialize;
+use workbench_plugin::serde_json::Value;
+use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
+use workbench_plugin::{Options, Plugin};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Settings {
+    pattern: Vec<String>,
+    marker: String,
+    /// The metadata key to fill.
+    key: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { pattern: vec!["**/*.html".into()], marker: "<!-- more -->".into(), key: "excerpt".into() }
+    }
+}
+
+struct Excerpts;
+
+impl Plugin for Excerpts {}
+
+impl SiteStep for Excerpts {
+    fn describe(options: &Options) -> Result<StepInfo, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern), reads: Vec::new(), copies: Vec::new() })
+    }
+
+    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        for file in &mut site.files {
+            let mut metadata = site_kit::metadata(file)?;
+            if metadata.contains_key(&settings.key) {
+                continue;
+            }
+            let html = String::from_utf8_lossy(&file.contents);
+            if let Some(excerpt) = excerpt(&html, &settings.marker) {
+                metadata.insert(settings.key.clone(), Value::String(excerpt));
+                file.metadata = metadata_text(metadata);
+            }
+        }
+        Ok(site)
+    }
+}
+
+fn excerpt(html: &str, marker: &str) -> Option<String> {
+    if !marker.is_empty()
+        && let Some(end) = html.find(marker)
+    {
+        return Some(html[..end].trim().to_string());
+    }
+    first_paragraph(html)
+}
+
+/// The first `<p>` element, whole. A `<p>` cannot nest, so its end is the
+/// next `</p>`; code blocks and comments before it are skipped over.
+fn first_paragraph(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    loop {
+        let start = from + lower[from..].find("<p")?;
+        let after = lower.as_bytes().get(start + 2).copied();
+        if !matches!(after, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')) {
+            from = start + 2;
+            continue;
+        }
+        // Inside <pre> or a comment? Skip past it.
+        let before = &lower[..start];
+        if before.rfind("<pre").is_some_and(|open| before.rfind("</pre>").is_none_or(|close| close < open))
+            || before.rfind("<!--").is_some_and(|open| before.rfind("-->").is_none_or(|close| close < open))
+        {
+            from = start + 2;
+            continue;
+        }
+        let end = lower[start..].find("</p>").map_or(html.len(), |end| start + end + 4);
+        return Some(html[start..end].to_string());
+    }
+}
+
+workbench_plugin::export_site_step!(Excerpts);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_paragraph_skips_code_and_comments() {
+        let html =
+            "<h1>T</h1><!-- <p>no</p> --><pre><code><p>no</code></pre><p class=\"x\">Yes <em>this</em>.</p><p>not</p>";
+        assert_eq!(first_paragraph(html).unwrap(), "<p class=\"x\">Yes <em>this</em>.</p>");
+        assert!(first_paragraph("<pre>x</pre><param>").is_none());
+    }
+
+    #[test]
+    fn the_marker_wins() {
+        assert_eq!(excerpt("<p>a</p><p>b</p><!-- more --><p>c</p>", "<!-- more -->").unwrap(), "<p>a</p><p>b</p>");
+    }
+}

@@ -1,0 +1,105 @@
+//! `layouts`: wraps each page in the template its front matter names
+//! (`layout: post` or `layout: post.html`), or in `default`, as
+//! @metalsmith/layouts does. Templates are Jinja (minijinja): `extends`
+//! and `block` for inheritance, `include` for partials, macros, filters
+//! (Jinja's, plus `date` and `slugify`). A layout that does not exist is an
+//! error naming the page and the layouts there are; nothing is skipped
+//! silently.
+
+use serde::Deserialize;
+use site_kit::templates::{Templates, context};
+use workbench_plugin::serde_json::Value;
+use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, parse_metadata};
+use workbench_plugin::{Options, Plugin};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Settings {
+    /// Where layouts live, relative to the project root.
+    directory: String,
+    /// The layout of pages that name none; without it they pass untouched.
+    default: Option<String>,
+    /// Pages to lay out.
+    pattern: Vec<String>,
+    /// Tried after a layout name without an extension.
+    extension: String,
+    /// An undefined variable in a template is an error, not empty text.
+    strict: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            directory: "layouts".into(),
+            default: None,
+            pattern: vec!["**/*.html".into()],
+            extension: ".html".into(),
+            strict: false,
+        }
+    }
+}
+
+struct Layouts;
+
+impl Plugin for Layouts {}
+
+impl SiteStep for Layouts {
+    fn describe(options: &Options) -> Result<StepInfo, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        Ok(StepInfo {
+            per_file: true,
+            patterns: Some(settings.pattern),
+            reads: vec![format!("{}/**", settings.directory.trim_end_matches('/'))],
+            copies: Vec::new(),
+        })
+    }
+
+    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        let templates = Templates::new(std::mem::take(&mut site.reads), &settings.directory, settings.strict)?;
+        let site_metadata = parse_metadata(&site.metadata, "site")?;
+        for file in &mut site.files {
+            let metadata = site_kit::metadata(file)?;
+            let named = match metadata.get("layout") {
+                Some(Value::String(name)) => Some(name.clone()),
+                Some(Value::Bool(false) | Value::Null) => None,
+                Some(other) => {
+                    return Err(Error::InvalidInput(format!(
+                        "{}: `layout` must be a template name, not {other}",
+                        file.path
+                    )));
+                }
+                None => settings.default.clone(),
+            };
+            let Some(named) = named else { continue };
+            let layout = resolve(&templates, &named, &settings.extension).ok_or_else(|| {
+                let known = templates.names();
+                Error::InvalidInput(format!(
+                    "{}: layout `{named}` is not in {}/ ({}); fix the page's `layout:` or add the file",
+                    file.path,
+                    settings.directory,
+                    if known.is_empty() {
+                        "it has no templates".to_string()
+                    } else {
+                        format!("it has {}", known.join(", "))
+                    }
+                ))
+            })?;
+            let contents = String::from_utf8_lossy(&file.contents);
+            let value = context(&site_metadata, &metadata, &file.path, &contents);
+            file.contents = templates.render(&layout, &value, &file.path)?.into_bytes();
+        }
+        Ok(site)
+    }
+}
+
+/// `post` → `post.html` when only that exists; `post.html` as is.
+fn resolve(templates: &Templates, name: &str, extension: &str) -> Option<String> {
+    if templates.has(name) {
+        return Some(name.to_string());
+    }
+    let with = format!("{name}{extension}");
+    templates.has(&with).then_some(with)
+}
+
+workbench_plugin::export_site_step!(Layouts);

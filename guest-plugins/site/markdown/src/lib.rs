@@ -1,0 +1,202 @@
+//! `markdown`: CommonMark (pulldown-cmark, the parser rustdoc and mdBook
+//! use) with the GitHub extensions on by default: tables, footnotes,
+//! strikethrough, task lists, and an `id` on every heading (GitHub's slug
+//! of its text, numbered when repeated; `{#custom}` sets one by hand).
+//! `posts/a.md` becomes `posts/a.html`, as in @metalsmith/markdown.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, Options as Extensions, Parser, Tag, TagEnd, html};
+use serde::Deserialize;
+use workbench_plugin::serde_json::Value;
+use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
+use workbench_plugin::{Options, Plugin};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Settings {
+    pattern: Vec<String>,
+    /// Front-matter keys whose text is Markdown too (Metalsmith's `keys`).
+    keys: Vec<String>,
+    tables: bool,
+    footnotes: bool,
+    strikethrough: bool,
+    tasklists: bool,
+    heading_ids: bool,
+    /// Curly quotes, en and em dashes, ellipses.
+    smart_punctuation: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            pattern: vec!["**/*.md".into(), "**/*.markdown".into()],
+            keys: Vec::new(),
+            tables: true,
+            footnotes: true,
+            strikethrough: true,
+            tasklists: true,
+            heading_ids: true,
+            smart_punctuation: false,
+        }
+    }
+}
+
+impl Settings {
+    fn extensions(&self) -> Extensions {
+        let mut extensions = Extensions::ENABLE_HEADING_ATTRIBUTES;
+        for (on, flag) in [
+            (self.tables, Extensions::ENABLE_TABLES),
+            (self.footnotes, Extensions::ENABLE_FOOTNOTES),
+            (self.strikethrough, Extensions::ENABLE_STRIKETHROUGH),
+            (self.tasklists, Extensions::ENABLE_TASKLISTS),
+            (self.smart_punctuation, Extensions::ENABLE_SMART_PUNCTUATION),
+        ] {
+            if on {
+                extensions |= flag;
+            }
+        }
+        extensions
+    }
+}
+
+struct Markdown;
+
+impl Plugin for Markdown {}
+
+impl SiteStep for Markdown {
+    fn describe(options: &Options) -> Result<StepInfo, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern), reads: Vec::new(), copies: Vec::new() })
+    }
+
+    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
+        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+        let extensions = settings.extensions();
+        for file in &mut site.files {
+            let text = std::str::from_utf8(&file.contents)
+                .map_err(|_| Error::InvalidInput(format!("{}: Markdown must be UTF-8 text", file.path)))?;
+            file.contents = render(text, extensions, settings.heading_ids).into_bytes();
+            if !settings.keys.is_empty() {
+                let mut metadata = site_kit::metadata(file)?;
+                for key in &settings.keys {
+                    if let Some(Value::String(text)) = metadata.get(key) {
+                        let rendered = render(text, extensions, false);
+                        metadata.insert(key.clone(), Value::String(rendered));
+                    }
+                }
+                file.metadata = metadata_text(metadata);
+            }
+            file.path = html_path(&file.path);
+        }
+        Ok(site)
+    }
+}
+
+/// `a/b.md` → `a/b.html`.
+fn html_path(path: &str) -> String {
+    let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
+    format!("{stem}.html")
+}
+
+fn render(text: &str, extensions: Extensions, heading_ids: bool) -> String {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(text, extensions).collect();
+    if heading_ids {
+        add_heading_ids(&mut events);
+    }
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// GitHub's anchors: the heading's text, lowercased, punctuation dropped,
+/// spaces to `-`; a repeat gets `-1`, `-2`, ...
+fn add_heading_ids(events: &mut [Event<'_>]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Hand-set ids count as taken.
+    for event in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            seen.insert(id.to_string(), 0);
+        }
+    }
+    let mut index = 0;
+    while index < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
+            let mut text = String::new();
+            let mut end = index + 1;
+            while end < events.len() && !matches!(events[end], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(part) | Event::Code(part) = &events[end] {
+                    text.push_str(part);
+                }
+                end += 1;
+            }
+            let base = github_slug(&text);
+            let slug = match seen.get_mut(&base) {
+                None => {
+                    seen.insert(base.clone(), 0);
+                    base
+                }
+                Some(count) => {
+                    *count += 1;
+                    let numbered = format!("{base}-{count}");
+                    seen.insert(numbered.clone(), 0);
+                    numbered
+                }
+            };
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[index] {
+                *id = Some(CowStr::from(slug));
+            }
+            index = end;
+        }
+        index += 1;
+    }
+}
+
+fn github_slug(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c.to_lowercase().collect::<String>())
+            } else if c == ' ' {
+                Some("-".into())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+workbench_plugin::export_site_step!(Markdown);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_github_ids_and_repeats_are_numbered() {
+        let html =
+            render("# Hello, World!\n## Hello, World!\n## Own {#mine}\n", Settings::default().extensions(), true);
+        assert!(html.contains(r#"<h1 id="hello-world">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="hello-world-1">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="mine">Own</h2>"#), "{html}");
+    }
+
+    #[test]
+    fn gfm_extensions_are_on() {
+        let html = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: the note\n",
+            Settings::default().extensions(),
+            true,
+        );
+        for part in ["<table>", "<del>gone</del>", "checkbox", "footnote-definition"] {
+            assert!(html.contains(part), "{part} missing from {html}");
+        }
+    }
+
+    #[test]
+    fn paths_become_html() {
+        assert_eq!(html_path("posts/a.md"), "posts/a.html");
+        assert_eq!(html_path("b.markdown"), "b.html");
+    }
+}

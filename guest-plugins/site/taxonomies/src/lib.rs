@@ -1,0 +1,121 @@
+//! `taxonomies`: tags and categories as pages, as Hugo and Zola make them.
+//! For each taxonomy (default: `tags`), every term found in the pages'
+//! front matter (`tags: [rust, wasm]`) gets a page at `PATH/SLUG/index.html`
+//! with `layout` (default `term.html`) and the term's `pages`, and the
+//! taxonomy gets an index page at `PATH/index.html` with `index-layout`
+//! (default `terms.html`) and its `terms`. Run `layouts` after it. The
+//! site metadata gets `taxonomies.NAME`: the terms with `url` and `count`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use workbench_plugin::serde_json::{Map, Value, json};
+use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, metadata_text, parse_metadata};
+use workbench_plugin::{Options, Plugin};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Taxonomy {
+    /// Output directory (default: the taxonomy's name).
+    path: Option<String>,
+    layout: String,
+    index_layout: String,
+    pattern: Vec<String>,
+}
+
+impl Default for Taxonomy {
+    fn default() -> Taxonomy {
+        Taxonomy {
+            path: None,
+            layout: "term.html".into(),
+            index_layout: "terms.html".into(),
+            pattern: vec!["**/*.html".into()],
+        }
+    }
+}
+
+fn taxonomies(options: &Options) -> Result<BTreeMap<String, Taxonomy>, Error> {
+    let mut taxonomies: BTreeMap<String, Taxonomy> = options.parse().map_err(site_kit::bad_options)?;
+    if taxonomies.is_empty() {
+        taxonomies.insert("tags".into(), Taxonomy::default());
+    }
+    Ok(taxonomies)
+}
+
+struct Taxonomies;
+
+impl Plugin for Taxonomies {}
+
+impl SiteStep for Taxonomies {
+    fn describe(options: &Options) -> Result<StepInfo, Error> {
+        let patterns = taxonomies(options)?.into_values().flat_map(|taxonomy| taxonomy.pattern).collect();
+        Ok(StepInfo { per_file: false, patterns: Some(patterns), reads: Vec::new(), copies: Vec::new() })
+    }
+
+    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
+        let taxonomies = taxonomies(options)?;
+        let metadata: Vec<Map<String, Value>> = site.files.iter().map(site_kit::metadata).collect::<Result<_, _>>()?;
+        let mut site_metadata = parse_metadata(&site.metadata, "site")?;
+        let mut summary = match site_metadata.remove("taxonomies") {
+            Some(Value::Object(existing)) => existing,
+            _ => Map::new(),
+        };
+        let mut pages = Vec::new();
+        for (name, taxonomy) in &taxonomies {
+            let root = taxonomy.path.clone().unwrap_or_else(|| name.clone());
+            // slug → (display term, pages)
+            let mut terms: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
+            for (file, metadata) in site.files.iter().zip(&metadata) {
+                let values = match metadata.get(name) {
+                    Some(Value::String(term)) => vec![term.clone()],
+                    Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(String::from).collect(),
+                    _ => continue,
+                };
+                for term in values {
+                    let slug = site_kit::slugify(&term);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    terms
+                        .entry(slug)
+                        .or_insert_with(|| (term.clone(), Vec::new()))
+                        .1
+                        .push(site_kit::entry(&file.path, metadata));
+                }
+            }
+            let mut listed = Vec::new();
+            for (slug, (term, mut entries)) in terms {
+                entries.sort_by(|a, b| {
+                    site_kit::sort_key(b.get("date"))
+                        .partial_cmp(&site_kit::sort_key(a.get("date")))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+                let url = format!("/{root}/{slug}/");
+                listed.push(json!({ "term": term, "slug": slug, "url": url, "count": entries.len() }));
+                let page = json!({
+                    "title": term, "term": term, "taxonomy": name, "layout": taxonomy.layout, "url": url, "pages": entries,
+                });
+                pages.push(SiteFile {
+                    path: format!("{root}/{slug}/index.html"),
+                    contents: Vec::new(),
+                    metadata: page.to_string(),
+                });
+            }
+            let index = json!({
+                "title": name, "taxonomy": name, "layout": taxonomy.index_layout, "url": format!("/{root}/"), "terms": listed,
+            });
+            pages.push(SiteFile {
+                path: format!("{root}/index.html"),
+                contents: Vec::new(),
+                metadata: index.to_string(),
+            });
+            summary.insert(name.clone(), Value::Array(listed));
+        }
+        site_metadata.insert("taxonomies".into(), Value::Object(summary));
+        site.metadata = metadata_text(site_metadata);
+        site.files.extend(pages);
+        Ok(site)
+    }
+}
+
+workbench_plugin::export_site_step!(Taxonomies);

@@ -1,0 +1,257 @@
+//! `workbench build [DIR]`: a Metalsmith-style pipeline. The source
+//! directory is read into files with metadata (front matter), every step in
+//! `[site] steps` transforms the set in order, and the result replaces the
+//! output directory atomically.
+//!
+//! - [`front_matter`]: YAML and TOML blocks;
+//! - [`source`]: the source tree into files;
+//! - [`pipeline`]: steps, per-file steps in parallel batches;
+//! - [`paths`]: what plugins may name and read;
+//! - [`output`]: staging and the atomic swap;
+//! - [`progress`]: the bar on a terminal.
+
+pub mod front_matter;
+pub mod output;
+pub mod paths;
+pub mod pipeline;
+pub mod progress;
+pub mod source;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use serde_json::{Map, Value};
+
+use crate::cli::Context;
+use crate::config::{Config, StepConfig};
+use crate::error::{Error, Exit};
+use crate::plugins::{PluginSet, Role};
+use pipeline::{State, Step};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The project: a directory with a workbench.toml whose [site] section
+    /// describes the site [default: the nearest workbench.toml's directory].
+    pub dir: Option<PathBuf>,
+    /// Run the whole pipeline and list what would be written, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Threads for per-file steps [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// The `[site]` section resolved against the project root.
+pub struct Site {
+    pub root: PathBuf,
+    pub source: PathBuf,
+    pub destination: PathBuf,
+    pub clean: bool,
+}
+
+pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
+    let started = Instant::now();
+    let project = project_context(context, args.dir.as_deref())?;
+    let context = project.as_ref().unwrap_or(context);
+    let site = resolve(&context.config, args.dir.as_deref())?;
+    let outcome = build(context, &site, args)?;
+    if !args.quiet {
+        let mut stderr = std::io::stderr().lock();
+        let what = if args.dry_run { "would write" } else { "wrote" };
+        let _ = writeln!(
+            stderr,
+            "{what} {} files{} to {} in {:.2}s ({} steps)",
+            outcome.files,
+            if outcome.copied > 0 { format!(" and copied {}", outcome.copied) } else { String::new() },
+            shown(&site.destination),
+            started.elapsed().as_secs_f64(),
+            outcome.steps
+        );
+    }
+    Ok(Exit::Success)
+}
+
+pub struct Outcome {
+    pub files: usize,
+    pub copied: usize,
+    pub steps: usize,
+}
+
+/// The build itself, for `serve` too: read, run, write.
+pub fn build(context: &Context, site: &Site, args: &BuildArgs) -> Result<Outcome, Error> {
+    let runtime = context.runtime()?;
+    let names: Vec<&str> = context.config.site.steps.iter().map(StepConfig::plugin).collect();
+    let set = context.plugin_search().load_named(&runtime, &names);
+    let steps = describe_steps(context, site, &set)?;
+    let progress = progress::Progress::new(steps.len(), !args.quiet);
+
+    progress.step("reading");
+    let ignore = crate::globs::glob_set(&context.config.site.ignore, "[site] ignore in workbench.toml")?;
+    let scratch = output::scratch_dirs(&site.destination);
+    let skip = [site.destination.as_path(), scratch[0].as_path(), scratch[1].as_path()];
+    let files = source::read(&site.source, &ignore, &skip)?;
+    let metadata = site_metadata(&context.config);
+    let state = State { files: files.into_iter().map(|file| (file.path.clone(), file)).collect(), metadata };
+
+    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+    let state = pipeline::run(&steps, state, threads, &progress)?;
+    let copies = copies(site, &steps)?;
+
+    progress.step("writing");
+    let outcome = if args.dry_run {
+        progress.finish();
+        let mut stdout = std::io::stdout().lock();
+        for path in state.files.keys() {
+            let _ = writeln!(stdout, "{path}");
+        }
+        for copy in &copies {
+            let _ = writeln!(
+                stdout,
+                "{}/ (copied from {})",
+                if copy.to.is_empty() { "." } else { &copy.to },
+                shown(&copy.from)
+            );
+        }
+        Outcome { files: state.files.len(), copied: 0, steps: steps.len() }
+    } else {
+        let written = output::write(&state.files, &copies, &site.destination, site.clean);
+        progress.finish();
+        let written = written?;
+        Outcome { files: written.files, copied: written.copied, steps: steps.len() }
+    };
+    Ok(outcome)
+}
+
+/// With a DIR and no `--config`, the project's own workbench.toml rules.
+fn project_context(context: &Context, dir: Option<&Path>) -> Result<Option<Context>, Error> {
+    let Some(dir) = dir else { return Ok(None) };
+    if context.global.config.is_some() {
+        return Ok(None);
+    }
+    if !dir.is_dir() {
+        return Err(Error::input(format!("{}: no such directory", dir.display()))
+            .help("pass the directory that holds the site's workbench.toml"));
+    }
+    let file = dir.join(crate::config::FILE_NAME);
+    let config = if file.is_file() { Config::read(&file)? } else { Config::default() };
+    Ok(Some(Context { config, global: context.global.clone() }))
+}
+
+/// Where things are: paths in `[site]` are relative to the config file's
+/// directory (or DIR, or the current directory, when there is none).
+pub fn resolve(config: &Config, dir: Option<&Path>) -> Result<Site, Error> {
+    let root = match (&config.path, dir) {
+        (Some(path), _) => path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        (None, Some(dir)) => dir.to_path_buf(),
+        (None, None) => PathBuf::from("."),
+    };
+    let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+    let source = root.join(config.site.source.as_deref().unwrap_or(Path::new("site")));
+    let destination = root.join(config.site.destination.as_deref().unwrap_or(Path::new("build")));
+    let same = |a: &Path, b: &Path| {
+        let a = a.canonicalize().unwrap_or_else(|_| a.to_path_buf());
+        let b = b.canonicalize().unwrap_or_else(|_| b.to_path_buf());
+        (a, b)
+    };
+    let (canonical_source, canonical_destination) = same(&source, &destination);
+    if canonical_destination == canonical_source || canonical_source.starts_with(&canonical_destination) {
+        return Err(Error::input(format!(
+            "[site] destination {} would replace the source {}",
+            destination.display(),
+            source.display()
+        ))
+        .help("choose a destination outside the source directory, e.g. `destination = \"build\"`"));
+    }
+    Ok(Site { root, source, destination, clean: config.site.clean.unwrap_or(true) })
+}
+
+fn site_metadata(config: &Config) -> String {
+    let map: Map<String, Value> =
+        config.site.metadata.clone().into_iter().map(|(key, value)| (key, front_matter::toml_value(value))).collect();
+    Value::Object(map).to_string()
+}
+
+fn describe_steps<'a>(context: &Context, site: &Site, set: &'a PluginSet) -> Result<Vec<Step<'a>>, Error> {
+    let mut steps = Vec::new();
+    for (index, config) in context.config.site.steps.iter().enumerate() {
+        let position = index + 1;
+        let (name, options) = (config.plugin(), config.options());
+        let plugin = find_step_plugin(set, name, position)?;
+        let options = step_options(context, name, options);
+        let label = format!("step {position} (`{name}`)");
+        let info = plugin.step_describe(&options).map_err(|failure| {
+            Error::from(failure.clone())
+                .help(format!("fix the options of {label} under [site] steps in workbench.toml"))
+        })?;
+        let patterns = match &info.patterns {
+            None => None,
+            Some(globs) => Some(crate::globs::glob_set(globs, &label)?),
+        };
+        let reads = paths::read_project_files(&site.root, &info.reads, &label)?;
+        steps.push(Step { position, plugin, options, info, patterns, reads });
+    }
+    Ok(steps)
+}
+
+fn find_step_plugin<'a>(set: &'a PluginSet, name: &str, position: usize) -> Result<&'a crate::plugins::Plugin, Error> {
+    if let Some(plugin) = set.find(name) {
+        if plugin.plays(Role::SiteStep) {
+            return Ok(plugin);
+        }
+        return Err(Error::input(format!("step {position}: plugin `{name}` is not a site-step plugin"))
+            .help("list site steps with `workbench plugins list`"));
+    }
+    if let Some(failure) = set.failures.iter().find(|failure| failure.source.to_string().contains(name)) {
+        return Err(Error::plugin(format!("step {position} (`{name}`): {failure}")));
+    }
+    let mut known: Vec<&str> =
+        set.plugins.iter().filter(|plugin| plugin.plays(Role::SiteStep)).map(crate::plugins::Plugin::name).collect();
+    known.sort_unstable();
+    Err(Error::input(format!("step {position}: no site-step plugin named `{name}`")).help(format!(
+        "the site steps available are: {}; add others with --plugin PATH or [plugins] paths",
+        known.join(", ")
+    )))
+}
+
+/// `[plugins.options.NAME]` under the step's own `options`.
+fn step_options(context: &Context, name: &str, own: Option<&toml::Table>) -> String {
+    let mut merged = context.config.plugins.options.get(name).cloned().unwrap_or_default();
+    if let Some(own) = own {
+        merged.extend(own.clone());
+    }
+    let map: Map<String, Value> =
+        merged.into_iter().map(|(key, value)| (key, front_matter::toml_value(value))).collect();
+    Value::Object(map).to_string()
+}
+
+fn copies(site: &Site, steps: &[Step<'_>]) -> Result<Vec<output::Copy>, Error> {
+    let mut copies = Vec::new();
+    for step in steps {
+        for copy in &step.info.copies {
+            let Some(from) = paths::inside(&site.root, &copy.from) else {
+                return Err(Error::plugin(format!(
+                    "{} asks to copy {:?}, outside the project",
+                    step.label(),
+                    copy.from
+                ))
+                .help("copy only directories below the directory of workbench.toml"));
+            };
+            if !copy.to.is_empty() {
+                paths::check_output_path(&copy.to).map_err(|problem| {
+                    Error::plugin(format!("{} asks to copy into {:?}: {problem}", step.label(), copy.to))
+                })?;
+            }
+            copies.push(output::Copy { from, to: copy.to.clone(), step: step.label() });
+        }
+    }
+    Ok(copies)
+}
+
+fn shown(path: &Path) -> String {
+    path.strip_prefix("./").unwrap_or(path).display().to_string()
+}

@@ -1,0 +1,54 @@
+//! A progress bar on a terminal, for builds that take over a second: a
+//! quick build prints nothing but its summary, and pipes get no bar.
+
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+const SHOW_AFTER: Duration = Duration::from_secs(1);
+
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// `steps` is the length of the pipeline; `enabled` is false for
+    /// `--quiet` and when stderr is not a terminal.
+    pub fn new(steps: usize, enabled: bool) -> Progress {
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(steps as u64 + 1), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            // Shown from a timer, so a long first step is not a silent one.
+            let shown = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(SHOW_AFTER);
+                if !shown.is_finished() {
+                    shown.set_draw_target(ProgressDrawTarget::stderr());
+                    shown.enable_steady_tick(Duration::from_millis(120));
+                }
+            });
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// A new phase starts (reading, a step by name, writing).
+    pub fn step(&self, name: &str) {
+        let Some(bar) = &self.bar else { return };
+        if bar.message().is_empty() {
+            bar.set_message(name.to_string());
+        } else {
+            bar.inc(1);
+            bar.set_message(name.to_string());
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

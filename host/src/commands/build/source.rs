@@ -1,0 +1,73 @@
+//! Reading the source directory into the files the pipeline passes along:
+//! every file under it except `[site] ignore` and the output, with its
+//! front matter parsed. Binary files (not UTF-8, or holding a NUL byte)
+//! keep their bytes untouched and get no front matter.
+
+use std::path::Path;
+
+use globset::GlobSet;
+use serde_json::{Map, Value};
+
+use super::front_matter;
+use crate::error::Error;
+use crate::plugins::bindings::site_step::SiteFile;
+
+/// Reads `source`; `skip` are directories inside it never to read (the
+/// output and its staging directories, when they sit inside the source).
+pub fn read(source: &Path, ignore: &GlobSet, skip: &[&Path]) -> Result<Vec<SiteFile>, Error> {
+    if !source.is_dir() {
+        return Err(Error::input(format!("{}: the site's source directory does not exist", source.display()))
+            .help("create it, or set `source` under [site] in workbench.toml"));
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(source).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|entry| !skip.iter().any(|dir| entry.path() == *dir)) {
+        let entry = entry.map_err(|error| Error::input(format!("cannot read the site's source: {error}")))?;
+        let kind = entry.file_type();
+        if kind.is_dir() || !(kind.is_file() || kind.is_symlink() && entry.path().is_file()) {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(source).unwrap_or(entry.path());
+        let Some(path) = slash_path(relative) else {
+            return Err(Error::input(format!("{}: the file name is not UTF-8", entry.path().display()))
+                .help("rename the file; site paths become URLs and must be text"));
+        };
+        if ignore.is_match(&path) {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())
+            .map_err(|error| Error::input(format!("{}: cannot read: {error}", entry.path().display())))?;
+        files.push(site_file(path, bytes, entry.path())?);
+    }
+    Ok(files)
+}
+
+/// One file: front matter split off when it is text.
+pub fn site_file(path: String, bytes: Vec<u8>, shown: &Path) -> Result<SiteFile, Error> {
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) if !text.contains('\0') => text,
+        _ => return Ok(SiteFile { path, contents: bytes, metadata: Value::Object(Map::new()).to_string() }),
+    };
+    match front_matter::split(text) {
+        Ok((map, start)) => {
+            let contents = if start == 0 { bytes } else { bytes[start..].to_vec() };
+            Ok(SiteFile { path, contents, metadata: Value::Object(map).to_string() })
+        }
+        Err(error) => Err(Error::input(format!(
+            "{}:{}:{}: bad front matter: {}",
+            shown.display(),
+            error.line,
+            error.column,
+            error.message
+        ))
+        .help("fix the block between the `---` (YAML) or `+++` (TOML) lines at the top of the file")),
+    }
+}
+
+fn slash_path(relative: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        parts.push(component.as_os_str().to_str()?);
+    }
+    Some(parts.join("/"))
+}

@@ -1,0 +1,349 @@
+//! `workbench build`: the pipeline, the core steps over the example site,
+//! errors that name the file and the step, and atomic output.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{Test, test_plugin};
+
+fn read(test: &Test, path: &str) -> String {
+    std::fs::read_to_string(test.dir().join(path)).unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+fn site(steps: &str) -> Test {
+    Test::new().file("workbench.toml", format!("[site]\n{steps}\n"))
+}
+
+const MARKDOWN_AND_LAYOUT: &str = r#"steps = ["markdown", { plugin = "layouts", options = { default = "page" } }]"#;
+
+#[test]
+fn the_example_site_builds_with_every_core_step() {
+    let test = Test::new().copy_from_repo("examples/site", "example");
+    test.run_with(["build", "example"]).code(0).stderr_has("wrote 16 files and copied 2 to example/build");
+    let post = read(&test, "example/build/posts/layouts/index.html");
+    assert!(post.contains("<title>Layouts and partials · Workbench Notes</title>"), "{post}");
+    assert!(post.contains(r#"<a href="/tags/templates/">templates</a>"#), "{post}");
+    assert!(post.contains("<del>mistake</del>"), "{post}");
+    let first = read(&test, "example/build/posts/first-steps/index.html");
+    assert!(
+        first.contains(
+            r#"<pre class="highlight" style="background-color:#ffffff;"><code class="language-rust"><span style="#
+        ),
+        "highlighted: {first}"
+    );
+    assert!(post.contains(r#"<a rel="prev" href="/posts/feeds/">"#), "{post}");
+    let about = read(&test, "example/build/about/index.html");
+    assert!(about.contains("the menu above has 4 entries"), "in-place and metadata: {about}");
+    assert!(about.contains("<table>"), "{about}");
+    let blog = read(&test, "example/build/blog/index.html");
+    assert!(blog.contains("Page 1 of 2"), "{blog}");
+    assert!(read(&test, "example/build/blog/page/2/index.html").contains("Page 2 of 2"));
+    assert!(read(&test, "example/build/tags/index.html").contains(r#"<a href="/tags/workbench/">workbench</a> (2)"#));
+    let feed = read(&test, "example/build/feed.xml");
+    assert!(feed.contains("<link>https://example.com/posts/feeds/</link>"), "{feed}");
+    assert!(read(&test, "example/build/atom.xml").contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(read(&test, "example/build/sitemap.xml").contains("<loc>https://example.com/about/</loc>"));
+    assert!(read(&test, "example/build/css/style.css").contains("font:"), "static copied");
+    assert!(!test.dir().join("example/build/posts/unfinished").exists(), "the draft was dropped");
+}
+
+#[test]
+fn yaml_and_toml_front_matter_reach_the_layout_and_binary_files_pass_untouched() {
+    let png: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0, 1, 2, 0xff, 0xfe];
+    let test = site(MARKDOWN_AND_LAYOUT)
+        .file("layouts/page.html", "<h1>{{ title }}</h1>{{ contents }}")
+        .file("site/a.md", "---\ntitle: From YAML\n---\nA *b*\n")
+        .file("site/b.md", "+++\ntitle = \"From TOML\"\n+++\nB\n")
+        .file("site/img/logo.png", &png)
+        .file("site/plain.txt", "---\nnot: front matter in a file no step reads\n---\n");
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/a.html"), "<h1>From YAML</h1><p>A <em>b</em></p>\n");
+    assert_eq!(read(&test, "build/b.html"), "<h1>From TOML</h1><p>B</p>\n");
+    assert_eq!(std::fs::read(test.dir().join("build/img/logo.png")).unwrap(), png);
+    assert_eq!(read(&test, "build/plain.txt"), "", "front matter is split off every text file");
+}
+
+#[test]
+fn bad_yaml_front_matter_names_the_file_and_line() {
+    site(MARKDOWN_AND_LAYOUT)
+        .file("site/ok.md", "fine\n")
+        .file("site/posts/bad.md", "---\ntitle: ok\ntags: [a, b\n---\nbody\n")
+        .args(["build"])
+        .run()
+        .code(2)
+        .stderr_has("site/posts/bad.md:")
+        .stderr_has("bad front matter")
+        .stderr_has("help: fix the block between the `---` (YAML) or `+++` (TOML) lines");
+}
+
+#[test]
+fn bad_toml_front_matter_names_the_line() {
+    site("")
+        .file("site/bad.md", "+++\ntitle = \"x\"\ndate = = 1\n+++\n")
+        .args(["build"])
+        .run()
+        .code(2)
+        .stderr_has("site/bad.md:3:");
+}
+
+#[test]
+fn an_unknown_layout_names_the_page_and_the_layouts_there_are() {
+    site(r#"steps = ["layouts"]"#)
+        .file("layouts/post.html", "{{ contents }}")
+        .file("site/a.html", "---\nlayout: psot\n---\nx")
+        .args(["build"])
+        .run()
+        .code(3)
+        .stderr_has("step 1 (`layouts`): invalid input: a.html: layout `psot` is not in layouts/ (it has post.html)");
+}
+
+#[test]
+fn a_missing_step_plugin_lists_the_steps_there_are() {
+    site(r#"steps = ["markdown", "layoutz"]"#)
+        .file("site/a.md", "x")
+        .args(["build"])
+        .run()
+        .code(2)
+        .stderr_has("step 2: no site-step plugin named `layoutz`")
+        .stderr_has("the site steps available are: ")
+        .stderr_has("layouts");
+}
+
+#[test]
+fn a_plugin_that_is_not_a_step_is_refused_by_name() {
+    site(r#"steps = ["text"]"#)
+        .file("site/a.md", "x")
+        .args(["build"])
+        .run()
+        .code(2)
+        .stderr_has("plugin `text` is not a site-step plugin");
+}
+
+#[test]
+fn bad_step_options_stop_the_build_before_any_step_runs() {
+    site(r#"steps = [{ plugin = "markdown", options = { tabels = false } }]"#)
+        .file("site/a.md", "x")
+        .args(["build"])
+        .run()
+        .code(3)
+        .stderr_has("unknown field `tabels`")
+        .stderr_has("fix the options of step 1 (`markdown`)");
+}
+
+#[test]
+fn a_duplicate_permalink_names_both_pages() {
+    site(r#"steps = ["markdown", "permalinks"]"#)
+        .file("site/a.md", "A")
+        .file("site/b.md", "---\npermalink: a\n---\nB")
+        .args(["build"])
+        .run()
+        .code(3)
+        .stderr_has("a.html and b.html both get the permalink /a");
+}
+
+#[test]
+fn a_per_file_failure_names_the_file_among_many() {
+    let mut test = site(r#"steps = ["markdown"]"#);
+    for i in 0..200 {
+        test = test.file(&format!("site/p{i:03}.md"), format!("# Page {i}\n\n{}\n", "words ".repeat(100)));
+    }
+    test = test.file("site/p150.md", b"\xff\xfe not UTF-8");
+    test.run_with(["build", "--jobs", "2"])
+        .code(3)
+        .stderr_has("step 1 (`markdown`): invalid input: p150.md: Markdown must be UTF-8 text");
+}
+
+#[test]
+fn per_file_steps_in_parallel_batches_lose_and_repeat_nothing() {
+    let mut test = site(MARKDOWN_AND_LAYOUT).file("layouts/page.html", "[{{ title }}]{{ contents }}");
+    for i in 0..400 {
+        test = test
+            .file(&format!("site/d{}/p{i:03}.md", i % 7), format!("---\ntitle: T{i}\n---\n{}\n", "text ".repeat(300)));
+    }
+    test.run_with(["build", "--jobs", "2"]).code(0).stderr_has("wrote 400 files");
+    for i in 0..400 {
+        let page = read(&test, &format!("build/d{}/p{i:03}.html", i % 7));
+        assert!(page.starts_with(&format!("[T{i}]<p>text text")), "p{i:03}: {page}");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let test = site(MARKDOWN_AND_LAYOUT).file("layouts/page.html", "{{ contents }}").file("site/a.md", "first");
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/a.html"), "<p>first</p>\n");
+    std::fs::write(test.dir().join("site/a.md"), "second").unwrap();
+    std::fs::write(test.dir().join("layouts/page.html"), "{% if %}").unwrap();
+    test.run_with(["build"]).code(3).stderr_has("page.html");
+    assert_eq!(read(&test, "build/a.html"), "<p>first</p>\n");
+    let leftovers: Vec<_> = std::fs::read_dir(test.dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".build."))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_killed_build_leaves_a_complete_output_old_or_new() {
+    // Many files, so the kill lands in every phase (reading, steps, writing, swap).
+    let mut test = site(r#"steps = ["markdown"]"#);
+    for i in 0..1500 {
+        test = test.file(&format!("site/p{i:04}.md"), "version 0\n");
+    }
+    test.run_with(["build"]).code(0);
+    let count_versions = |test: &Test| {
+        let mut versions = std::collections::BTreeSet::new();
+        let mut files = 0;
+        for entry in std::fs::read_dir(test.dir().join("build")).expect("build/ exists") {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            versions.insert(text);
+            files += 1;
+        }
+        (files, versions)
+    };
+    for round in 1..=12u64 {
+        for i in 0..1500 {
+            std::fs::write(test.dir().join(format!("site/p{i:04}.md")), format!("version {round}\n")).unwrap();
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_workbench"))
+            .args(["build", "--quiet"])
+            .current_dir(test.dir())
+            .env("WORKBENCH_CACHE_DIR", test.cache_dir())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20 + (round * 37) % 400));
+        let _ = child.kill();
+        let _ = child.wait();
+        let (files, versions) = count_versions(&test);
+        assert_eq!(files, 1500, "round {round}: a partial build/");
+        assert_eq!(versions.len(), 1, "round {round}: build/ mixes versions: {versions:?}");
+    }
+    // The next build clears what killed ones left and lands.
+    test.run_with(["build"]).code(0);
+    let (_, versions) = count_versions(&test);
+    assert_eq!(versions.into_iter().collect::<Vec<_>>(), ["<p>version 12</p>\n"]);
+    let leftovers = std::fs::read_dir(test.dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(".build."))
+        .count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn dry_run_lists_what_it_would_write_and_writes_nothing() {
+    site(MARKDOWN_AND_LAYOUT)
+        .file("layouts/page.html", "{{ contents }}")
+        .file("site/a.md", "x")
+        .file("site/b/c.md", "y")
+        .args(["build", "--dry-run"])
+        .run()
+        .code(0)
+        .stdout_has("a.html\nb/c.html\n")
+        .stderr_has("would write 2 files");
+}
+
+#[test]
+fn dry_run_really_writes_nothing() {
+    let test = site("").file("site/a.txt", "x");
+    test.run_with(["build", "--dry-run"]).code(0);
+    assert!(!test.dir().join("build").exists());
+}
+
+#[test]
+fn clean_false_keeps_files_the_build_did_not_write() {
+    let test = site("clean = false").file("site/a.txt", "a").file("build/kept.txt", "old");
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/kept.txt"), "old");
+    assert_eq!(read(&test, "build/a.txt"), "a");
+}
+
+#[test]
+fn clean_by_default_removes_stale_files() {
+    let test = site("").file("site/a.txt", "a").file("build/stale.txt", "old");
+    test.run_with(["build"]).code(0);
+    assert!(!test.dir().join("build/stale.txt").exists());
+}
+
+#[test]
+fn ignore_globs_leave_files_out() {
+    let test = site(r#"ignore = ["**/*.psd", "drafts/**"]"#)
+        .file("site/a.txt", "a")
+        .file("site/art/x.psd", "p")
+        .file("site/drafts/d.txt", "d");
+    test.run_with(["build"]).code(0);
+    assert!(test.dir().join("build/a.txt").is_file());
+    assert!(!test.dir().join("build/art/x.psd").exists());
+    assert!(!test.dir().join("build/drafts").exists());
+}
+
+#[test]
+fn the_output_may_not_replace_the_source() {
+    site("source = \"site\"\ndestination = \"site\"")
+        .file("site/a.txt", "a")
+        .args(["build"])
+        .run()
+        .code(2)
+        .stderr_has("would replace the source");
+}
+
+#[test]
+fn a_missing_source_directory_says_how_to_fix_it() {
+    site("")
+        .args(["build"])
+        .run()
+        .code(2)
+        .stderr_has("the site's source directory does not exist")
+        .stderr_has("set `source` under [site]");
+}
+
+#[test]
+fn build_dir_reads_that_projects_config() {
+    let test = Test::new()
+        .file("proj/workbench.toml", "[site]\nsource = \"pages\"\nsteps = [\"markdown\"]\n")
+        .file("proj/pages/x.md", "# X");
+    test.run_with(["build", "proj"]).code(0);
+    assert_eq!(read(&test, "proj/build/x.html"), "<h1 id=\"x\">X</h1>\n");
+}
+
+#[test]
+fn a_step_cannot_write_outside_the_output() {
+    let hostile = test_plugin("hostile_step");
+    for (misdeed, expected) in [
+        ("escape", "returned a file at \"../a.txt\": the path has an empty, `.` or `..` segment"),
+        ("absolute", "returned a file at \"/tmp/workbench-hostile-step\": the path is absolute"),
+        ("nul", "the path holds a NUL byte"),
+        ("bad-metadata", "returned metadata for a.txt that is not a JSON object"),
+    ] {
+        let test = site(r#"steps = ["hostile-step"]"#).file("site/a.txt", misdeed);
+        test.run_with(["--plugin", hostile.to_str().unwrap(), "build"])
+            .code(3)
+            .stderr_has("step 1 (`hostile-step`)")
+            .stderr_has(expected);
+        assert!(!test.dir().join("build").exists(), "{misdeed}: nothing written");
+        assert!(!Path::new("/tmp/workbench-hostile-step").exists());
+    }
+}
+
+#[test]
+fn a_step_that_loops_or_panics_is_stopped_and_named() {
+    let hostile = test_plugin("hostile_step");
+    let hostile = hostile.to_str().unwrap();
+    site(r#"steps = ["hostile-step"]"#)
+        .file("site/a.txt", "loop")
+        .args(["--plugin", hostile, "--time-limit-ms", "300", "build"])
+        .run()
+        .code(3)
+        .stderr_has("step 1 (`hostile-step`) failed: plugin `hostile-step` failed in `site-step.run`: exceeded its time limit of 300ms");
+    site(r#"steps = ["hostile-step"]"#)
+        .file("site/a.txt", "panic")
+        .args(["--plugin", hostile, "build"])
+        .run()
+        .code(3)
+        .stderr_has("hostile step panicked on purpose");
+}
