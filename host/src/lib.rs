@@ -9,4 +9,5 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod globs;
+pub mod parallel;
 pub mod plugins;

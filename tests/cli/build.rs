@@ -143,6 +143,19 @@ fn a_duplicate_permalink_names_both_pages() {
 }
 
 #[test]
+fn a_duplicate_permalink_across_batches_names_both_sources() {
+    // Big enough that the two pages go to the per-file step in different batches.
+    let body = "words ".repeat(20_000);
+    site(r#"steps = ["markdown", "permalinks"]"#)
+        .file("site/a.md", &body)
+        .file("site/b.md", format!("---\npermalink: a\n---\n{body}"))
+        .args(["build", "--jobs", "2"])
+        .run()
+        .code(3)
+        .stderr_has("step 2 (`permalinks`) produced two files at a/index.html (from a.md and b.md)");
+}
+
+#[test]
 fn a_per_file_failure_names_the_file_among_many() {
     let mut test = site(r#"steps = ["markdown"]"#);
     for i in 0..200 {

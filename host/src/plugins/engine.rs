@@ -19,6 +19,10 @@ pub fn new_engine() -> wasmtime::Result<Engine> {
     config.wasm_component_model(true);
     config.epoch_interruption(true);
     config.cranelift_opt_level(OptLevel::Speed);
+    // For people profiling plugins: `perf` then names the wasm functions.
+    if std::env::var_os("WORKBENCH_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     Engine::new(&config)
 }
 

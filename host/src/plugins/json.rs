@@ -185,6 +185,7 @@ impl FileInput {
     pub fn to_site_file(&self) -> site_step::SiteFile {
         site_step::SiteFile {
             path: self.path.clone(),
+            source: self.path.clone(),
             contents: self.contents.as_bytes().to_vec(),
             metadata: Value::Object(self.metadata.clone()).to_string(),
         }

@@ -87,6 +87,7 @@ impl SiteStep for Feed {
             entries.iter().filter_map(Value::as_object).take(settings.limit).map(|entry| item(entry, &base)).collect();
         if !settings.rss.is_empty() {
             site.files.push(SiteFile {
+                source: String::new(),
                 path: settings.rss.clone(),
                 contents: rss(&title, &description, &base, &items).into_bytes(),
                 metadata: "{}".into(),
@@ -96,6 +97,7 @@ impl SiteStep for Feed {
             let self_url = site_kit::absolute(&base, &settings.atom);
             let atom = atom(&title, &base, &self_url, settings.author.as_deref(), &items);
             site.files.push(SiteFile {
+                source: String::new(),
                 path: settings.atom.clone(),
                 contents: atom.into_bytes(),
                 metadata: "{}".into(),

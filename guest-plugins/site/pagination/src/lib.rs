@@ -93,6 +93,7 @@ impl SiteStep for Pagination {
                 page.insert("url".into(), Value::String(url_of(num)));
                 page.insert("pagination".into(), pagination);
                 site.files.push(SiteFile {
+                    source: String::new(),
                     path: path_of(num),
                     contents: Vec::new(),
                     metadata: Value::Object(page).to_string(),

@@ -58,7 +58,12 @@ impl Plugin for Permalinks {}
 impl SiteStep for Permalinks {
     fn describe(options: &Options) -> Result<StepInfo, Error> {
         let settings = settings(options)?;
-        Ok(StepInfo { per_file: false, patterns: Some(settings.matches), reads: Vec::new(), copies: Vec::new() })
+        // Each page's permalink depends on that page alone, so the host may
+        // spread pages over cores; two pages at one URL in different
+        // batches are then caught by the host, which names both sources.
+        // Numbering duplicates needs every page at once.
+        let per_file = settings.duplicates == "error";
+        Ok(StepInfo { per_file, patterns: Some(settings.matches), reads: Vec::new(), copies: Vec::new() })
     }
 
     fn run(mut site: Site, options: &Options) -> Result<Site, Error> {

@@ -79,7 +79,12 @@ impl SiteStep for Sitemap {
             xml.push_str("  </url>\n");
         }
         xml.push_str("</urlset>\n");
-        site.files.push(SiteFile { path: settings.output, contents: xml.into_bytes(), metadata: "{}".into() });
+        site.files.push(SiteFile {
+            source: String::new(),
+            path: settings.output,
+            contents: xml.into_bytes(),
+            metadata: "{}".into(),
+        });
         Ok(site)
     }
 }

@@ -96,6 +96,7 @@ impl SiteStep for Taxonomies {
                     "title": term, "term": term, "taxonomy": name, "layout": taxonomy.layout, "url": url, "pages": entries,
                 });
                 pages.push(SiteFile {
+                    source: String::new(),
                     path: format!("{root}/{slug}/index.html"),
                     contents: Vec::new(),
                     metadata: page.to_string(),
@@ -105,6 +106,7 @@ impl SiteStep for Taxonomies {
                 "title": name, "taxonomy": name, "layout": taxonomy.index_layout, "url": format!("/{root}/"), "terms": listed,
             });
             pages.push(SiteFile {
+                source: String::new(),
                 path: format!("{root}/index.html"),
                 contents: Vec::new(),
                 metadata: index.to_string(),

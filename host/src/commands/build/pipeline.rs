@@ -78,9 +78,14 @@ pub fn run(steps: &[Step<'_>], mut state: State, threads: usize, progress: &Prog
                 ))
                 .help("this is a bug in the plugin: report it to its author"));
             }
+            let source = file.source.clone();
             if let Some(previous) = state.files.insert(file.path.clone(), file) {
-                return Err(Error::plugin(format!("{} produced two files at {}", step.label(), previous.path))
-                    .help("two source files map to one output path: rename one, or give one a different permalink"));
+                let from = match (previous.source.as_str(), source.as_str()) {
+                    ("", _) | (_, "") => String::new(),
+                    (a, b) => format!(" (from {a} and {b})"),
+                };
+                return Err(Error::plugin(format!("{} produced two files at {}{from}", step.label(), previous.path))
+                    .help("two source files map to one output path: rename one, or give one its own `permalink:`"));
             }
         }
     }
@@ -195,7 +200,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, size: usize) -> SiteFile {
-        SiteFile { path: path.into(), contents: vec![b'x'; size], metadata: "{}".into() }
+        SiteFile { path: path.into(), source: path.into(), contents: vec![b'x'; size], metadata: "{}".into() }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::front_matter;
 use crate::error::Error;
+use crate::parallel;
 use crate::plugins::bindings::site_step::SiteFile;
 
 /// Reads `source`; `skip` are directories inside it never to read (the
@@ -19,7 +20,7 @@ pub fn read(source: &Path, ignore: &GlobSet, skip: &[&Path]) -> Result<Vec<SiteF
         return Err(Error::input(format!("{}: the site's source directory does not exist", source.display()))
             .help("create it, or set `source` under [site] in workbench.toml"));
     }
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(source).follow_links(false).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|entry| !skip.iter().any(|dir| entry.path() == *dir)) {
         let entry = entry.map_err(|error| Error::input(format!("cannot read the site's source: {error}")))?;
@@ -32,26 +33,38 @@ pub fn read(source: &Path, ignore: &GlobSet, skip: &[&Path]) -> Result<Vec<SiteF
             return Err(Error::input(format!("{}: the file name is not UTF-8", entry.path().display()))
                 .help("rename the file; site paths become URLs and must be text"));
         };
-        if ignore.is_match(&path) {
-            continue;
+        if !ignore.is_match(&path) {
+            found.push((path, entry.into_path()));
         }
-        let bytes = std::fs::read(entry.path())
-            .map_err(|error| Error::input(format!("{}: cannot read: {error}", entry.path().display())))?;
-        files.push(site_file(path, bytes, entry.path())?);
     }
-    Ok(files)
+    // Reading waits on the disk and front matter takes the CPU: both spread.
+    let threads = std::thread::available_parallelism().map_or(2, usize::from).max(parallel::IO_THREADS / 2);
+    parallel::map(&found, threads, |(path, full)| {
+        let bytes =
+            std::fs::read(full).map_err(|error| Error::input(format!("{}: cannot read: {error}", full.display())))?;
+        site_file(path.clone(), bytes, full)
+    })
+    .into_iter()
+    .collect()
 }
 
 /// One file: front matter split off when it is text.
 pub fn site_file(path: String, bytes: Vec<u8>, shown: &Path) -> Result<SiteFile, Error> {
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) if !text.contains('\0') => text,
-        _ => return Ok(SiteFile { path, contents: bytes, metadata: Value::Object(Map::new()).to_string() }),
+        _ => {
+            return Ok(SiteFile {
+                source: path.clone(),
+                path,
+                contents: bytes,
+                metadata: Value::Object(Map::new()).to_string(),
+            });
+        }
     };
     match front_matter::split(text) {
         Ok((map, start)) => {
             let contents = if start == 0 { bytes } else { bytes[start..].to_vec() };
-            Ok(SiteFile { path, contents, metadata: Value::Object(map).to_string() })
+            Ok(SiteFile { source: path.clone(), path, contents, metadata: Value::Object(map).to_string() })
         }
         Err(error) => Err(Error::input(format!(
             "{}:{}:{}: bad front matter: {}",
