@@ -45,7 +45,12 @@ for pages in $sizes; do
   echo "== $pages pages"
   # One untimed build each: compiles workbench's plugins into the cache, warms the disk cache.
   (cd "$site/workbench" && "$workbench" build --quiet)
-  hyperfine --warmup 1 --runs "$runs" --shell bash --export-json "$work/$pages.json" "${commands[@]}"
+  # fresh: every builder starts from an empty output (its own and workbench's
+  # spare removed before each run); rebuild: each runs again over its own
+  # previous output, as a person does (workbench then writes only changed bytes).
+  hyperfine --warmup 1 --runs "$runs" --shell bash --export-json "$work/$pages-fresh.json" \
+    --prepare "rm -rf $site/*/build $site/workbench/.build.*" "${commands[@]}"
+  hyperfine --warmup 1 --runs "$runs" --shell bash --export-json "$work/$pages-rebuild.json" "${commands[@]}"
   for peer in "${peers[@]}"; do
     case $peer in
       workbench) dir=workbench; cmd=("$workbench" build --quiet) ;;
@@ -58,13 +63,14 @@ for pages in $sizes; do
     outputs=$(find "$site/$dir/build" -name index.html | wc -l)
     echo "$peer wrote $outputs index.html pages"
   done
-  python3 - "$work/$pages.json" "$work/$pages.peak" "$pages" <<'PY'
+  for mode in fresh rebuild; do
+  python3 - "$work/$pages-$mode.json" "$work/$pages.peak" "$pages" "$mode" <<'PY'
 import json, statistics, sys
 results = json.load(open(sys.argv[1]))["results"]
 peaks = dict(line.split() for line in open(sys.argv[2]))
 def key(name): return name.split()[0]
 hugo = next((r for r in results if key(r["command"]) == "hugo"), None)
-print(f"\n{sys.argv[3]} pages, medians of {len(results[0]['times'])} runs:")
+print(f"\n{sys.argv[3]} pages, {sys.argv[4]}, medians of {len(results[0]['times'])} runs:")
 print(f"{'builder':<16} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'wall/hugo':>10}")
 for r in results:
     wall = statistics.median(r["times"])
@@ -73,4 +79,5 @@ for r in results:
     ratio = f"{wall / statistics.median(hugo['times']):.2f}x" if hugo else "-"
     print(f"{r['command']:<16} {wall:>8.3f} {cpu:>8.3f} {peak:>9.0f} {ratio:>10}")
 PY
+  done
 done

@@ -194,7 +194,9 @@ fn a_failed_build_leaves_the_previous_output_intact() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|entry| entry.file_name())
-        .filter(|name| name.to_string_lossy().starts_with(".build."))
+        .filter(|name| {
+            name.to_string_lossy().starts_with(".build.staging") || name.to_string_lossy().starts_with(".build.old")
+        })
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }
@@ -243,9 +245,79 @@ fn a_killed_build_leaves_a_complete_output_old_or_new() {
     let leftovers = std::fs::read_dir(test.dir())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().starts_with(".build."))
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.starts_with(".build.staging") || name.starts_with(".build.old")
+        })
         .count();
     assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn rebuilds_write_only_what_changed_and_end_up_exact() {
+    let test = site("").file("site/a.txt", "a1").file("site/b/c.txt", "c1").file("site/d.txt", "d1");
+    let files = |test: &Test| {
+        let mut found: Vec<String> = Vec::new();
+        for entry in walk(&test.dir().join("build")) {
+            let relative = entry.strip_prefix(test.dir().join("build")).unwrap().to_string_lossy().into_owned();
+            found.push(format!("{relative}={}", std::fs::read_to_string(&entry).unwrap()));
+        }
+        found.sort();
+        found
+    };
+    test.run_with(["build", "-v"]).code(0).stderr_has("3 files written, 0 already there");
+    test.run_with(["build", "-v"]).code(0);
+    // The third build reuses the first one's tree: nothing to write.
+    test.run_with(["build", "-v"]).code(0).stderr_has("0 files written, 3 already there");
+    assert_eq!(files(&test), ["a.txt=a1", "b/c.txt=c1", "d.txt=d1"]);
+    // A change, a removal, and a file where a directory was.
+    std::fs::write(test.dir().join("site/a.txt"), "a2").unwrap();
+    std::fs::remove_file(test.dir().join("site/d.txt")).unwrap();
+    std::fs::remove_dir_all(test.dir().join("site/b")).unwrap();
+    std::fs::write(test.dir().join("site/b"), "b as a file").unwrap();
+    for _ in 0..3 {
+        test.run_with(["build"]).code(0);
+        assert_eq!(files(&test), ["a.txt=a2", "b=b as a file"]);
+    }
+    // And back: a directory where a file was.
+    std::fs::remove_file(test.dir().join("site/b")).unwrap();
+    std::fs::create_dir(test.dir().join("site/b")).unwrap();
+    std::fs::write(test.dir().join("site/b/c.txt"), "c3").unwrap();
+    for _ in 0..3 {
+        test.run_with(["build"]).code(0);
+        assert_eq!(files(&test), ["a.txt=a2", "b/c.txt=c3"]);
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_spare_tree_edited_by_hand_is_not_trusted_after_a_killed_build() {
+    // The manifest of the spare is removed before the spare is touched; a
+    // build killed there leaves none, and the next build starts afresh.
+    let test = site("").file("site/a.txt", "a1");
+    test.run_with(["build"]).code(0);
+    test.run_with(["build"]).code(0);
+    let manifests = test.dir().join(".build.manifests");
+    for entry in std::fs::read_dir(&manifests).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    std::fs::write(test.dir().join(".build.spare/a.txt"), "garbage").unwrap();
+    std::fs::write(test.dir().join(".build.spare/stale.txt"), "garbage").unwrap();
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/a.txt"), "a1");
+    assert!(!test.dir().join("build/stale.txt").exists());
 }
 
 #[test]
@@ -274,6 +346,24 @@ fn clean_false_keeps_files_the_build_did_not_write() {
     test.run_with(["build"]).code(0);
     assert_eq!(read(&test, "build/kept.txt"), "old");
     assert_eq!(read(&test, "build/a.txt"), "a");
+}
+
+#[test]
+fn turning_clean_back_on_never_writes_through_into_the_output() {
+    let test = site("").file("site/a.txt", "a1").file("site/b.txt", "b1");
+    test.run_with(["build"]).code(0);
+    std::fs::write(test.dir().join("workbench.toml"), "[site]\nclean = false\n").unwrap();
+    std::fs::remove_file(test.dir().join("site/b.txt")).unwrap();
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/b.txt"), "b1", "kept by clean = false");
+    std::fs::write(test.dir().join("workbench.toml"), "[site]\n").unwrap();
+    std::fs::write(test.dir().join("site/b.txt"), "b2").unwrap();
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/b.txt"), "b2");
+    // The output before, untouched: no write went through a hard link.
+    assert_eq!(read(&test, ".build.spare/b.txt"), "b1");
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/b.txt"), "b2");
 }
 
 #[test]

@@ -93,7 +93,8 @@ pub fn build(context: &Context, site: &Site, args: &BuildArgs) -> Result<Outcome
     progress.step("reading");
     let ignore = crate::globs::glob_set(&context.config.site.ignore, "[site] ignore in workbench.toml")?;
     let scratch = output::scratch_dirs(&site.destination);
-    let skip = [site.destination.as_path(), scratch[0].as_path(), scratch[1].as_path()];
+    let mut skip: Vec<&Path> = scratch.iter().map(PathBuf::as_path).collect();
+    skip.push(&site.destination);
     let files = source::read(&site.source, &ignore, &skip)?;
     let metadata = site_metadata(&context.config);
     let state = State { files: files.into_iter().map(|file| (file.path.clone(), file)).collect(), metadata };
@@ -122,6 +123,11 @@ pub fn build(context: &Context, site: &Site, args: &BuildArgs) -> Result<Outcome
         let written = output::write(&state.files, &copies, &site.destination, site.clean);
         progress.finish();
         let written = written?;
+        log::info!(
+            "output: {} files written, {} already there",
+            written.files + written.copied - written.unchanged,
+            written.unchanged
+        );
         Outcome { files: written.files, copied: written.copied, steps: steps.len() }
     };
     Ok(outcome)

@@ -2,11 +2,22 @@
 //! beside the destination, which then takes the destination's place in one
 //! `rename` (Linux: `renameat2(RENAME_EXCHANGE)`, so there is no moment
 //! without a complete `build/`). A failed or killed build leaves the
-//! previous output as it was; its staging directory is removed by the next
-//! build.
+//! previous output as it was.
+//!
+//! The staging directory is the output before last, kept as `.NAME.spare`:
+//! a manifest (path → SHA-256, keyed by the directory's inode) says what it
+//! holds, so a build writes only the files whose bytes differ, creates only
+//! new directories and removes only stale files. An unchanged rebuild
+//! writes nothing; on a disk where every `mkdir` costs, that is most of a
+//! build. A manifest is deleted before its directory is touched and written
+//! after it is complete, so a killed build leaves no manifest that lies: the
+//! next build then starts the spare afresh. `clean = false` always starts
+//! afresh (it hard-links files of the current output into the new one).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::parallel;
@@ -29,22 +40,45 @@ pub struct Copy {
 pub struct Written {
     pub files: usize,
     pub copied: usize,
+    /// Outputs whose bytes were already in the staging directory.
+    pub unchanged: usize,
 }
 
-const STAGING: &str = "staging";
 const OLD: &str = "old";
+
+fn name_of(destination: &Path) -> String {
+    destination.file_name().map_or_else(|| "build".into(), |name| name.to_string_lossy().into_owned())
+}
+
+/// `.NAME.KIND` beside the destination.
+fn beside(destination: &Path, kind: &str) -> PathBuf {
+    destination.with_file_name(format!(".{}.{kind}", name_of(destination)))
+}
 
 /// `.NAME.KIND-PID` beside the destination.
 fn sibling(destination: &Path, kind: &str) -> PathBuf {
-    let name = destination.file_name().map_or_else(|| "build".into(), |name| name.to_string_lossy().into_owned());
-    destination.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
+    destination.with_file_name(format!(".{}.{kind}-{}", name_of(destination), std::process::id()))
 }
 
-/// The staging and old directories this process would use, so the source
-/// walk skips them when the output sits inside the source.
-pub fn scratch_dirs(destination: &Path) -> [PathBuf; 2] {
-    [sibling(destination, STAGING), sibling(destination, OLD)]
+/// What the build keeps beside the output, so the source walk skips them
+/// when the output sits inside the source.
+pub fn scratch_dirs(destination: &Path) -> [PathBuf; 4] {
+    [
+        beside(destination, "spare"),
+        beside(destination, "manifests"),
+        beside(destination, "lock"),
+        sibling(destination, OLD),
+    ]
 }
+
+/// Where an output's bytes come from.
+enum Content<'a> {
+    Bytes(&'a [u8]),
+    Copied(PathBuf),
+}
+
+/// Path → SHA-256 (hex) of what a directory holds.
+type Manifest = BTreeMap<String, String>;
 
 pub fn write(
     files: &BTreeMap<String, SiteFile>,
@@ -58,56 +92,55 @@ pub fn write(
     }
     let parent = destination.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|error| io("create", parent, &error))?;
+    let _lock = lock(destination)?;
     remove_abandoned(destination);
 
-    let staging = sibling(destination, STAGING);
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|error| io("remove", &staging, &error))?;
+    let (plan, copied) = plan(files, copies)?;
+    let hashes: Vec<String> = parallel::map(&plan, parallel::IO_THREADS, |(_, content)| match content {
+        Content::Bytes(bytes) => Ok(hex(&Sha256::digest(bytes))),
+        Content::Copied(from) => {
+            std::fs::read(from).map(|bytes| hex(&Sha256::digest(&bytes))).map_err(|error| io("read", from, &error))
+        }
+    })
+    .into_iter()
+    .collect::<Result<_, _>>()?;
+    let manifest: Manifest = plan.iter().zip(&hashes).map(|((path, _), hash)| (path.clone(), hash.clone())).collect();
+
+    let staging = beside(destination, "spare");
+    let manifests = beside(destination, "manifests");
+    let previous = if clean { take_manifest(&staging, &manifests) } else { None };
+    let previous = if let Some(previous) = previous {
+        previous
+    } else {
+        if staging.exists() {
+            remove_tree(&staging).map_err(|error| io("remove", &staging, &error))?;
+        }
+        std::fs::create_dir(&staging).map_err(|error| io("create", &staging, &error))?;
+        Manifest::new()
+    };
+    let unchanged = fill(&staging, &plan, &manifest, &previous)?;
+    if !clean && destination.is_dir() {
+        keep_old_files(destination, &staging)?;
+    } else {
+        save_manifest(&staging, &manifests, &manifest);
     }
-    std::fs::create_dir(&staging).map_err(|error| io("create", &staging, &error))?;
-    let result = fill(&staging, files, copies, destination, clean).and_then(|written| {
-        swap(&staging, destination).map_err(|error| io("replace", destination, &error))?;
-        Ok(written)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    swap(&staging, destination).map_err(|error| io("replace", destination, &error))?;
+    // After a `clean = false` build the spare's files may be hard links into
+    // the new output: no manifest may vouch for it, or a later build would
+    // write through the links into `build/`.
+    let trusted: &[&Path] = if clean { &[&staging, destination] } else { &[] };
+    prune_manifests(&manifests, trusted);
+    Ok(Written { files: files.len(), copied, unchanged })
 }
 
-fn fill(
-    staging: &Path,
-    files: &BTreeMap<String, SiteFile>,
+/// Every output in path order: the pipeline's files, then the copied
+/// directories' files (a clash between the two is an error).
+fn plan<'a>(
+    files: &'a BTreeMap<String, SiteFile>,
     copies: &[Copy],
-    destination: &Path,
-    clean: bool,
-) -> Result<Written, Error> {
-    // Directories first (parents before children, so `create_dir` rarely
-    // needs to make a parent), then files, each spread over threads: on a
-    // real disk a build of many pages waits on metadata operations, not on
-    // the CPU, and those overlap.
-    let dirs: BTreeSet<&Path> =
-        files.keys().filter_map(|path| Path::new(path).parent()).filter(|dir| !dir.as_os_str().is_empty()).collect();
-    let dirs: Vec<&Path> = dirs.into_iter().collect();
-    parallel::try_for_each(&dirs, |dir| {
-        let target = staging.join(dir);
-        std::fs::create_dir_all(&target).map_err(|error| io("create", &target, &error))
-    })?;
-    let files: Vec<&SiteFile> = files.values().collect();
-    parallel::try_for_each(&files, |file| {
-        let target = staging.join(&file.path);
-        std::fs::write(&target, &file.contents).map_err(|error| io("write", &target, &error))
-    })?;
-    let mut made: HashSet<PathBuf> = HashSet::new();
-    let mut ensure_parent = |path: &Path| -> Result<(), Error> {
-        if let Some(dir) = path.parent()
-            && !made.contains(dir)
-        {
-            std::fs::create_dir_all(dir).map_err(|error| io("create", dir, &error))?;
-            made.insert(dir.to_path_buf());
-        }
-        Ok(())
-    };
+) -> Result<(Vec<(String, Content<'a>)>, usize), Error> {
+    let mut plan: BTreeMap<String, Content<'a>> =
+        files.iter().map(|(path, file)| (path.clone(), Content::Bytes(&file.contents))).collect();
     let mut copied = 0;
     for copy in copies {
         if !copy.from.is_dir() {
@@ -120,26 +153,150 @@ fn fill(
                 continue;
             }
             let relative = entry.path().strip_prefix(&copy.from).unwrap_or(entry.path());
-            let output = if copy.to.is_empty() { relative.to_path_buf() } else { Path::new(&copy.to).join(relative) };
-            let target = staging.join(&output);
-            if target.exists() {
+            let Some(relative) = relative.to_str().map(|path| path.replace('\\', "/")) else { continue };
+            let output = if copy.to.is_empty() { relative } else { format!("{}/{relative}", copy.to) };
+            if plan.contains_key(&output) {
                 return Err(Error::input(format!(
-                    "{}: {} is both copied from {} and written by the pipeline",
+                    "{}: {output} is both copied from {} and written by the pipeline",
                     copy.step,
-                    output.display(),
                     entry.path().display()
                 ))
                 .help("remove one of the two, or copy into another directory with the step's `destination` option"));
             }
-            ensure_parent(&target)?;
-            std::fs::copy(entry.path(), &target).map_err(|error| io("copy", entry.path(), &error))?;
+            plan.insert(output, Content::Copied(entry.into_path()));
             copied += 1;
         }
     }
-    if !clean && destination.is_dir() {
-        keep_old_files(destination, staging)?;
+    Ok((plan.into_iter().collect(), copied))
+}
+
+/// Brings `staging` from what `previous` says it holds to `manifest`:
+/// stale files out, new directories in, changed files written. Returns how
+/// many outputs were already right.
+fn fill(
+    staging: &Path,
+    plan: &[(String, Content<'_>)],
+    manifest: &Manifest,
+    previous: &Manifest,
+) -> Result<usize, Error> {
+    let stale: Vec<&String> = previous.keys().filter(|path| !manifest.contains_key(*path)).collect();
+    parallel::try_for_each(&stale, |path| {
+        let target = staging.join(path);
+        match std::fs::remove_file(&target) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(io("remove", &target, &error)),
+            _ => Ok(()),
+        }
+    })?;
+    let wanted_dirs = parents(manifest.keys());
+    // Directories that emptied, deepest first; one still in use stays.
+    let mut emptied: Vec<String> =
+        parents(stale.iter().copied()).into_iter().filter(|dir| !wanted_dirs.contains(dir)).collect();
+    emptied.sort_by_key(|dir| std::cmp::Reverse(dir.matches('/').count()));
+    for dir in emptied {
+        let _ = std::fs::remove_dir(staging.join(dir));
     }
-    Ok(Written { files: files.len(), copied })
+    let had_dirs = parents(previous.keys());
+    // Parents before children, so `create_dir_all` rarely has to climb.
+    let new_dirs: Vec<String> = wanted_dirs.into_iter().filter(|dir| !had_dirs.contains(dir)).collect();
+    parallel::try_for_each(&new_dirs, |dir| {
+        let target = staging.join(dir);
+        std::fs::create_dir_all(&target).map_err(|error| io("create", &target, &error))
+    })?;
+    let changed: Vec<&(String, Content<'_>)> =
+        plan.iter().filter(|(path, _)| previous.get(path) != manifest.get(path)).collect();
+    parallel::try_for_each(&changed, |(path, content)| {
+        let target = staging.join(path);
+        match content {
+            Content::Bytes(bytes) => std::fs::write(&target, bytes).map_err(|error| io("write", &target, &error)),
+            Content::Copied(from) => std::fs::copy(from, &target).map(drop).map_err(|error| io("copy", from, &error)),
+        }
+    })?;
+    Ok(plan.len() - changed.len())
+}
+
+/// Every directory that holds one of `paths` (`a/b/c.html` → `a`, `a/b`).
+fn parents<'a>(paths: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
+    let mut dirs = BTreeSet::new();
+    for path in paths {
+        let mut end = path.len();
+        while let Some(slash) = path[..end].rfind('/') {
+            if !dirs.insert(path[..slash].to_string()) {
+                break;
+            }
+            end = slash;
+        }
+    }
+    dirs
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(64), |mut out, byte| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
+}
+
+/// The manifest of `dir` (by inode), removed from disk before the caller
+/// changes `dir`; `None` when there is none to trust.
+fn take_manifest(dir: &Path, manifests: &Path) -> Option<Manifest> {
+    let file = manifests.join(format!("{}.json", inode(dir)?));
+    let text = std::fs::read_to_string(&file).ok()?;
+    std::fs::remove_file(&file).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Records what `dir` now holds. A failure only costs the next build time.
+fn save_manifest(dir: &Path, manifests: &Path, manifest: &Manifest) {
+    let Some(inode) = inode(dir) else { return };
+    let _ = std::fs::create_dir_all(manifests);
+    let Ok(text) = serde_json::to_string(manifest) else { return };
+    let file = manifests.join(format!("{inode}.json"));
+    let temporary = manifests.join(format!("{inode}.json.tmp-{}", std::process::id()));
+    if std::fs::write(&temporary, text).is_ok() {
+        let _ = std::fs::rename(&temporary, &file);
+    }
+}
+
+/// Keeps only the manifests of `dirs`.
+fn prune_manifests(manifests: &Path, dirs: &[&Path]) {
+    let keep: Vec<String> = dirs.iter().filter_map(|dir| inode(dir)).map(|inode| format!("{inode}.json")).collect();
+    let Ok(entries) = std::fs::read_dir(manifests) else { return };
+    for entry in entries.flatten() {
+        if !keep.iter().any(|name| entry.file_name().to_str() == Some(name)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn inode(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let metadata = std::fs::symlink_metadata(path).ok()?;
+        Some(format!("{}-{}", metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// One build at a time per output (a `serve` and a `build` may race): an
+/// exclusive `flock`, released when the process ends, however it ends.
+fn lock(destination: &Path) -> Result<std::fs::File, Error> {
+    let path = beside(destination, "lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|error| io("create", &path, &error))?;
+    #[cfg(unix)]
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+        .map_err(|error| io("lock", &path, &error.into()))?;
+    Ok(file)
 }
 
 /// Removes a tree, files spread over threads.
@@ -199,19 +356,21 @@ fn swap(staging: &Path, destination: &Path) -> std::io::Result<()> {
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, destination, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous output.
-            return remove_tree(staging);
+            // `staging` now holds the previous output: the next build's spare.
+            return Ok(());
         }
     }
     // Elsewhere (or on a filesystem without the exchange): two renames, with
-    // the previous output kept under `.NAME.old-PID` for the moment between.
+    // the previous output kept under `.NAME.old-PID` for the moment between,
+    // then as the spare.
     let old = sibling(destination, OLD);
     std::fs::rename(destination, &old)?;
     if let Err(error) = std::fs::rename(staging, destination) {
         let _ = std::fs::rename(&old, destination);
         return Err(error);
     }
-    remove_tree(&old)
+    // Kept as the spare.
+    std::fs::rename(&old, staging)
 }
 
 /// Staging directories of builds that were killed (their process is gone).
@@ -225,7 +384,8 @@ fn remove_abandoned(destination: &Path) {
         let Some(file_name) = file_name.to_str() else { continue };
         let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else { continue };
         let Some((kind, pid)) = rest.split_once('-') else { continue };
-        if !(kind == STAGING || kind == OLD) {
+        // `staging-PID`: what builds before the spare used.
+        if !(kind == "staging" || kind == OLD) {
             continue;
         }
         let alive = pid.parse::<u32>().is_ok_and(|pid| pid == std::process::id() || process_alive(pid));
