@@ -57,6 +57,8 @@ pub enum Command {
     Detect(commands::detect::DetectArgs),
     /// Lint checks over a tree, from every lint-check plugin.
     Lint(commands::lint::LintArgs),
+    /// Build, serve on localhost, rebuild on change and reload the browser.
+    Serve(commands::serve::ServeArgs),
     /// List, inspect, validate and test plugins.
     #[command(subcommand)]
     Plugins(commands::plugins::PluginsCommand),
@@ -134,6 +136,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Build(args) => commands::build::run(&context, &args),
         Command::Detect(args) => commands::detect::run(&context, &args),
         Command::Lint(args) => commands::lint::run(&context, &args),
+        Command::Serve(args) => commands::serve::run(&context, &args),
         Command::Plugins(command) => commands::plugins::run(&context, command),
     }
 }

@@ -134,7 +134,7 @@ pub fn build(context: &Context, site: &Site, args: &BuildArgs) -> Result<Outcome
 }
 
 /// With a DIR and no `--config`, the project's own workbench.toml rules.
-fn project_context(context: &Context, dir: Option<&Path>) -> Result<Option<Context>, Error> {
+pub fn project_context(context: &Context, dir: Option<&Path>) -> Result<Option<Context>, Error> {
     let Some(dir) = dir else { return Ok(None) };
     if context.global.config.is_some() {
         return Ok(None);

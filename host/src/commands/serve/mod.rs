@@ -1,0 +1,86 @@
+//! `workbench serve [DIR]`: build, serve the output on localhost, watch the
+//! project, rebuild on change and reload open tabs. A failed rebuild keeps
+//! the last good site up (the build's output is atomic) and shows the
+//! error in the terminal and as an overlay in the browser; the next good
+//! build clears it.
+//!
+//! - [`http`]: the static file server (tiny_http): traversal refused,
+//!   directory indexes, content types, a 404 page, the reload script
+//!   injected into HTML;
+//! - [`reload`]: the server-sent-events hub the injected script listens to;
+//! - [`watch`]: file events (notify), debounced, minus the output.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use crate::cli::Context;
+use crate::commands::build::{self, BuildArgs};
+use crate::error::{Error, Exit};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The project (as for `workbench build`).
+    pub dir: Option<PathBuf>,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on. Widen it (e.g. 0.0.0.0) only on purpose: the
+    /// site is then reachable from the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Threads for per-file steps [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
+    let project = build::project_context(context, args.dir.as_deref())?;
+    let context = project.as_ref().unwrap_or(context);
+    let site = build::resolve(&context.config, args.dir.as_deref())?;
+    let build_args = BuildArgs { dir: args.dir.clone(), dry_run: false, quiet: true, jobs: args.jobs };
+    let hub = Arc::new(reload::Hub::default());
+
+    let rebuild = |why: &str| {
+        let started = Instant::now();
+        match build::build(context, &site, &build_args) {
+            Ok(outcome) => {
+                eprintln!("{why}: built {} files in {:.2}s", outcome.files + outcome.copied, started.elapsed().as_secs_f64());
+                hub.reload();
+            }
+            Err(error) => {
+                crate::cli::report(&error);
+                eprintln!("  (still serving the last good build)");
+                hub.fail(&error.to_string());
+            }
+        }
+    };
+    rebuild("start");
+
+    let server = http::Server::start((args.host, args.port).into(), site.destination.clone(), Arc::clone(&hub))?;
+    eprintln!("serving {} at http://{}/ (Ctrl-C to stop)", site.destination.display(), server.address());
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|error| Error::input(format!("cannot handle Ctrl-C: {error}")))?;
+    }
+    let watcher = watch::Watcher::start(&site.root, &site.destination)?;
+    while !stop.load(Ordering::SeqCst) {
+        if let Some(changed) = watcher.next(Duration::from_millis(200)) {
+            rebuild(&format!("changed {}", changed.display()));
+        }
+    }
+    server.stop();
+    eprintln!("stopped");
+    Ok(Exit::Success)
+}

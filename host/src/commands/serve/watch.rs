@@ -1,0 +1,82 @@
+//! File events under the project, debounced (editors write a file in
+//! several steps), minus the output, the build's own scratch files and
+//! reads (a build opens every source file; inotify reports that too).
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::error::Error;
+
+/// Quiet time after the last change before a rebuild starts.
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+pub struct Watcher {
+    _watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    /// Directories whose contents never trigger a build.
+    ignored: Vec<PathBuf>,
+    /// `…/.build.`: the spare, manifests and lock beside the output.
+    scratch: String,
+}
+
+impl Watcher {
+    pub fn start(root: &Path, destination: &Path) -> Result<Watcher, Error> {
+        let (sender, events) = channel();
+        let mut watcher = notify::recommended_watcher(sender)
+            .map_err(|error| Error::input(format!("cannot watch {}: {error}", root.display())))?;
+        watcher
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(|error| Error::input(format!("cannot watch {}: {error}", root.display())))?;
+        let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let name = destination.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let scratch = absolute(&destination.with_file_name(format!(".{name}."))).to_string_lossy().into_owned();
+        Ok(Watcher {
+            _watcher: watcher,
+            events,
+            ignored: vec![absolute(destination), absolute(&root.join(".git"))],
+            scratch,
+        })
+    }
+
+    /// The first relevant change within `timeout`, once changes have been
+    /// quiet for [`DEBOUNCE`]; events during a build are drained by the
+    /// next call, so one save is one rebuild.
+    pub fn next(&self, timeout: Duration) -> Option<PathBuf> {
+        let first = self.relevant_event(timeout)?;
+        let mut quiet_until = Instant::now() + DEBOUNCE;
+        while let Some(left) = quiet_until.checked_duration_since(Instant::now()) {
+            if self.relevant_event(left).is_some() {
+                quiet_until = Instant::now() + DEBOUNCE;
+            }
+        }
+        Some(first)
+    }
+
+    fn relevant_event(&self, timeout: Duration) -> Option<PathBuf> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.events.recv_timeout(left) {
+                Ok(Ok(event)) => {
+                    if matches!(event.kind, EventKind::Access(_)) {
+                        continue;
+                    }
+                    if let Some(path) = event.paths.into_iter().find(|path| self.relevant(path)) {
+                        return Some(path);
+                    }
+                }
+                Ok(Err(error)) => log::warn!("watching: {error}"),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    fn relevant(&self, path: &Path) -> bool {
+        let text = path.to_string_lossy();
+        let editor_scratch = text.ends_with('~') || text.ends_with(".swp") || text.ends_with(".swx");
+        !editor_scratch && !text.starts_with(&self.scratch) && !self.ignored.iter().any(|ignored| path.starts_with(ignored))
+    }
+}
