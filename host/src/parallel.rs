@@ -17,6 +17,11 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + 
     if items.len() < SERIAL_BELOW || threads <= 1 {
         return items.iter().map(f).collect();
     }
+    spread(items, threads, f)
+}
+
+/// [`map`] for items worth a thread each, however few.
+fn spread<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
     std::thread::scope(|scope| {
@@ -37,6 +42,32 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + 
     results.into_iter().map(|(_, result)| result).collect()
 }
 
+/// `f` over every item (each worth a thread: a batch) on up to `threads`
+/// threads, results in item order, unless one fails: then no further item is started and the first error
+/// (in item order) among those that ran is returned.
+pub fn try_map<T: Sync, R: Send, E: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E> {
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let results = spread(items, threads.max(1), |item| {
+        if failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let result = f(item);
+        if result.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        Some(result)
+    });
+    let mut values = Vec::with_capacity(results.len());
+    for result in results.into_iter().flatten() {
+        values.push(result?);
+    }
+    Ok(values)
+}
+
 /// `f` over every item on [`IO_THREADS`] threads; the first error (in item
 /// order) is returned.
 pub fn try_for_each<T: Sync, E: Send>(items: &[T], f: impl Fn(&T) -> Result<(), E> + Sync) -> Result<(), E> {
@@ -51,6 +82,19 @@ mod tests {
     fn results_keep_item_order() {
         let items: Vec<usize> = (0..1000).collect();
         assert_eq!(map(&items, 4, |n| n * 2), items.iter().map(|n| n * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn try_map_stops_after_a_failure() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let ran = AtomicUsize::new(0);
+        let result = try_map(&items, 2, |&n| {
+            ran.fetch_add(1, Ordering::Relaxed);
+            if n == 10 { Err(n) } else { Ok(n) }
+        });
+        assert_eq!(result, Err(10));
+        assert!(ran.load(Ordering::Relaxed) < 1000);
+        assert_eq!(try_map(&items[..100], 2, |&n| Ok::<_, ()>(n + 1)).unwrap()[99], 100);
     }
 
     #[test]

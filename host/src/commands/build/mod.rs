@@ -6,10 +6,12 @@
 //! - [`front_matter`]: YAML and TOML blocks;
 //! - [`source`]: the source tree into files;
 //! - [`pipeline`]: steps, per-file steps in parallel batches;
+//! - [`cache`]: what per-file steps made of each file, for the next build;
 //! - [`paths`]: what plugins may name and read;
 //! - [`output`]: staging and the atomic swap;
 //! - [`progress`]: the bar on a terminal.
 
+pub mod cache;
 pub mod front_matter;
 pub mod output;
 pub mod paths;
@@ -28,6 +30,7 @@ use crate::cli::Context;
 use crate::config::{Config, StepConfig};
 use crate::error::{Error, Exit};
 use crate::plugins::{PluginSet, Role};
+use cache::StepCache;
 use pipeline::{State, Step};
 
 #[derive(Debug, Args)]
@@ -59,7 +62,9 @@ pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
     let project = project_context(context, args.dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
     let site = resolve(&context.config, args.dir.as_deref())?;
-    let outcome = build(context, &site, args)?;
+    let mut caches = Caches { steps: StepCache::for_site(&site, context.global.no_cache), sources: None };
+    let outcome = build(context, &site, args, &mut caches)?;
+    caches.steps.save();
     if !args.quiet {
         let mut stderr = std::io::stderr().lock();
         let what = if args.dry_run { "would write" } else { "wrote" };
@@ -82,8 +87,26 @@ pub struct Outcome {
     pub steps: usize,
 }
 
-/// The build itself, for `serve` too: read, run, write.
-pub fn build(context: &Context, site: &Site, args: &BuildArgs) -> Result<Outcome, Error> {
+/// What one build leaves for the next.
+pub struct Caches {
+    pub steps: StepCache,
+    /// The source files as last read (`serve` only).
+    pub sources: Option<source::Remembered>,
+}
+
+/// The build itself, for `serve` too: read, run, write. The step cache is
+/// updated only when the build succeeds (and is not a dry run).
+pub fn build(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Caches) -> Result<Outcome, Error> {
+    let result = build_with(context, site, args, caches);
+    if result.is_ok() && !args.dry_run {
+        caches.steps.finish();
+    } else {
+        caches.steps.abandon();
+    }
+    result
+}
+
+fn build_with(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Caches) -> Result<Outcome, Error> {
     let runtime = context.runtime()?;
     let names: Vec<&str> = context.config.site.steps.iter().map(StepConfig::plugin).collect();
     let set = context.plugin_search().load_named(&runtime, &names);
@@ -95,12 +118,17 @@ pub fn build(context: &Context, site: &Site, args: &BuildArgs) -> Result<Outcome
     let scratch = output::scratch_dirs(&site.destination);
     let mut skip: Vec<&Path> = scratch.iter().map(PathBuf::as_path).collect();
     skip.push(&site.destination);
-    let files = source::read(&site.source, &ignore, &skip)?;
+    let phase = Instant::now();
+    let files = source::read(&site.source, &ignore, &skip, caches.sources.as_mut())?;
+    log::debug!("read {} source files in {:.1} ms", files.len(), phase.elapsed().as_secs_f64() * 1e3);
     let metadata = site_metadata(&context.config);
     let state = State { files: files.into_iter().map(|file| (file.path.clone(), file)).collect(), metadata };
 
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
-    let state = pipeline::run(&steps, state, threads, &progress)?;
+    let phase = Instant::now();
+    let state = pipeline::run(&steps, state, threads, &progress, &mut caches.steps)?;
+    log::debug!("ran the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
+    let phase = Instant::now();
     let copies = copies(site, &steps)?;
 
     progress.step("writing");
@@ -123,6 +151,7 @@ pub fn build(context: &Context, site: &Site, args: &BuildArgs) -> Result<Outcome
         let written = output::write(&state.files, &copies, &site.destination, site.clean);
         progress.finish();
         let written = written?;
+        log::debug!("wrote the output in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
         log::info!(
             "output: {} files written, {} already there",
             written.files + written.copied - written.unchanged,

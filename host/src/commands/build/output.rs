@@ -60,11 +60,17 @@ fn sibling(destination: &Path, kind: &str) -> PathBuf {
     destination.with_file_name(format!(".{}.{kind}-{}", name_of(destination), std::process::id()))
 }
 
+/// The step cache's file (see `super::cache`).
+pub fn cache_path(destination: &Path) -> PathBuf {
+    beside(destination, "cache")
+}
+
 /// What the build keeps beside the output, so the source walk skips them
 /// when the output sits inside the source.
-pub fn scratch_dirs(destination: &Path) -> [PathBuf; 4] {
+pub fn scratch_dirs(destination: &Path) -> [PathBuf; 5] {
     [
         beside(destination, "spare"),
+        cache_path(destination),
         beside(destination, "manifests"),
         beside(destination, "lock"),
         sibling(destination, OLD),

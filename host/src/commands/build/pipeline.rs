@@ -1,14 +1,15 @@
 //! Running the steps: each step gets the files its patterns match (the
 //! others pass it by), either all at once or, for per-file steps, in
-//! batches spread over the cores. Every error names the step, and the file
-//! when one file is to blame.
+//! batches spread over the cores. Consecutive per-file steps form a chain
+//! that each batch runs through in one go, so a file's result after the
+//! chain can be cached (see [`super::cache`]). Every error names the step,
+//! and the file when one file is to blame.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use globset::GlobSet;
 
+use super::cache::{Key, KeyBuilder, StepCache};
 use super::paths::check_output_path;
 use super::progress::Progress;
 use crate::error::Error;
@@ -48,48 +49,90 @@ pub struct State {
 const MAX_BATCH_BYTES: usize = 4 << 20;
 const MIN_BATCH_BYTES: usize = 64 << 10;
 
-pub fn run(steps: &[Step<'_>], mut state: State, threads: usize, progress: &Progress) -> Result<State, Error> {
-    for step in steps {
-        progress.step(step.plugin.name());
-        let (taken, kept): (Vec<SiteFile>, Vec<SiteFile>) =
-            std::mem::take(&mut state.files).into_values().partition(|file| step.takes(&file.path));
-        state.files = kept.into_iter().map(|file| (file.path.clone(), file)).collect();
-        let produced = if step.info.per_file {
-            if taken.is_empty() {
-                continue;
-            }
-            run_per_file(step, taken, &state.metadata, threads)?
+pub fn run(
+    steps: &[Step<'_>],
+    mut state: State,
+    threads: usize,
+    progress: &Progress,
+    cache: &mut StepCache,
+) -> Result<State, Error> {
+    let mut rest = steps;
+    while let Some(step) = rest.first() {
+        if step.info.per_file {
+            let len = rest.iter().take_while(|step| step.info.per_file).count();
+            let (chain, after) = rest.split_at(len);
+            rest = after;
+            let names: Vec<&str> = chain.iter().map(|step| step.plugin.name()).collect();
+            progress.steps(&names.join(", "), len as u64);
+            // A file no step of the chain takes keeps its path, so none
+            // ever will: it passes by untouched.
+            let (taken, kept): (Vec<SiteFile>, Vec<SiteFile>) = std::mem::take(&mut state.files)
+                .into_values()
+                .partition(|file| chain.iter().any(|step| step.takes(&file.path)));
+            state.files = kept.into_iter().map(|file| (file.path.clone(), file)).collect();
+            let produced = run_chain(chain, taken, &state.metadata, threads, cache)?;
+            place(&chain_label(chain), &mut state.files, produced)?;
         } else {
+            rest = &rest[1..];
+            progress.step(step.plugin.name());
+            let (taken, kept): (Vec<SiteFile>, Vec<SiteFile>) =
+                std::mem::take(&mut state.files).into_values().partition(|file| step.takes(&file.path));
+            state.files = kept.into_iter().map(|file| (file.path.clone(), file)).collect();
             let site = Site { files: taken, metadata: std::mem::take(&mut state.metadata), reads: step.reads.clone() };
             let output = step.plugin.step_run(&site, &step.options).map_err(|failure| step_failed(step, &failure))?;
             state.metadata = output.metadata;
-            output.files
-        };
-        for file in produced {
-            check_output_path(&file.path).map_err(|problem| {
-                Error::plugin(format!("{} returned a file at {:?}: {problem}", step.label(), file.path))
-                    .help("this is a bug in the plugin: report it to its author")
-            })?;
-            if !looks_like_object(&file.metadata) {
-                return Err(Error::plugin(format!(
-                    "{} returned metadata for {} that is not a JSON object",
-                    step.label(),
-                    file.path
-                ))
-                .help("this is a bug in the plugin: report it to its author"));
-            }
-            let source = file.source.clone();
-            if let Some(previous) = state.files.insert(file.path.clone(), file) {
-                let from = match (previous.source.as_str(), source.as_str()) {
-                    ("", _) | (_, "") => String::new(),
-                    (a, b) => format!(" (from {a} and {b})"),
-                };
-                return Err(Error::plugin(format!("{} produced two files at {}{from}", step.label(), previous.path))
-                    .help("two source files map to one output path: rename one, or give one its own `permalink:`"));
-            }
+            check(step, &output.files)?;
+            place(&step.label(), &mut state.files, output.files)?;
         }
     }
     Ok(state)
+}
+
+fn chain_label(chain: &[Step<'_>]) -> String {
+    match chain {
+        [step] => step.label(),
+        [first, .., last] => {
+            let names: Vec<String> = chain.iter().map(|step| format!("`{}`", step.plugin.name())).collect();
+            format!("steps {}-{} ({})", first.position, last.position, names.join(", "))
+        }
+        [] => String::new(),
+    }
+}
+
+/// What a plugin returned is checked before anything uses it.
+fn check(step: &Step<'_>, files: &[SiteFile]) -> Result<(), Error> {
+    for file in files {
+        check_output_path(&file.path).map_err(|problem| {
+            Error::plugin(format!("{} returned a file at {:?}: {problem}", step.label(), file.path))
+                .help("this is a bug in the plugin: report it to its author")
+        })?;
+        if !looks_like_object(&file.metadata) {
+            return Err(Error::plugin(format!(
+                "{} returned metadata for {} that is not a JSON object",
+                step.label(),
+                file.path
+            ))
+            .help("this is a bug in the plugin: report it to its author"));
+        }
+    }
+    Ok(())
+}
+
+/// Adds `produced` to `files`; two files on one path are an error that
+/// names both sources.
+fn place(label: &str, files: &mut BTreeMap<String, SiteFile>, produced: Vec<SiteFile>) -> Result<(), Error> {
+    for file in produced {
+        let source = file.source.clone();
+        if let Some(previous) = files.insert(file.path.clone(), file) {
+            let from = match (previous.source.as_str(), source.as_str()) {
+                ("", _) | (_, "") => String::new(),
+                (a, b) => format!(" (from {a} and {b})"),
+            };
+            return Err(Error::plugin(format!("{label} produced two files at {}{from}", previous.path))
+                .help("two source files map to one output path: rename one, or give one its own `permalink:`"));
+        }
+    }
+    Ok(())
 }
 
 /// A cheap shape check; the next step that reads the metadata parses it.
@@ -98,55 +141,157 @@ fn looks_like_object(text: &str) -> bool {
     text.starts_with('{') && text.ends_with('}')
 }
 
-type BatchResult = Result<Vec<SiteFile>, Error>;
-
-fn run_per_file(step: &Step<'_>, files: Vec<SiteFile>, metadata: &str, threads: usize) -> Result<Vec<SiteFile>, Error> {
-    let batches: Vec<Mutex<Option<Vec<SiteFile>>>> =
-        batches(files, threads).into_iter().map(|batch| Mutex::new(Some(batch))).collect();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, BatchResult)>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(batches.len()) {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(slot) = batches.get(index) else { break };
-                    let files =
-                        slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take().unwrap_or_default();
-                    let site = Site { files, metadata: metadata.to_string(), reads: step.reads.clone() };
-                    let result = match step.plugin.step_run(&site, &step.options) {
-                        Ok(output) => Ok(output.files),
-                        Err(failure) => Err(blame(step, site, &failure)),
-                    };
-                    let failed = result.is_err();
-                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((index, result));
-                    if failed {
-                        // Stop handing out batches: the build fails anyway.
-                        next.store(usize::MAX / 2, Ordering::Relaxed);
-                    }
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    results.sort_by_key(|(index, _)| *index);
+/// Runs a chain of per-file steps over `files`: cached results first, the
+/// rest in batches over the cores.
+fn run_chain(
+    chain: &[Step<'_>],
+    files: Vec<SiteFile>,
+    metadata: &str,
+    threads: usize,
+    cache: &mut StepCache,
+) -> Result<Vec<SiteFile>, Error> {
     let mut produced = Vec::new();
-    for (_, result) in results {
-        produced.extend(result?);
+    let misses = if cache.enabled() {
+        let fingerprint = chain_fingerprint(chain, metadata);
+        let keys =
+            crate::parallel::map(&files, threads, |file| KeyBuilder::default().part(&fingerprint).file(file).finish());
+        let mut misses = Vec::new();
+        for (file, key) in files.into_iter().zip(keys) {
+            match cache.get(&key) {
+                Some(files) => produced.extend(files),
+                None => misses.push((key, file)),
+            }
+        }
+        misses
+    } else {
+        files.into_iter().map(|file| ([0; 32], file)).collect()
+    };
+    if misses.is_empty() {
+        return Ok(produced);
+    }
+    let batches = batches(misses, threads);
+    let results = crate::parallel::try_map(&batches, threads, |batch| run_batch(chain, batch, metadata))?;
+    for (batch, outputs) in batches.into_iter().zip(results) {
+        if cache.enabled() {
+            remember(cache, batch, &outputs);
+        }
+        produced.extend(outputs);
     }
     Ok(produced)
 }
 
+/// Everything but the file that a chain's result depends on.
+fn chain_fingerprint(chain: &[Step<'_>], metadata: &str) -> Key {
+    let mut key = KeyBuilder::default().part(metadata.as_bytes());
+    for step in chain {
+        key = key.part(step.plugin.digest.as_bytes()).part(step.options.as_bytes());
+        for read in &step.reads {
+            key = key.part(read.path.as_bytes()).part(&read.contents);
+        }
+    }
+    key.finish()
+}
+
+/// Caches each input's outputs, telling them apart by `source` (and by
+/// path between inputs of one source, e.g. the pages of a paginated
+/// listing). When an output cannot be traced to exactly one input,
+/// nothing of the batch is cached: the results are still right, only not
+/// reused.
+fn remember(cache: &mut StepCache, batch: Vec<(Key, SiteFile)>, outputs: &[SiteFile]) {
+    let mut owners: Vec<usize> = Vec::with_capacity(outputs.len());
+    for output in outputs {
+        let mut same_source = batch.iter().enumerate().filter(|(_, (_, input))| input.source == output.source);
+        let owner = match (same_source.next(), same_source.next()) {
+            (Some((index, _)), None) => Some(index),
+            (Some(_), Some(_)) => {
+                let mut same_path = batch
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, input))| input.source == output.source && input.path == output.path);
+                match (same_path.next(), same_path.next()) {
+                    (Some((index, _)), None) => Some(index),
+                    _ => None,
+                }
+            }
+            (None, _) => None,
+        };
+        let Some(owner) = owner else {
+            log::debug!("not caching a batch: cannot tell which input made {}", output.path);
+            return;
+        };
+        owners.push(owner);
+    }
+    let mut per_input: Vec<Vec<SiteFile>> = vec![Vec::new(); batch.len()];
+    for (output, owner) in outputs.iter().zip(owners) {
+        per_input[owner].push(output.clone());
+    }
+    for ((key, _), files) in batch.into_iter().zip(per_input) {
+        cache.put(key, files);
+    }
+}
+
+/// One batch through every step of the chain; a plugin failure is blamed
+/// on a file by running the batch's files one at a time (cheap next to a
+/// failed build), so the message can name it.
+fn run_batch(chain: &[Step<'_>], batch: &[(Key, SiteFile)], metadata: &str) -> Result<Vec<SiteFile>, Error> {
+    let files: Vec<SiteFile> = batch.iter().map(|(_, file)| file.clone()).collect();
+    match through(chain, files, metadata) {
+        Ok(files) => Ok(files),
+        Err(Failed::Checked(error)) => Err(error),
+        Err(Failed::Plugin(index, failure)) => {
+            if batch.len() > 1 {
+                for (_, file) in batch {
+                    if let Err(failed) = through(chain, vec![file.clone()], metadata) {
+                        return Err(match failed {
+                            Failed::Checked(error) => error,
+                            Failed::Plugin(index, failure) => on_file(&chain[index], &file.path, &failure),
+                        });
+                    }
+                }
+                Err(step_failed(&chain[index], &failure))
+            } else if let Some((_, file)) = batch.first() {
+                Err(on_file(&chain[index], &file.path, &failure))
+            } else {
+                Err(step_failed(&chain[index], &failure))
+            }
+        }
+    }
+}
+
+enum Failed {
+    /// The plugin of the chain's step at this index failed.
+    Plugin(usize, PluginFailure),
+    /// What a plugin returned broke a rule.
+    Checked(Error),
+}
+
+fn through(chain: &[Step<'_>], files: Vec<SiteFile>, metadata: &str) -> Result<Vec<SiteFile>, Failed> {
+    let mut files: BTreeMap<String, SiteFile> = files.into_iter().map(|file| (file.path.clone(), file)).collect();
+    for (index, step) in chain.iter().enumerate() {
+        let (taken, kept): (Vec<SiteFile>, Vec<SiteFile>) =
+            std::mem::take(&mut files).into_values().partition(|file| step.takes(&file.path));
+        files = kept.into_iter().map(|file| (file.path.clone(), file)).collect();
+        if taken.is_empty() {
+            continue;
+        }
+        let site = Site { files: taken, metadata: metadata.to_string(), reads: step.reads.clone() };
+        let output = step.plugin.step_run(&site, &step.options).map_err(|failure| Failed::Plugin(index, failure))?;
+        check(step, &output.files).map_err(Failed::Checked)?;
+        place(&step.label(), &mut files, output.files).map_err(Failed::Checked)?;
+    }
+    Ok(files.into_values().collect())
+}
+
 /// Splits files into batches of similar size, in path order.
-fn batches(files: Vec<SiteFile>, threads: usize) -> Vec<Vec<SiteFile>> {
-    let total: usize = files.iter().map(|file| file.contents.len() + file.metadata.len()).sum();
+fn batches(files: Vec<(Key, SiteFile)>, threads: usize) -> Vec<Vec<(Key, SiteFile)>> {
+    let total: usize = files.iter().map(|(_, file)| file.contents.len() + file.metadata.len()).sum();
     let target = (total / (threads.max(1) * 4)).clamp(MIN_BATCH_BYTES, MAX_BATCH_BYTES);
     let mut batches = Vec::new();
     let mut batch = Vec::new();
     let mut bytes = 0;
-    for file in files {
+    for (key, file) in files {
         bytes += file.contents.len() + file.metadata.len();
-        batch.push(file);
+        batch.push((key, file));
         if bytes >= target {
             batches.push(std::mem::take(&mut batch));
             bytes = 0;
@@ -156,25 +301,6 @@ fn batches(files: Vec<SiteFile>, threads: usize) -> Vec<Vec<SiteFile>> {
         batches.push(batch);
     }
     batches
-}
-
-/// A batch failed: find the file to blame by running the batch's files one
-/// at a time (cheap next to a failed build), so the message can name it.
-fn blame(step: &Step<'_>, site: Site, failure: &PluginFailure) -> Error {
-    if site.files.len() > 1 {
-        for file in site.files {
-            let path = file.path.clone();
-            let single = Site { files: vec![file], metadata: site.metadata.clone(), reads: site.reads.clone() };
-            if let Err(failure) = step.plugin.step_run(&single, &step.options) {
-                return on_file(step, &path, &failure);
-            }
-        }
-        step_failed(step, failure)
-    } else if let Some(file) = site.files.first() {
-        on_file(step, &file.path, failure)
-    } else {
-        step_failed(step, failure)
-    }
 }
 
 /// A plugin's own error names the file itself (the SDK's convention), so
@@ -199,16 +325,19 @@ const REPORTED_HELP: &str = "fix the file named above, or the step's options und
 mod tests {
     use super::*;
 
-    fn file(path: &str, size: usize) -> SiteFile {
-        SiteFile { path: path.into(), source: path.into(), contents: vec![b'x'; size], metadata: "{}".into() }
+    fn file(path: &str, size: usize) -> (Key, SiteFile) {
+        (
+            [0; 32],
+            SiteFile { path: path.into(), source: path.into(), contents: vec![b'x'; size], metadata: "{}".into() },
+        )
     }
 
     #[test]
     fn batches_keep_path_order_and_split_by_size() {
-        let files: Vec<SiteFile> = (0..100).map(|i| file(&format!("{i:03}.md"), 10_000)).collect();
+        let files: Vec<(Key, SiteFile)> = (0..100).map(|i| file(&format!("{i:03}.md"), 10_000)).collect();
         let batches = batches(files, 2);
         assert!(batches.len() >= 8, "{} batches", batches.len());
-        let paths: Vec<String> = batches.iter().flatten().map(|file| file.path.clone()).collect();
+        let paths: Vec<String> = batches.iter().flatten().map(|(_, file)| file.path.clone()).collect();
         let mut sorted = paths.clone();
         sorted.sort();
         assert_eq!(paths, sorted);

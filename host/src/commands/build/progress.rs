@@ -10,6 +10,8 @@ const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 pub struct Progress {
     bar: Option<ProgressBar>,
+    /// How many pipeline positions the current phase covers.
+    current: std::cell::Cell<u64>,
 }
 
 impl Progress {
@@ -32,18 +34,19 @@ impl Progress {
             });
             bar
         });
-        Progress { bar }
+        Progress { bar, current: std::cell::Cell::new(0) }
     }
 
     /// A new phase starts (reading, a step by name, writing).
     pub fn step(&self, name: &str) {
+        self.steps(name, 1);
+    }
+
+    /// A new phase that covers `count` steps (per-file steps run together).
+    pub fn steps(&self, name: &str, count: u64) {
         let Some(bar) = &self.bar else { return };
-        if bar.message().is_empty() {
-            bar.set_message(name.to_string());
-        } else {
-            bar.inc(1);
-            bar.set_message(name.to_string());
-        }
+        bar.inc(self.current.replace(count));
+        bar.set_message(name.to_string());
     }
 
     pub fn finish(&self) {

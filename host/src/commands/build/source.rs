@@ -3,7 +3,9 @@
 //! front matter parsed. Binary files (not UTF-8, or holding a NUL byte)
 //! keep their bytes untouched and get no front matter.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt as _;
+use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 use serde_json::{Map, Value};
@@ -13,9 +15,42 @@ use crate::error::Error;
 use crate::parallel;
 use crate::plugins::bindings::site_step::SiteFile;
 
+/// What `serve` remembers of the last read: each file as parsed, with the
+/// size, modification time and inode it had, so that a rebuild reads and
+/// parses only the files that changed (the same test make and ESLint's
+/// cache rely on). A one-shot build keeps nothing.
+#[derive(Default)]
+pub struct Remembered {
+    files: HashMap<PathBuf, (Option<Stamp>, SiteFile)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    size: u64,
+    modified_ns: i128,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            size: metadata.len(),
+            modified_ns: i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()),
+            inode: metadata.ino(),
+        })
+    }
+}
+
 /// Reads `source`; `skip` are directories inside it never to read (the
 /// output and its staging directories, when they sit inside the source).
-pub fn read(source: &Path, ignore: &GlobSet, skip: &[&Path]) -> Result<Vec<SiteFile>, Error> {
+/// With `remembered`, unchanged files are taken from the last read.
+pub fn read(
+    source: &Path,
+    ignore: &GlobSet,
+    skip: &[&Path],
+    remembered: Option<&mut Remembered>,
+) -> Result<Vec<SiteFile>, Error> {
     if !source.is_dir() {
         return Err(Error::input(format!("{}: the site's source directory does not exist", source.display()))
             .help("create it, or set `source` under [site] in workbench.toml"));
@@ -39,13 +74,36 @@ pub fn read(source: &Path, ignore: &GlobSet, skip: &[&Path]) -> Result<Vec<SiteF
     }
     // Reading waits on the disk and front matter takes the CPU: both spread.
     let threads = std::thread::available_parallelism().map_or(2, usize::from).max(parallel::IO_THREADS / 2);
-    parallel::map(&found, threads, |(path, full)| {
-        let bytes =
-            std::fs::read(full).map_err(|error| Error::input(format!("{}: cannot read: {error}", full.display())))?;
-        site_file(path.clone(), bytes, full)
-    })
-    .into_iter()
-    .collect()
+    let Some(remembered) = remembered else {
+        return parallel::map(&found, threads, |(path, full)| read_one(path, full)).into_iter().collect();
+    };
+    let previous = std::mem::take(&mut remembered.files);
+    let results = parallel::map(&found, threads, |(path, full)| {
+        let stamp = Stamp::of(full);
+        if let Some((known, file)) = previous.get(full)
+            && stamp.is_some()
+            && stamp == *known
+            && file.path == *path
+        {
+            return Ok((stamp, file.clone()));
+        }
+        // Stamped before reading: a write during the read changes the
+        // stamp, so the next rebuild reads the file again.
+        read_one(path, full).map(|file| (stamp, file))
+    });
+    let mut files = Vec::with_capacity(found.len());
+    for ((_, full), result) in found.into_iter().zip(results) {
+        let (stamp, file) = result?;
+        remembered.files.insert(full, (stamp, file.clone()));
+        files.push(file);
+    }
+    Ok(files)
+}
+
+fn read_one(path: &str, full: &Path) -> Result<SiteFile, Error> {
+    let bytes =
+        std::fs::read(full).map_err(|error| Error::input(format!("{}: cannot read: {error}", full.display())))?;
+    site_file(path.to_string(), bytes, full)
 }
 
 /// One file: front matter split off when it is text.

@@ -9,6 +9,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -17,8 +18,11 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 use super::reload::{EVENTS_PATH, Hub, SCRIPT};
 use crate::error::Error;
 
+/// Requests handled at once; more get a 503 rather than a thread each.
+const MAX_CONCURRENT: usize = 256;
+
 pub struct Server {
-    server: Arc<tiny_http::Server>,
+    listener: Arc<tiny_http::Server>,
     address: SocketAddr,
     thread: Option<JoinHandle<()>>,
 }
@@ -26,22 +30,36 @@ pub struct Server {
 impl Server {
     pub fn start(address: SocketAddr, root: PathBuf, hub: Arc<Hub>) -> Result<Server, Error> {
         let server = tiny_http::Server::http(address).map_err(|error| {
-            Error::input(format!("cannot listen on {address}: {error}")).help("pick another port with --port, or --port 0 for any free one")
+            Error::input(format!("cannot listen on {address}: {error}"))
+                .help("pick another port with --port, or --port 0 for any free one")
         })?;
         let address = server.server_addr().to_ip().unwrap_or(address);
         let server = Arc::new(server);
         let thread = {
             let server = Arc::clone(&server);
+            let busy = Arc::new(AtomicUsize::new(0));
             std::thread::spawn(move || {
                 for request in server.incoming_requests() {
-                    let root = root.clone();
-                    let hub = Arc::clone(&hub);
-                    // One thread a request: event streams stay open for as long as a tab does.
-                    std::thread::spawn(move || handle(request, &root, &hub));
+                    // One thread a request (event streams stay open for as
+                    // long as a tab does), up to a bound.
+                    if busy.load(Ordering::Relaxed) >= MAX_CONCURRENT {
+                        let _ = request.respond(
+                            Response::from_string("503 too many connections\n")
+                                .with_status_code(503)
+                                .with_header(header("Retry-After", "1")),
+                        );
+                        continue;
+                    }
+                    busy.fetch_add(1, Ordering::Relaxed);
+                    let (root, hub, busy) = (root.clone(), Arc::clone(&hub), Arc::clone(&busy));
+                    std::thread::spawn(move || {
+                        handle(request, &root, &hub);
+                        busy.fetch_sub(1, Ordering::Relaxed);
+                    });
                 }
             })
         };
-        Ok(Server { server, address, thread: Some(thread) })
+        Ok(Server { listener: server, address, thread: Some(thread) })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -49,7 +67,7 @@ impl Server {
     }
 
     pub fn stop(mut self) {
-        self.server.unblock();
+        self.listener.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -57,12 +75,17 @@ impl Server {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a valid header"))
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|()| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a valid header"))
 }
 
 fn handle(request: Request, root: &Path, hub: &Hub) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("only GET and HEAD\n").with_status_code(405).with_header(header("Allow", "GET, HEAD")));
+        let _ = request.respond(
+            Response::from_string("only GET and HEAD\n")
+                .with_status_code(405)
+                .with_header(header("Allow", "GET, HEAD")),
+        );
         return;
     }
     let url = request.url().to_string();
@@ -73,7 +96,9 @@ fn handle(request: Request, root: &Path, hub: &Hub) {
     }
     let response = match resolve(root, &path) {
         Resolved::File(file) => file_response(&file),
-        Resolved::Redirect(location) => Response::from_data(Vec::new()).with_status_code(301).with_header(header("Location", &location)),
+        Resolved::Redirect(location) => {
+            Response::from_data(Vec::new()).with_status_code(301).with_header(header("Location", &location))
+        }
         Resolved::Refused => Response::from_string("400 bad path\n").with_status_code(400),
         Resolved::Missing => not_found(root),
     };
@@ -101,7 +126,9 @@ fn resolve(root: &Path, path: &str) -> Resolved {
             part => target.push(part),
         }
     }
-    let (Ok(canonical), Ok(canonical_root)) = (target.canonicalize(), root.canonicalize()) else { return Resolved::Missing };
+    let (Ok(canonical), Ok(canonical_root)) = (target.canonicalize(), root.canonicalize()) else {
+        return Resolved::Missing;
+    };
     if !canonical.starts_with(&canonical_root) {
         return Resolved::Refused;
     }
@@ -117,7 +144,11 @@ fn resolve(root: &Path, path: &str) -> Resolved {
 
 fn content_type(path: &Path) -> String {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    if mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT || mime.subtype() == mime_guess::mime::JSON || mime.essence_str() == "image/svg+xml" {
+    if mime.type_() == mime_guess::mime::TEXT
+        || mime.subtype() == mime_guess::mime::JAVASCRIPT
+        || mime.subtype() == mime_guess::mime::JSON
+        || mime.essence_str() == "image/svg+xml"
+    {
         format!("{}; charset=utf-8", mime.essence_str())
     } else {
         mime.essence_str().to_string()
@@ -138,7 +169,9 @@ fn file_response(path: &Path) -> Response<std::io::Cursor<Vec<u8>>> {
 fn not_found(root: &Path) -> Response<std::io::Cursor<Vec<u8>>> {
     let page = std::fs::read(root.join("404.html"))
         .unwrap_or_else(|_| b"<!doctype html><title>404</title><h1>404: no such page</h1><p>workbench serve found nothing at this path.</p></body>".to_vec());
-    Response::from_data(inject(&page)).with_status_code(StatusCode(404)).with_header(header("Content-Type", "text/html; charset=utf-8"))
+    Response::from_data(inject(&page))
+        .with_status_code(StatusCode(404))
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
 }
 
 /// The reload script before the last `</body>`, or at the end.
@@ -182,7 +215,14 @@ mod tests {
     fn traversal_is_refused_in_every_spelling() {
         let root = tempfile::tempdir().unwrap();
         std::fs::write(root.path().join("a.html"), "a").unwrap();
-        for path in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/a/%2E%2E/%2e%2e/x", "/..%5c..%5cetc", "/a%00.html", "/%252e%252e/x"] {
+        for path in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2e/x",
+            "/..%5c..%5cetc",
+            "/a%00.html",
+            "/%252e%252e/x",
+        ] {
             assert!(matches!(resolve(root.path(), path), Resolved::Refused | Resolved::Missing), "{path}");
         }
         assert!(matches!(resolve(root.path(), "/a.html"), Resolved::File(_)));

@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use crate::cli::Context;
-use crate::commands::build::{self, BuildArgs};
+use crate::commands::build::cache::StepCache;
+use crate::commands::build::{self, BuildArgs, Caches};
 use crate::error::{Error, Exit};
 
 #[derive(Debug, Args)]
@@ -48,12 +49,20 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     let site = build::resolve(&context.config, args.dir.as_deref())?;
     let build_args = BuildArgs { dir: args.dir.clone(), dry_run: false, quiet: true, jobs: args.jobs };
     let hub = Arc::new(reload::Hub::default());
+    let mut caches = Caches {
+        steps: StepCache::for_site(&site, context.global.no_cache),
+        sources: Some(build::source::Remembered::default()),
+    };
 
-    let rebuild = |why: &str| {
+    let mut rebuild = |why: &str| {
         let started = Instant::now();
-        match build::build(context, &site, &build_args) {
+        match build::build(context, &site, &build_args, &mut caches) {
             Ok(outcome) => {
-                eprintln!("{why}: built {} files in {:.2}s", outcome.files + outcome.copied, started.elapsed().as_secs_f64());
+                eprintln!(
+                    "{why}: built {} files in {:.2}s",
+                    outcome.files + outcome.copied,
+                    started.elapsed().as_secs_f64()
+                );
                 hub.reload();
             }
             Err(error) => {
@@ -81,6 +90,7 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
         }
     }
     server.stop();
+    caches.steps.save();
     eprintln!("stopped");
     Ok(Exit::Success)
 }

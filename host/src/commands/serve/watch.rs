@@ -10,11 +10,13 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::error::Error;
 
-/// Quiet time after the last change before a rebuild starts.
-const DEBOUNCE: Duration = Duration::from_millis(120);
+/// Quiet time after the last change before a rebuild starts: an editor's
+/// save (write a temporary file, rename it over the old one) takes a few
+/// milliseconds; a longer wait is latency the user sees on every save.
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 pub struct Watcher {
-    _watcher: RecommendedWatcher,
+    _notify: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     /// Directories whose contents never trigger a build.
     ignored: Vec<PathBuf>,
@@ -30,13 +32,12 @@ impl Watcher {
         watcher
             .watch(root, RecursiveMode::Recursive)
             .map_err(|error| Error::input(format!("cannot watch {}: {error}", root.display())))?;
-        let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let name = destination.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        let scratch = absolute(&destination.with_file_name(format!(".{name}."))).to_string_lossy().into_owned();
+        let scratch = normal(&destination.with_file_name(format!(".{name}."))).to_string_lossy().into_owned();
         Ok(Watcher {
-            _watcher: watcher,
+            _notify: watcher,
             events,
-            ignored: vec![absolute(destination), absolute(&root.join(".git"))],
+            ignored: vec![normal(destination), normal(&root.join(".git"))],
             scratch,
         })
     }
@@ -75,8 +76,37 @@ impl Watcher {
     }
 
     fn relevant(&self, path: &Path) -> bool {
+        let path = normal(path);
         let text = path.to_string_lossy();
         let editor_scratch = text.ends_with('~') || text.ends_with(".swp") || text.ends_with(".swx");
-        !editor_scratch && !text.starts_with(&self.scratch) && !self.ignored.iter().any(|ignored| path.starts_with(ignored))
+        !editor_scratch
+            && !text.starts_with(&self.scratch)
+            && !self.ignored.iter().any(|ignored| path.starts_with(ignored))
+    }
+}
+
+/// Absolute and without `.` segments: notify reports paths under the
+/// watched root as given (`/project/./site/a.md` when watching `.`).
+fn normal(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute.components().filter(|component| !matches!(component, std::path::Component::CurDir)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_output_and_its_scratch_files_are_not_changes_whatever_the_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join(".");
+        let watcher = Watcher::start(&root, &root.join("build")).unwrap();
+        let base = dir.path().to_string_lossy().into_owned();
+        for ignored in ["build/index.html", ".build.manifests/1-2.json", ".build.cache", ".git/index", "site/a.md~"] {
+            assert!(!watcher.relevant(Path::new(&format!("{base}/./{ignored}"))), "{ignored}");
+            assert!(!watcher.relevant(&dir.path().join(ignored)), "{ignored}");
+        }
+        assert!(watcher.relevant(Path::new(&format!("{base}/./site/a.md"))));
+        assert!(watcher.relevant(&dir.path().join("layouts/page.html")));
     }
 }

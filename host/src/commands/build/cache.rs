@@ -1,0 +1,265 @@
+//! The step cache: what a run of consecutive per-file steps made of one
+//! file, keyed by the SHA-256 of the file (path, source, contents,
+//! metadata) and of everything else those steps see: each plugin's
+//! component digest, its options, the project files it reads and the site
+//! metadata. A per-file step may not depend on anything else (the host
+//! batches files arbitrarily), which is what makes the cache correct; a
+//! whole-set step always runs.
+//!
+//! Only a run's final outputs are kept, not each step's, so the cache stays
+//! about the size of the output. It lives in memory for `serve` and in one
+//! file beside the output (`.NAME.cache`) between builds, written
+//! atomically and only when something changed; entries that the last build
+//! did not use are dropped then. A damaged or foreign file is ignored.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::plugins::bindings::site_step::SiteFile;
+
+pub type Key = [u8; 32];
+
+/// File header; the number is bumped whenever the stored shape changes.
+const MAGIC: &[u8; 8] = b"WBSTEP01";
+
+#[derive(Default)]
+pub struct StepCache {
+    /// `None`: kept in memory only (or caching is off, see `enabled`).
+    path: Option<PathBuf>,
+    enabled: bool,
+    entries: HashMap<Key, Vec<SiteFile>>,
+    used: HashSet<Key>,
+    dirty: bool,
+    pub hits: usize,
+    pub misses: usize,
+}
+
+impl StepCache {
+    /// The cache beside a site's output, or none with `--no-cache`.
+    pub fn for_site(site: &super::Site, no_cache: bool) -> StepCache {
+        if no_cache { StepCache::disabled() } else { StepCache::open(super::output::cache_path(&site.destination)) }
+    }
+
+    /// A cache that remembers nothing (`--no-cache`).
+    pub fn disabled() -> StepCache {
+        StepCache::default()
+    }
+
+    /// The cache stored at `path`, or an empty one when there is none.
+    pub fn open(path: PathBuf) -> StepCache {
+        let entries = match std::fs::read(&path) {
+            Ok(bytes) => decode(&bytes).unwrap_or_else(|| {
+                log::info!("ignoring the step cache at {}: not one this version wrote", path.display());
+                HashMap::new()
+            }),
+            Err(_) => HashMap::new(),
+        };
+        StepCache { path: Some(path), enabled: true, entries, ..StepCache::default() }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    pub fn get(&mut self, key: &Key) -> Option<Vec<SiteFile>> {
+        let files = self.entries.get(key)?.clone();
+        self.used.insert(*key);
+        self.hits += 1;
+        Some(files)
+    }
+
+    pub fn put(&mut self, key: Key, files: Vec<SiteFile>) {
+        self.misses += 1;
+        if self.enabled {
+            self.used.insert(key);
+            self.entries.insert(key, files);
+            self.dirty = true;
+        }
+    }
+
+    /// Called once a build succeeded: forgets what it did not use.
+    pub fn finish(&mut self) {
+        let before = self.entries.len();
+        let used = std::mem::take(&mut self.used);
+        self.entries.retain(|key, _| used.contains(key));
+        self.dirty |= self.entries.len() != before;
+        log::info!("step cache: {} hits, {} misses", self.hits, self.misses);
+        self.hits = 0;
+        self.misses = 0;
+    }
+
+    /// Stores the cache if anything changed (`serve` does so only when it
+    /// stops, not after every rebuild). A failure only costs time.
+    pub fn save(&mut self) {
+        let (Some(path), true) = (&self.path, self.dirty) else { return };
+        match store(path, &self.entries) {
+            Ok(()) => self.dirty = false,
+            Err(error) => log::warn!("cannot write the step cache at {}: {error}", path.display()),
+        }
+    }
+
+    /// A failed build keeps everything for the next attempt.
+    pub fn abandon(&mut self) {
+        self.used.clear();
+        self.hits = 0;
+        self.misses = 0;
+    }
+}
+
+/// Hashes the parts of a key, each length-prefixed so that no two
+/// different part lists hash alike.
+#[derive(Default)]
+#[must_use]
+pub struct KeyBuilder(Sha256);
+
+impl KeyBuilder {
+    pub fn part(mut self, bytes: &[u8]) -> KeyBuilder {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    pub fn file(self, file: &SiteFile) -> KeyBuilder {
+        self.part(file.path.as_bytes()).part(file.source.as_bytes()).part(&file.contents).part(file.metadata.as_bytes())
+    }
+
+    pub fn finish(self) -> Key {
+        self.0.finalize().into()
+    }
+}
+
+fn store(path: &Path, entries: &HashMap<Key, Vec<SiteFile>>) -> std::io::Result<()> {
+    let dir = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file.as_file_mut());
+        out.write_all(MAGIC)?;
+        out.write_all(&(entries.len() as u64).to_le_bytes())?;
+        for (key, files) in entries {
+            out.write_all(key)?;
+            out.write_all(&(files.len() as u64).to_le_bytes())?;
+            for site_file in files {
+                for part in [
+                    site_file.path.as_bytes(),
+                    site_file.source.as_bytes(),
+                    &site_file.contents,
+                    site_file.metadata.as_bytes(),
+                ] {
+                    out.write_all(&(part.len() as u64).to_le_bytes())?;
+                    out.write_all(part)?;
+                }
+            }
+        }
+        out.flush()?;
+    }
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+fn decode(bytes: &[u8]) -> Option<HashMap<Key, Vec<SiteFile>>> {
+    let mut reader = Reader { bytes: bytes.strip_prefix(MAGIC.as_slice())? };
+    let count = reader.count()?;
+    let mut entries = HashMap::with_capacity(count);
+    for _ in 0..count {
+        let key: Key = reader.take(32)?.try_into().ok()?;
+        let files = reader.count()?;
+        let mut list = Vec::with_capacity(files);
+        for _ in 0..files {
+            list.push(SiteFile {
+                path: reader.text()?,
+                source: reader.text()?,
+                contents: reader.part()?.to_vec(),
+                metadata: reader.text()?,
+            });
+        }
+        entries.insert(key, list);
+    }
+    reader.bytes.is_empty().then_some(entries)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        if len > self.bytes.len() {
+            return None;
+        }
+        let (head, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        Some(head)
+    }
+
+    /// A length or count, bounded by what is left so a damaged file cannot
+    /// ask for a huge allocation.
+    fn count(&mut self) -> Option<usize> {
+        let value = u64::from_le_bytes(self.take(8)?.try_into().ok()?);
+        usize::try_from(value).ok().filter(|&value| value <= self.bytes.len())
+    }
+
+    fn part(&mut self) -> Option<&'a [u8]> {
+        let len = self.count()?;
+        self.take(len)
+    }
+
+    fn text(&mut self) -> Option<String> {
+        String::from_utf8(self.part()?.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> SiteFile {
+        SiteFile { path: path.into(), source: "src.md".into(), contents: contents.into(), metadata: "{}".into() }
+    }
+
+    #[test]
+    fn entries_survive_a_round_trip_and_unused_ones_are_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".build.cache");
+        let mut cache = StepCache::open(path.clone());
+        let (kept, dropped) = (KeyBuilder::default().part(b"a").finish(), KeyBuilder::default().part(b"b").finish());
+        cache.put(kept, vec![file("a.html", "<p>a</p>"), file("a.txt", "")]);
+        cache.put(dropped, vec![]);
+        cache.finish();
+        cache.save();
+
+        let mut cache = StepCache::open(path.clone());
+        assert_eq!(cache.get(&kept).unwrap()[0].contents, b"<p>a</p>");
+        cache.finish();
+        cache.save();
+        let mut cache = StepCache::open(path);
+        assert!(cache.get(&dropped).is_none());
+        assert_eq!(cache.get(&kept).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".build.cache");
+        let mut cache = StepCache::open(path.clone());
+        cache.put(KeyBuilder::default().part(b"a").finish(), vec![file("a.html", "x")]);
+        cache.finish();
+        cache.save();
+        let bytes = std::fs::read(&path).unwrap();
+        for cut in [0, 8, 20, bytes.len() - 1] {
+            assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut huge = bytes.clone();
+        huge[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(decode(&huge).is_none());
+    }
+
+    #[test]
+    fn key_parts_do_not_run_together() {
+        let ab = KeyBuilder::default().part(b"ab").part(b"").finish();
+        let a_b = KeyBuilder::default().part(b"a").part(b"b").finish();
+        assert_ne!(ab, a_b);
+    }
+}
