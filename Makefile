@@ -1,6 +1,5 @@
 # workbench: one CLI for the everyday jobs of a repository of small projects.
-# Targets: default (= build), build, clean, clean-deps, lint, test (and bench).
-# `server` comes with `workbench serve`; until then there is no server to start.
+# Targets: default (= build), build, clean, clean-deps, lint, server, test (and bench).
 
 # Tools
 CARGO         ?= cargo
@@ -14,6 +13,8 @@ CARGO_FLAGS   ?= --locked --quiet
 CLIPPY_FLAGS  ?= -D warnings
 TEST_FLAGS    ?=
 LINT_FLAGS    ?= --quiet --max-warnings 0
+SERVE_FLAGS   ?=
+SITE          ?= examples/site
 
 # Layout
 BUILD_DIR       := build
@@ -36,7 +37,7 @@ SITE_STEPS      := collections drafts excerpts feed highlight in_place layouts m
 CORE_PLUGINS    := data fingerprints make services text $(SITE_STEPS)
 TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step
 
-.PHONY: default build plugins clean clean-deps lint test bench
+.PHONY: default build plugins clean clean-deps lint server test bench
 
 default: build
 
@@ -68,6 +69,11 @@ lint: plugins
 	@$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- $(CLIPPY_FLAGS)
 	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
 	@$(CARGO) run $(CARGO_FLAGS) -- lint $(LINT_FLAGS)
+
+# The example site (or SITE=dir) built, served on 127.0.0.1:8000 and
+# rebuilt on every change, with live reload; Ctrl-C stops it.
+server: build
+	@$(WORKBENCH) serve $(SITE) $(SERVE_FLAGS)
 
 # Lint first, then unit and end-to-end tests (which load build/test-plugins).
 test: lint

@@ -152,7 +152,9 @@ fn a_duplicate_permalink_across_batches_names_both_sources() {
         .args(["build", "--jobs", "2"])
         .run()
         .code(3)
-        .stderr_has("step 2 (`permalinks`) produced two files at a/index.html (from a.md and b.md)");
+        // Consecutive per-file steps run as one chain per batch, so a clash
+        // between batches is known only at the chain's end.
+        .stderr_has("steps 1-2 (`markdown`, `permalinks`) produced two files at a/index.html (from a.md and b.md)");
 }
 
 #[test]
@@ -449,4 +451,102 @@ fn a_step_that_loops_or_panics_is_stopped_and_named() {
         .run()
         .code(3)
         .stderr_has("hostile step panicked on purpose");
+}
+
+// --- the step cache (issue 5) ---
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|path| (path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()))
+        .collect()
+}
+
+/// The same edits to a copy of the example site: a post's body, a
+/// post's title (which other pages list), a layout and a data file.
+fn edit_example(root: &Path) {
+    let edit = |path: &str, from: &str, to: &str| {
+        let path = root.join(path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{} lacks {from:?}", path.display());
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("site/posts/first-steps.md", "Why plugins", "Why plugins, again");
+    edit("site/posts/feeds.md", "title: ", "title: Renamed ");
+    edit("layouts/base.html", "</body>", "<footer>edited layout</footer></body>");
+    edit("data/nav.yaml", "- ", "- title: Extra\n  url: /extra/\n- ");
+}
+
+#[test]
+fn a_cached_build_is_byte_identical_to_a_clean_one() {
+    let test = Test::new().copy_from_repo("examples/site", "cached").copy_from_repo("examples/site", "clean");
+    test.run_with(["build", "cached"]).code(0);
+    assert!(test.dir().join("cached/.build.cache").is_file(), "the first build leaves a cache");
+    edit_example(&test.dir().join("cached"));
+    let cached = test.run_with(["-v", "build", "cached"]).code(0);
+    let hits: usize = cached
+        .stderr
+        .split("step cache: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next()?.parse().ok())
+        .expect("a cache summary");
+    assert!(hits > 0, "the second build used the cache: {}", cached.stderr);
+
+    edit_example(&test.dir().join("clean"));
+    test.run_with(["--no-cache", "build", "clean"]).code(0);
+    assert!(!test.dir().join("clean/.build.cache").exists(), "--no-cache writes no cache");
+    let (cached, clean) = (tree(&test.dir().join("cached/build")), tree(&test.dir().join("clean/build")));
+    assert_eq!(cached.keys().collect::<Vec<_>>(), clean.keys().collect::<Vec<_>>());
+    for (path, bytes) in &cached {
+        assert!(bytes == &clean[path], "{path} differs between the cached and the clean build");
+    }
+    let post = String::from_utf8(cached["posts/first-steps/index.html"].clone()).unwrap();
+    assert!(post.contains("Why plugins, again") && post.contains("edited layout") && post.contains("Extra"));
+}
+
+#[test]
+fn one_changed_page_reruns_the_per_file_steps_for_little_more_than_that_page() {
+    let test = Test::new().copy_from_repo("examples/site", "site");
+    test.run_with(["-v", "build", "site"]).code(0).stderr_has("step cache: 0 hits");
+    test.run_with(["-v", "build", "site"]).code(0).stderr_has("0 misses");
+    let post = test.dir().join("site/site/posts/first-steps.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, text.replace("Why plugins", "Why plugins, again")).unwrap();
+    let run = test.run_with(["-v", "build", "site"]).code(0);
+    let misses: usize = run
+        .stderr
+        .split(" hits, ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next()?.parse().ok())
+        .expect("a cache summary");
+    // The page through both runs of per-file steps, and its listing.
+    assert!((1..=3).contains(&misses), "{misses} misses: {}", run.stderr);
+    assert!(read(&test, "site/build/posts/first-steps/index.html").contains("Why plugins, again"));
+}
+
+#[test]
+fn a_damaged_cache_is_ignored_and_rewritten() {
+    let test = Test::new().copy_from_repo("examples/site", "site");
+    test.run_with(["build", "site"]).code(0);
+    let good = tree(&test.dir().join("site/build"));
+    let cache = test.dir().join("site/.build.cache");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&cache, bytes).unwrap();
+    test.run_with(["-v", "build", "site"]).code(0).stderr_has("step cache: 0 hits");
+    assert_eq!(tree(&test.dir().join("site/build")), good);
+    test.run_with(["-v", "build", "site"]).code(0).stderr_has("0 misses");
+}
+
+#[test]
+fn changed_step_options_are_not_served_from_the_cache() {
+    let test = site(r#"steps = [{ plugin = "markdown", options = { smart-punctuation = false } }]"#)
+        .file("site/a.md", "\"quoted\"");
+    test.run_with(["build"]).code(0);
+    assert!(!read(&test, "build/a.html").contains('\u{201c}'), "{}", read(&test, "build/a.html"));
+    let config = read(&test, "workbench.toml").replace("smart-punctuation = false", "smart-punctuation = true");
+    std::fs::write(test.dir().join("workbench.toml"), config).unwrap();
+    test.run_with(["build"]).code(0);
+    assert!(read(&test, "build/a.html").contains('\u{201c}'), "{}", read(&test, "build/a.html"));
 }

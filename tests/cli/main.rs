@@ -11,3 +11,4 @@ mod detect;
 mod lint;
 mod plugins;
 mod sandbox;
+mod serve;

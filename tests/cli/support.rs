@@ -125,7 +125,17 @@ impl Test {
         self.run_args(&self.args)
     }
 
-    fn run_args(&self, args: &[String]) -> Run {
+    /// Starts the command in the background, stderr piped (for `serve`).
+    pub fn spawn(&self) -> std::process::Child {
+        self.command(&self.args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start workbench")
+    }
+
+    fn command(&self, args: &[String]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_workbench"));
         command
             .args(args)
@@ -137,6 +147,11 @@ impl Test {
         for (key, value) in &self.env {
             command.env(key, value);
         }
+        command
+    }
+
+    fn run_args(&self, args: &[String]) -> Run {
+        let mut command = self.command(args);
         let output = match &self.stdin {
             None => command.stdin(std::process::Stdio::null()).output().expect("run workbench"),
             Some(bytes) => {

@@ -72,11 +72,9 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
             }
         }
     };
-    rebuild("start");
-
+    // Listening and watching come first: a port in use fails at once, and
+    // an edit made during the first build is not missed.
     let server = http::Server::start((args.host, args.port).into(), site.destination.clone(), Arc::clone(&hub))?;
-    eprintln!("serving {} at http://{}/ (Ctrl-C to stop)", site.destination.display(), server.address());
-
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = Arc::clone(&stop);
@@ -84,6 +82,8 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
             .map_err(|error| Error::input(format!("cannot handle Ctrl-C: {error}")))?;
     }
     let watcher = watch::Watcher::start(&site.root, &site.destination)?;
+    rebuild("start");
+    eprintln!("serving {} at http://{}/ (Ctrl-C to stop)", site.destination.display(), server.address());
     while !stop.load(Ordering::SeqCst) {
         if let Some(changed) = watcher.next(Duration::from_millis(200)) {
             rebuild(&format!("changed {}", changed.display()));
