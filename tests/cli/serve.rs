@@ -30,11 +30,13 @@ impl Served {
                     if let Some(address) = line.split("at http://").nth(1) {
                         let _ = sender.send(address.trim_end_matches(|c| c != '/').trim_end_matches('/').to_string());
                     }
-                    stderr.lock().unwrap().push_str(&format!("{line}\n"));
+                    let mut stderr = stderr.lock().unwrap();
+                    stderr.push_str(&line);
+                    stderr.push('\n');
                 }
             });
         }
-        let address = receiver.recv_timeout(Duration::from_secs(120)).unwrap_or_else(|_| {
+        let address = receiver.recv_timeout(Duration::from_mins(2)).unwrap_or_else(|_| {
             panic!("serve did not start; stderr:\n{}", stderr.lock().unwrap());
         });
         let address = address.split(' ').next().unwrap().parse().expect("an address");
@@ -47,7 +49,7 @@ impl Served {
 
     /// Waits until stderr holds `needle` `count` times.
     fn wait_for_stderr(&self, needle: &str, count: usize) {
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_mins(1);
         while self.stderr().matches(needle).count() < count {
             assert!(Instant::now() < deadline, "no {count} x {needle:?} in stderr:\n{}", self.stderr());
             std::thread::sleep(Duration::from_millis(50));

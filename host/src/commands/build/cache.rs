@@ -1,5 +1,5 @@
 //! The step cache: what a run of consecutive per-file steps made of one
-//! file, keyed by the SHA-256 of the file (path, source, contents,
+//! file, keyed by the BLAKE3 hash of the file (path, source, contents,
 //! metadata) and of everything else those steps see: each plugin's
 //! component digest, its options, the project files it reads and the site
 //! metadata. A per-file step may not depend on anything else (the host
@@ -16,14 +16,12 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::plugins::bindings::site_step::SiteFile;
 
 pub type Key = [u8; 32];
 
 /// File header; the number is bumped whenever the stored shape changes.
-const MAGIC: &[u8; 8] = b"WBSTEP01";
+const MAGIC: &[u8; 8] = b"WBSTEP02";
 
 #[derive(Default)]
 pub struct StepCache {
@@ -64,11 +62,18 @@ impl StepCache {
         self.enabled
     }
 
-    pub fn get(&mut self, key: &Key) -> Option<Vec<SiteFile>> {
-        let files = self.entries.get(key)?.clone();
-        self.used.insert(*key);
-        self.hits += 1;
-        Some(files)
+    /// The cached results for `keys`, copied out on `threads` threads
+    /// (a warm rebuild of a large site copies most of its output here).
+    pub fn get_all(&mut self, keys: &[Key], threads: usize) -> Vec<Option<Vec<SiteFile>>> {
+        let entries = &self.entries;
+        let found = crate::parallel::map(keys, threads, |key| entries.get(key).cloned());
+        for (key, files) in keys.iter().zip(&found) {
+            if files.is_some() {
+                self.used.insert(*key);
+                self.hits += 1;
+            }
+        }
+        found
     }
 
     pub fn put(&mut self, key: Key, files: Vec<SiteFile>) {
@@ -113,11 +118,11 @@ impl StepCache {
 /// different part lists hash alike.
 #[derive(Default)]
 #[must_use]
-pub struct KeyBuilder(Sha256);
+pub struct KeyBuilder(blake3::Hasher);
 
 impl KeyBuilder {
     pub fn part(mut self, bytes: &[u8]) -> KeyBuilder {
-        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
         self
     }
@@ -231,12 +236,13 @@ mod tests {
         cache.save();
 
         let mut cache = StepCache::open(path.clone());
-        assert_eq!(cache.get(&kept).unwrap()[0].contents, b"<p>a</p>");
+        assert_eq!(cache.get_all(&[kept], 1)[0].as_ref().unwrap()[0].contents, b"<p>a</p>");
         cache.finish();
         cache.save();
         let mut cache = StepCache::open(path);
-        assert!(cache.get(&dropped).is_none());
-        assert_eq!(cache.get(&kept).unwrap().len(), 2);
+        let found = cache.get_all(&[dropped, kept], 1);
+        assert!(found[0].is_none());
+        assert_eq!(found[1].as_ref().unwrap().len(), 2);
     }
 
     #[test]

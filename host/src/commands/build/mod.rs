@@ -107,10 +107,12 @@ pub fn build(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Cach
 }
 
 fn build_with(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Caches) -> Result<Outcome, Error> {
+    let phase = Instant::now();
     let runtime = context.runtime()?;
     let names: Vec<&str> = context.config.site.steps.iter().map(StepConfig::plugin).collect();
     let set = context.plugin_search().load_named(&runtime, &names);
     let steps = describe_steps(context, site, &set)?;
+    log::debug!("loaded and described the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
     let progress = progress::Progress::new(steps.len(), !args.quiet);
 
     progress.step("reading");

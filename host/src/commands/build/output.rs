@@ -5,7 +5,7 @@
 //! previous output as it was.
 //!
 //! The staging directory is the output before last, kept as `.NAME.spare`:
-//! a manifest (path → SHA-256, keyed by the directory's inode) says what it
+//! a manifest (path → BLAKE3 digest, keyed by the directory's inode) says what it
 //! holds, so a build writes only the files whose bytes differ, creates only
 //! new directories and removes only stale files. An unchanged rebuild
 //! writes nothing; on a disk where every `mkdir` costs, that is most of a
@@ -16,8 +16,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::parallel;
@@ -83,7 +81,7 @@ enum Content<'a> {
     Copied(PathBuf),
 }
 
-/// Path → SHA-256 (hex) of what a directory holds.
+/// Path → BLAKE3 digest (hex) of what a directory holds.
 type Manifest = BTreeMap<String, String>;
 
 pub fn write(
@@ -103,9 +101,9 @@ pub fn write(
 
     let (plan, copied) = plan(files, copies)?;
     let hashes: Vec<String> = parallel::map(&plan, parallel::IO_THREADS, |(_, content)| match content {
-        Content::Bytes(bytes) => Ok(hex(&Sha256::digest(bytes))),
+        Content::Bytes(bytes) => Ok(digest(bytes)),
         Content::Copied(from) => {
-            std::fs::read(from).map(|bytes| hex(&Sha256::digest(&bytes))).map_err(|error| io("read", from, &error))
+            std::fs::read(from).map(|bytes| digest(&bytes)).map_err(|error| io("read", from, &error))
         }
     })
     .into_iter()
@@ -235,12 +233,10 @@ fn parents<'a>(paths: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
     dirs
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(64), |mut out, byte| {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{byte:02x}");
-        out
-    })
+/// What a manifest records of a file's bytes: BLAKE3, several times faster
+/// than SHA-256 here, which a rebuild of thousands of pages feels.
+fn digest(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
 }
 
 /// The manifest of `dir` (by inode), removed from disk before the caller

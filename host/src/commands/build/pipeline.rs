@@ -155,9 +155,10 @@ fn run_chain(
         let fingerprint = chain_fingerprint(chain, metadata);
         let keys =
             crate::parallel::map(&files, threads, |file| KeyBuilder::default().part(&fingerprint).file(file).finish());
+        let found = cache.get_all(&keys, threads);
         let mut misses = Vec::new();
-        for (file, key) in files.into_iter().zip(keys) {
-            match cache.get(&key) {
+        for ((file, key), hit) in files.into_iter().zip(keys).zip(found) {
+            match hit {
                 Some(files) => produced.extend(files),
                 None => misses.push((key, file)),
             }
