@@ -425,3 +425,21 @@ fn live_reload_in_chromium_shows_edits_and_the_error_overlay_in_the_same_tab() {
     });
     assert_eq!(tab.evaluate(overlay).unwrap(), "", "the overlay is gone after a good build");
 }
+
+#[test]
+fn an_edit_to_workbench_toml_takes_effect_without_a_restart() {
+    let test = example_site();
+    let served = Served::start(&test);
+    assert!(served.get("/").text().contains("Workbench Notes"));
+    let config = test.dir().join("site/workbench.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("Workbench Notes"));
+    std::fs::write(&config, text.replace("Workbench Notes", "Renamed While Serving")).unwrap();
+    served.wait_for_stderr("workbench.toml: built", 1);
+    assert!(served.get("/").text().contains("Renamed While Serving"));
+
+    std::fs::write(&config, format!("{text}\n[site.broken\n")).unwrap();
+    served.wait_for_stderr("still serving the last good build", 1);
+    assert!(served.stderr().contains("workbench.toml"), "{}", served.stderr());
+    assert!(served.get("/").text().contains("Renamed While Serving"));
+}

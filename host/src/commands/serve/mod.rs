@@ -43,6 +43,20 @@ pub struct ServeArgs {
     pub jobs: Option<usize>,
 }
 
+/// The project's workbench.toml as it is now, so an edit to steps, options
+/// or metadata takes effect on the next rebuild. Where the site lives is
+/// fixed while serving: moving it needs a restart.
+fn reread(context: &Context, site: &build::Site, args: &ServeArgs) -> Result<Option<Context>, Error> {
+    let Some(path) = &context.config.path else { return Ok(None) };
+    let config = crate::config::Config::read(path)?;
+    let moved = build::resolve(&config, args.dir.as_deref())?;
+    if moved.source != site.source || moved.destination != site.destination {
+        return Err(Error::input(format!("{}: [site] source or destination changed while serving", path.display()))
+            .help("stop `workbench serve` (Ctrl-C) and start it again to serve the new location"));
+    }
+    Ok(Some(Context { config, global: context.global.clone() }))
+}
+
 pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     let project = build::project_context(context, args.dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
@@ -56,7 +70,9 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
 
     let mut rebuild = |why: &str| {
         let started = Instant::now();
-        match build::build(context, &site, &build_args, &mut caches) {
+        let result = reread(context, &site, args)
+            .and_then(|fresh| build::build(fresh.as_ref().unwrap_or(context), &site, &build_args, &mut caches));
+        match result {
             Ok(outcome) => {
                 eprintln!(
                     "{why}: built {} files in {:.2}s",
