@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use crate::cli::Context;
 use crate::config::{Config, StepConfig};
 use crate::error::{Error, Exit};
-use crate::plugins::{PluginSet, Role};
+use crate::plugins::{PluginSet, Role, Source};
 use cache::StepCache;
 use pipeline::{State, Step};
 
@@ -62,7 +62,7 @@ pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
     let project = project_context(context, args.dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
     let site = resolve(&context.config, args.dir.as_deref())?;
-    let mut caches = Caches { steps: StepCache::for_site(&site, context.global.no_cache), sources: None };
+    let mut caches = Caches::one_shot(&site, context.global.no_cache);
     let outcome = build(context, &site, args, &mut caches)?;
     caches.steps.save();
     if !args.quiet {
@@ -92,6 +92,31 @@ pub struct Caches {
     pub steps: StepCache,
     /// The source files as last read (`serve` only).
     pub sources: Option<source::Remembered>,
+    /// The step plugins as last loaded, while the config that chose them
+    /// is unchanged and all are bundled (`serve` only; a plugin file could
+    /// change under a running server).
+    pub plugins: Option<Loaded>,
+}
+
+pub struct Loaded {
+    key: String,
+    set: PluginSet,
+}
+
+impl Caches {
+    /// For one build: the step cache only.
+    pub fn one_shot(site: &Site, no_cache: bool) -> Caches {
+        Caches { steps: StepCache::for_site(site, no_cache), sources: None, plugins: None }
+    }
+
+    /// For `serve`: everything a rebuild can reuse.
+    pub fn serving(site: &Site, no_cache: bool) -> Caches {
+        Caches {
+            steps: StepCache::for_site(site, no_cache),
+            sources: Some(source::Remembered::default()),
+            plugins: None,
+        }
+    }
 }
 
 /// The build itself, for `serve` too: read, run, write. The step cache is
@@ -108,10 +133,29 @@ pub fn build(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Cach
 
 fn build_with(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Caches) -> Result<Outcome, Error> {
     let phase = Instant::now();
-    let runtime = context.runtime()?;
     let names: Vec<&str> = context.config.site.steps.iter().map(StepConfig::plugin).collect();
-    let set = context.plugin_search().load_named(&runtime, &names);
-    let steps = describe_steps(context, site, &set)?;
+    let key = format!("{names:?} {:?} {:?}", context.config.plugins, context.global);
+    let set = match caches.plugins.take() {
+        Some(loaded) if loaded.key == key => loaded.set,
+        _ => context.plugin_search().load_named(&context.runtime()?, &names),
+    };
+    let result = build_with_plugins(context, site, args, caches, &set, phase);
+    // Kept only by `serve`, the one that remembers sources too.
+    if caches.sources.is_some() && set.plugins.iter().all(|plugin| matches!(plugin.source, Source::Bundled(_))) {
+        caches.plugins = Some(Loaded { key, set });
+    }
+    result
+}
+
+fn build_with_plugins(
+    context: &Context,
+    site: &Site,
+    args: &BuildArgs,
+    caches: &mut Caches,
+    set: &PluginSet,
+    phase: Instant,
+) -> Result<Outcome, Error> {
+    let steps = describe_steps(context, site, set)?;
     log::debug!("loaded and described the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
     let progress = progress::Progress::new(steps.len(), !args.quiet);
 

@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use crate::cli::Context;
-use crate::commands::build::cache::StepCache;
 use crate::commands::build::{self, BuildArgs, Caches};
 use crate::error::{Error, Exit};
 
@@ -63,10 +62,7 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     let site = build::resolve(&context.config, args.dir.as_deref())?;
     let build_args = BuildArgs { dir: args.dir.clone(), dry_run: false, quiet: true, jobs: args.jobs };
     let hub = Arc::new(reload::Hub::default());
-    let mut caches = Caches {
-        steps: StepCache::for_site(&site, context.global.no_cache),
-        sources: Some(build::source::Remembered::default()),
-    };
+    let mut caches = Caches::serving(&site, context.global.no_cache);
 
     let mut rebuild = |why: &str| {
         let started = Instant::now();
