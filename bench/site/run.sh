@@ -8,7 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-workbench=${WORKBENCH:-$root/build/workbench}
+workbench=$(realpath "${WORKBENCH:-$root/build/workbench}")
 runs=${RUNS:-5}
 sizes=${PAGES:-"1000 10000"}
 # tmpfs by default: on this machine class the shared disk's metadata

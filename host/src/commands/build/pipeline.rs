@@ -165,7 +165,7 @@ fn run_chain(
         }
         misses
     } else {
-        files.into_iter().map(|file| ([0; 32], file)).collect()
+        files.into_iter().map(|file| ([0; 16], file)).collect()
     };
     if misses.is_empty() {
         return Ok(produced);
@@ -199,22 +199,22 @@ fn chain_fingerprint(chain: &[Step<'_>], metadata: &str) -> Key {
 /// nothing of the batch is cached: the results are still right, only not
 /// reused.
 fn remember(cache: &mut StepCache, batch: Vec<(Key, SiteFile)>, outputs: &[SiteFile]) {
+    let mut by_source: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (index, (_, input)) in batch.iter().enumerate() {
+        by_source.entry(input.source.as_str()).or_default().push(index);
+    }
     let mut owners: Vec<usize> = Vec::with_capacity(outputs.len());
     for output in outputs {
-        let mut same_source = batch.iter().enumerate().filter(|(_, (_, input))| input.source == output.source);
-        let owner = match (same_source.next(), same_source.next()) {
-            (Some((index, _)), None) => Some(index),
-            (Some(_), Some(_)) => {
-                let mut same_path = batch
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (_, input))| input.source == output.source && input.path == output.path);
+        let owner = match by_source.get(output.source.as_str()).map(Vec::as_slice) {
+            Some(&[index]) => Some(index),
+            Some(candidates) => {
+                let mut same_path = candidates.iter().filter(|&&index| batch[index].1.path == output.path);
                 match (same_path.next(), same_path.next()) {
-                    (Some((index, _)), None) => Some(index),
+                    (Some(&index), None) => Some(index),
                     _ => None,
                 }
             }
-            (None, _) => None,
+            None => None,
         };
         let Some(owner) = owner else {
             log::debug!("not caching a batch: cannot tell which input made {}", output.path);
@@ -328,7 +328,7 @@ mod tests {
 
     fn file(path: &str, size: usize) -> (Key, SiteFile) {
         (
-            [0; 32],
+            [0; 16],
             SiteFile { path: path.into(), source: path.into(), contents: vec![b'x'; size], metadata: "{}".into() },
         )
     }
@@ -343,6 +343,43 @@ mod tests {
         sorted.sort();
         assert_eq!(paths, sorted);
         assert_eq!(paths.len(), 100);
+    }
+
+    fn made(path: &str, source: &str) -> SiteFile {
+        SiteFile { path: path.into(), source: source.into(), contents: Vec::new(), metadata: "{}".into() }
+    }
+
+    #[test]
+    fn outputs_are_cached_per_input_only_when_each_traces_to_one_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = |n: u8| [n; 16];
+        let batch = || {
+            vec![
+                (key(1), made("a.md", "a.md")),
+                (key(2), made("b.md", "b.md")),
+                (key(3), made("list/2.html", "list.md")),
+                (key(4), made("list/3.html", "list.md")),
+                (key(5), made("draft.md", "draft.md")),
+            ]
+        };
+        let mut cache = StepCache::open(dir.path().join("cache"));
+        let outputs = [
+            made("a.html", "a.md"),
+            made("b.html", "b.md"),
+            made("list/2.html", "list.md"),
+            made("list/3.html", "list.md"),
+        ];
+        remember(&mut cache, batch(), &outputs);
+        let found = cache.get_all(&[key(1), key(2), key(3), key(4), key(5)], 1);
+        let paths: Vec<Vec<&str>> =
+            found.iter().map(|files| files.as_ref().unwrap().iter().map(|file| file.path.as_str()).collect()).collect();
+        assert_eq!(paths, [vec!["a.html"], vec!["b.html"], vec!["list/2.html"], vec!["list/3.html"], vec![]]);
+
+        let mut cache = StepCache::open(dir.path().join("other"));
+        remember(&mut cache, batch(), &[made("a.html", "a.md"), made("merged.html", "")]);
+        assert!(cache.get_all(&[key(1)], 1)[0].is_none(), "an output of unknown origin caches nothing");
+        remember(&mut cache, batch(), &[made("list/4.html", "list.md")]);
+        assert!(cache.get_all(&[key(3)], 1)[0].is_none(), "two inputs of one source, neither on the path");
     }
 
     #[test]

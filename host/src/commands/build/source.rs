@@ -77,25 +77,25 @@ pub fn read(
     let Some(remembered) = remembered else {
         return parallel::map(&found, threads, |(path, full)| read_one(path, full)).into_iter().collect();
     };
-    let previous = std::mem::take(&mut remembered.files);
+    let mut previous = std::mem::take(&mut remembered.files);
+    // Stamped before reading: a write during the read changes the stamp,
+    // so the next rebuild reads the file again. Unchanged files are moved
+    // out of the last read afterwards, not copied here.
     let results = parallel::map(&found, threads, |(path, full)| {
         let stamp = Stamp::of(full);
-        if let Some((known, file)) = previous.get(full)
-            && stamp.is_some()
-            && stamp == *known
-            && file.path == *path
-        {
-            return Ok((stamp, file.clone()));
+        match previous.get(full) {
+            Some((known, file)) if stamp.is_some() && stamp == *known && file.path == *path => Ok((stamp, None)),
+            _ => read_one(path, full).map(|file| (stamp, Some(file))),
         }
-        // Stamped before reading: a write during the read changes the
-        // stamp, so the next rebuild reads the file again.
-        read_one(path, full).map(|file| (stamp, file))
     });
     let mut files = Vec::with_capacity(found.len());
     for ((_, full), result) in found.into_iter().zip(results) {
-        let (stamp, file) = result?;
-        remembered.files.insert(full, (stamp, file.clone()));
-        files.push(file);
+        let (stamp, file) = match result? {
+            (stamp, Some(file)) => (stamp, file),
+            (_, None) => previous.remove(&full).expect("an unchanged file was remembered"),
+        };
+        files.push(file.clone());
+        remembered.files.insert(full, (stamp, file));
     }
     Ok(files)
 }
