@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use crate::cli::Context;
 use crate::config::{Config, StepConfig};
 use crate::error::{Error, Exit};
-use crate::plugins::{PluginSet, Role, Source};
+use crate::plugins::{PluginSet, Role, Runtime, Source};
 use cache::StepCache;
 use pipeline::{State, Step};
 
@@ -98,8 +98,11 @@ pub struct Caches {
     pub plugins: Option<Loaded>,
 }
 
+/// Plugins with the runtime they were loaded in: its epoch ticker is what
+/// enforces their time limits, so the two live and die together.
 pub struct Loaded {
     key: String,
+    runtime: Runtime,
     set: PluginSet,
 }
 
@@ -135,14 +138,18 @@ fn build_with(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Cac
     let phase = Instant::now();
     let names: Vec<&str> = context.config.site.steps.iter().map(StepConfig::plugin).collect();
     let key = format!("{names:?} {:?} {:?}", context.config.plugins, context.global);
-    let set = match caches.plugins.take() {
-        Some(loaded) if loaded.key == key => loaded.set,
-        _ => context.plugin_search().load_named(&context.runtime()?, &names),
+    let (runtime, set) = match caches.plugins.take() {
+        Some(loaded) if loaded.key == key => (loaded.runtime, loaded.set),
+        _ => {
+            let runtime = context.runtime()?;
+            let set = context.plugin_search().load_named(&runtime, &names);
+            (runtime, set)
+        }
     };
     let result = build_with_plugins(context, site, args, caches, &set, phase);
     // Kept only by `serve`, the one that remembers sources too.
     if caches.sources.is_some() && set.plugins.iter().all(|plugin| matches!(plugin.source, Source::Bundled(_))) {
-        caches.plugins = Some(Loaded { key, set });
+        caches.plugins = Some(Loaded { key, runtime, set });
     }
     result
 }
