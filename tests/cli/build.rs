@@ -478,6 +478,13 @@ fn edit_example(root: &Path) {
     edit("data/nav.yaml", "- ", "- title: Extra\n  url: /extra/\n- ");
 }
 
+/// Hits and misses from `-v`'s `step cache: N hits, M misses`.
+fn cache_summary(stderr: &str) -> (usize, usize) {
+    let line = stderr.split("step cache: ").nth(1).expect("a cache summary");
+    let mut numbers = line.split([' ', ',']).filter_map(|word| word.parse().ok());
+    (numbers.next().expect("hits"), numbers.next().expect("misses"))
+}
+
 #[test]
 fn a_cached_build_is_byte_identical_to_a_clean_one() {
     let test = Test::new().copy_from_repo("examples/site", "cached").copy_from_repo("examples/site", "clean");
@@ -485,12 +492,7 @@ fn a_cached_build_is_byte_identical_to_a_clean_one() {
     assert!(test.dir().join("cached/.build.cache").is_file(), "the first build leaves a cache");
     edit_example(&test.dir().join("cached"));
     let cached = test.run_with(["-v", "build", "cached"]).code(0);
-    let hits: usize = cached
-        .stderr
-        .split("step cache: ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next()?.parse().ok())
-        .expect("a cache summary");
+    let (hits, _) = cache_summary(&cached.stderr);
     assert!(hits > 0, "the second build used the cache: {}", cached.stderr);
 
     edit_example(&test.dir().join("clean"));
@@ -514,12 +516,7 @@ fn one_changed_page_reruns_the_per_file_steps_for_little_more_than_that_page() {
     let text = std::fs::read_to_string(&post).unwrap();
     std::fs::write(&post, text.replace("Why plugins", "Why plugins, again")).unwrap();
     let run = test.run_with(["-v", "build", "site"]).code(0);
-    let misses: usize = run
-        .stderr
-        .split(" hits, ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next()?.parse().ok())
-        .expect("a cache summary");
+    let (_, misses) = cache_summary(&run.stderr);
     // The page through both runs of per-file steps, and its listing.
     assert!((1..=3).contains(&misses), "{misses} misses: {}", run.stderr);
     assert!(read(&test, "site/build/posts/first-steps/index.html").contains("Why plugins, again"));

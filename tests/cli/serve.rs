@@ -112,26 +112,27 @@ fn get(address: SocketAddr, path: &str, method: &str) -> Response {
     let mut raw = Vec::new();
     let mut chunk = [0; 8192];
     loop {
-        if let Some(split) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-            let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
-            let mut response = Response { status, head, body: Vec::new() };
-            let length = response.header("content-length").and_then(|length| length.parse::<usize>().ok());
-            let bodyless = method == "HEAD" || matches!(status, 204 | 304);
-            if bodyless || length.is_some_and(|length| raw.len() >= split + 4 + length) {
-                let end = if bodyless { split + 4 } else { split + 4 + length.unwrap_or(0) };
-                response.body = raw[split + 4..end].to_vec();
-                return response;
-            }
-        }
         let read = stream.read(&mut chunk).expect("read the response");
-        if read == 0 {
-            let split = raw.windows(4).position(|window| window == b"\r\n\r\n").expect("a header end");
-            let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-            let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
-            return Response { status, head, body: raw[split + 4..].to_vec() };
-        }
         raw.extend_from_slice(&chunk[..read]);
+        let Some(split) = raw.windows(4).position(|window| window == b"\r\n\r\n") else {
+            assert!(read > 0, "the connection closed before the headers ended");
+            continue;
+        };
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
+        let mut response = Response { status, head, body: Vec::new() };
+        let body = &raw[split + 4..];
+        let length = if method == "HEAD" || matches!(status, 204 | 304) {
+            Some(0)
+        } else {
+            response.header("content-length").and_then(|length| length.parse::<usize>().ok())
+        };
+        match length {
+            Some(length) if body.len() >= length => response.body = body[..length].to_vec(),
+            _ if read == 0 => response.body = body.to_vec(),
+            _ => continue,
+        }
+        return response;
     }
 }
 

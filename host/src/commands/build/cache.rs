@@ -35,8 +35,8 @@ pub struct StepCache {
     entries: HashMap<Key, Vec<SiteFile>>,
     used: HashSet<Key>,
     dirty: bool,
-    pub hits: usize,
-    pub misses: usize,
+    hits: usize,
+    misses: usize,
 }
 
 impl StepCache {
