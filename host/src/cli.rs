@@ -58,6 +58,8 @@ pub enum Command {
     Detect(commands::detect::DetectArgs),
     /// Lint checks over a tree, from every lint-check plugin.
     Lint(commands::lint::LintArgs),
+    /// A new project from a template: Khaos templates, or native ones with typed prompts.
+    Scaffold(commands::scaffold::ScaffoldArgs),
     /// Build, serve on localhost, rebuild on change and reload the browser.
     Serve(commands::serve::ServeArgs),
     /// List, inspect, validate and test plugins.
@@ -137,6 +139,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Build(args) => commands::build::run(&context, &args),
         Command::Detect(args) => commands::detect::run(&context, &args),
         Command::Lint(args) => commands::lint::run(&context, &args),
+        Command::Scaffold(args) => commands::scaffold::run(&context, &args),
         Command::Serve(args) => commands::serve::run(&context, &args),
         Command::Plugins(command) => commands::plugins::run(&context, command),
     }

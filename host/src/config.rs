@@ -107,6 +107,8 @@ pub struct LintOverride {
 pub struct ScaffoldConfig {
     /// Directories that hold templates, relative to the config file.
     pub templates: Vec<PathBuf>,
+    /// Short names for templates: `node = "https://github.com/segmentio/khaos-node.git"`.
+    pub aliases: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -4,4 +4,5 @@ pub mod build;
 pub mod detect;
 pub mod lint;
 pub mod plugins;
+pub mod scaffold;
 pub mod serve;

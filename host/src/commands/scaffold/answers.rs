@@ -1,0 +1,266 @@
+//! Filling in every question, from (in order) `--set`, `--values`, the
+//! answers of an earlier run (`--update`), the terminal, and defaults.
+//!
+//! Every value, whatever its source, goes through `Prompt::parse`/`accept`,
+//! so a value in a file is checked exactly like a typed one. Without a
+//! terminal nothing is asked: every question must be answered by a flag, a
+//! file or (with `--defaults`) a default, and the error lists every one that
+//! was not.
+
+use std::path::Path;
+
+use handlebars::Handlebars;
+use serde_json::{Map, Value};
+
+use super::prompt::{Kind, Prompt, truthy};
+use super::render::render_text;
+use super::template::{Format, Template};
+use crate::error::{Error, Result};
+
+/// The answers given up front.
+#[derive(Debug, Default)]
+pub struct Given {
+    /// `--set KEY=VALUE`, in order.
+    pub set: Vec<(String, String)>,
+    /// `--values FILE`, with the file's name for messages.
+    pub values: Option<(String, Map<String, Value>)>,
+    /// From `.workbench-answers.toml` when updating.
+    pub previous: Map<String, Value>,
+    /// `--defaults`: take every default without asking.
+    pub defaults: bool,
+}
+
+/// Asks one question on a terminal.
+pub trait Ask {
+    fn ask(&mut self, prompt: &Prompt, default: Option<&Value>) -> Result<Value>;
+}
+
+/// Answers every question of `template`; `context` holds the automatic
+/// values (and grows with each answer, so later defaults can use them).
+pub fn collect(
+    template: &Template,
+    registry: &Handlebars<'_>,
+    mut context: Map<String, Value>,
+    given: &Given,
+    mut ask: Option<&mut dyn Ask>,
+) -> Result<Map<String, Value>> {
+    for (key, _) in &given.set {
+        if !template.prompts.iter().any(|prompt| &prompt.name == key) {
+            let known: Vec<&str> = template.prompts.iter().map(|prompt| prompt.name.as_str()).collect();
+            return Err(Error::input(format!("--set {key}: the template asks no `{key}`"))
+                .help(format!("it asks: {}", if known.is_empty() { "nothing".into() } else { known.join(", ") })));
+        }
+    }
+    if let Some((file, values)) = &given.values {
+        for key in values.keys() {
+            if !template.prompts.iter().any(|prompt| &prompt.name == key) {
+                log::warn!("{file}: the template asks no `{key}`; ignored");
+            }
+        }
+    }
+    let mut answers = Map::new();
+    let mut missing: Vec<&Prompt> = Vec::new();
+    for prompt in &template.prompts {
+        let current = Value::Object(context.clone());
+        if let Some(when) = &prompt.when {
+            let rendered = render_text(registry, &format!("`when` of `{}`", prompt.name), when, &current)
+                .map_err(|error| Error::input(format!("prompt `{}`: `when`: {}", prompt.name, error.reason())))?;
+            if !truthy(&rendered) {
+                continue;
+            }
+        }
+        let value = if let Some((_, text)) = given.set.iter().rev().find(|(key, _)| key == &prompt.name) {
+            Some(prompt.parse(text).map_err(|message| {
+                Error::input(format!("--set {}={text}: {message}", prompt.name)).help(expects(prompt))
+            })?)
+        } else if let Some((file, value)) =
+            given.values.as_ref().and_then(|(file, values)| values.get(&prompt.name).map(|value| (file, value)))
+        {
+            Some(prompt.accept(value).map_err(|message| {
+                Error::input(format!("{file}: `{}`: {message}", prompt.name)).help(expects(prompt))
+            })?)
+        } else if let Some(value) = given.previous.get(&prompt.name) {
+            Some(prompt.accept(value).map_err(|message| {
+                Error::input(format!("{}: `{}`: {message}", super::ANSWERS_FILE, prompt.name)).help(expects(prompt))
+            })?)
+        } else {
+            let default = default_value(template.format, prompt, registry, &current)?;
+            match ask.as_deref_mut() {
+                Some(ask) if !given.defaults => Some(ask.ask(prompt, default.as_ref())?),
+                _ if given.defaults => default.or_else(|| prompt.empty_value()),
+                _ => None,
+            }
+        };
+        match value {
+            Some(value) => {
+                context.insert(prompt.name.clone(), value.clone());
+                answers.insert(prompt.name.clone(), value);
+            }
+            None => missing.push(prompt),
+        }
+    }
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(|prompt| describe_missing(prompt)).collect();
+        return Err(Error::input(format!(
+            "{} question{} not answered (there is no terminal to ask on):\n  {}",
+            missing.len(),
+            if missing.len() == 1 { " was" } else { "s were" },
+            list.join("\n  ")
+        ))
+        .help("answer with --set KEY=VALUE or --values FILE, or take the defaults with --defaults"));
+    }
+    Ok(answers)
+}
+
+fn describe_missing(prompt: &Prompt) -> String {
+    let mut line = format!("{} ({})", prompt.name, prompt.kind.describe());
+    if prompt.default.is_some() {
+        line.push_str(", has a default");
+    }
+    if let Some(help) = prompt.help.as_deref().or(prompt.label.as_deref()) {
+        line.push_str(": ");
+        line.push_str(help);
+    }
+    line
+}
+
+fn expects(prompt: &Prompt) -> String {
+    let mut text = format!("`{}` wants {}", prompt.name, prompt.kind.describe());
+    if let Some(pattern) = &prompt.validate {
+        text.push_str(&format!(" matching {}", pattern.as_str()));
+    }
+    text
+}
+
+/// A prompt's default, checked; a text default of a native template is a
+/// template over the answers so far (`{{name}}-cli`, `{{git.user.name}}`).
+pub fn default_value(
+    format: Format,
+    prompt: &Prompt,
+    registry: &Handlebars<'_>,
+    context: &Value,
+) -> Result<Option<Value>> {
+    let Some(default) = &prompt.default else { return Ok(None) };
+    let bad = |message: String| {
+        Error::input(format!("the default of `{}` is not valid: {message}", prompt.name))
+            .help("this is a bug in the template; answer with --set to get past it")
+    };
+    let value = match (format, default) {
+        (Format::Native, Value::String(text)) => {
+            let rendered =
+                render_text(registry, &format!("default of `{}`", prompt.name), text, context).map_err(|error| {
+                    Error::input(format!("the default of `{}`: {}", prompt.name, error.reason()))
+                })?;
+            if rendered.is_empty() && prompt.required {
+                // A default built from values that are not there (no git
+                // identity, say) is no default.
+                return Ok(None);
+            }
+            prompt.parse(&rendered).map_err(bad)?
+        }
+        (_, Value::String(text)) if matches!(prompt.kind, Kind::MultiChoice(_)) => prompt.parse(text).map_err(bad)?,
+        _ => prompt.accept(default).map_err(bad)?,
+    };
+    Ok(Some(value))
+}
+
+/// Reads `--values FILE`: TOML, JSON or YAML by extension (TOML otherwise).
+pub fn read_values(path: &Path) -> Result<Map<String, Value>> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| Error::input(format!("cannot read {name}: {error}")).help("check the --values path"))?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let value = match extension.as_str() {
+        "json" => serde_json::from_str(&text)
+            .map_err(|error| Error::input(format!("{name}:{}:{}: {error}", error.line(), error.column())))?,
+        "yaml" | "yml" => crate::commands::build::front_matter::yaml_document(&text)
+            .map_err(|error| Error::input(format!("{name}:{error}")))?,
+        _ => {
+            let table: toml::Table = toml::from_str(&text).map_err(|error| {
+                let line = error.span().map_or(0, |span| text[..span.start].matches('\n').count() + 1);
+                Error::input(format!("{name}:{line}: {}", error.message()))
+            })?;
+            // An answers file from an earlier run is a values file too.
+            let table = match table.get("answers") {
+                Some(toml::Value::Table(answers)) if table.contains_key("template") => answers.clone(),
+                _ => table,
+            };
+            crate::commands::build::front_matter::toml_value(toml::Value::Table(table))
+        }
+    };
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(Error::input(format!("{name} must hold a table of answers (`name = \"x\"`)"))),
+    }
+}
+
+/// Questions on a terminal, with dialoguer: defaults shown, answers checked
+/// as they are typed.
+pub struct Terminal;
+
+impl Ask for Terminal {
+    fn ask(&mut self, prompt: &Prompt, default: Option<&Value>) -> Result<Value> {
+        use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
+        let theme = dialoguer::theme::ColorfulTheme::default();
+        let label = match &prompt.help {
+            Some(help) => format!("{} ({help})", prompt.label()),
+            None => prompt.label().to_string(),
+        };
+        let failed = |error: dialoguer::Error| Error::input(format!("cannot ask `{}`: {error}", prompt.name));
+        let value = match &prompt.kind {
+            Kind::Bool => {
+                let mut confirm = Confirm::with_theme(&theme).with_prompt(label);
+                confirm = confirm.default(default.and_then(Value::as_bool).unwrap_or(false));
+                Value::Bool(confirm.interact().map_err(failed)?)
+            }
+            Kind::Choice(choices) => {
+                let start = default.and_then(Value::as_str).and_then(|d| choices.iter().position(|c| c == d));
+                let picked = Select::with_theme(&theme)
+                    .with_prompt(label)
+                    .items(choices)
+                    .default(start.unwrap_or(0))
+                    .interact()
+                    .map_err(failed)?;
+                Value::String(choices[picked].clone())
+            }
+            Kind::MultiChoice(choices) => {
+                let chosen: Vec<bool> = choices
+                    .iter()
+                    .map(|choice| {
+                        default.and_then(Value::as_array).is_some_and(|items| items.iter().any(|i| i == choice))
+                    })
+                    .collect();
+                let picked = MultiSelect::with_theme(&theme)
+                    .with_prompt(label)
+                    .items(choices)
+                    .defaults(&chosen)
+                    .interact()
+                    .map_err(failed)?;
+                Value::Array(picked.into_iter().map(|index| Value::String(choices[index].clone())).collect())
+            }
+            Kind::Password => {
+                let text = Password::with_theme(&theme)
+                    .with_prompt(label)
+                    .allow_empty_password(!prompt.required)
+                    .interact()
+                    .map_err(failed)?;
+                prompt.parse(&text).map_err(|message| Error::input(format!("`{}`: {message}", prompt.name)))?
+            }
+            _ => {
+                let mut input = Input::<String>::with_theme(&theme).with_prompt(label).allow_empty(!prompt.required);
+                if let Some(default) = default {
+                    input = input.default(match default {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    });
+                }
+                let text = input
+                    .validate_with(|text: &String| prompt.parse(text).map(|_| ()))
+                    .interact_text()
+                    .map_err(failed)?;
+                prompt.parse(&text).map_err(|message| Error::input(format!("`{}`: {message}", prompt.name)))?
+            }
+        };
+        Ok(value)
+    }
+}

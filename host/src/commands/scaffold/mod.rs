@@ -1,0 +1,356 @@
+//! `workbench scaffold TEMPLATE DEST`: a new project from a template, the
+//! Khaos pipeline (read, find placeholders, ask, render, write) with the
+//! modern scaffolders' features: typed prompts, validation, non-interactive
+//! runs, git-hosted templates, an answers file and `--update`.
+//!
+//! One concern per file: `source` finds and reads a template, `template`
+//! reads its manifest (Khaos or native), `prompt` and `answers` fill in the
+//! questions, `helpers` and `render` produce the files in memory, `write`
+//! puts them on disk atomically, `update` merges a newer template version
+//! into a project.
+
+pub mod answers;
+pub mod helpers;
+pub mod prompt;
+pub mod render;
+pub mod source;
+pub mod template;
+pub mod update;
+pub mod write;
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+use clap::Args;
+use handlebars::Handlebars;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::cli::Context;
+use crate::error::{Error, Exit, Result};
+use crate::plugins::{Runtime, Source};
+use answers::Given;
+use template::{Entry, Format, Template, Tree};
+
+/// Written into every generated project; `--update` reads it.
+pub const ANSWERS_FILE: &str = ".workbench-answers.toml";
+
+#[derive(Debug, Args)]
+pub struct ScaffoldArgs {
+    /// The template: a name (see --list), a path (./dir), or a git URL with
+    /// an optional #branch, #tag or #commit. With --update: the project.
+    #[arg(required_unless_present = "list")]
+    pub template: Option<String>,
+    /// The new project's folder; it must not exist or must be empty (see --force).
+    #[arg(required_unless_present_any = ["list", "update"])]
+    pub dest: Option<PathBuf>,
+    /// List the templates found in the template folders, with descriptions.
+    #[arg(long, conflicts_with_all = ["dest", "update"])]
+    pub list: bool,
+    /// Answer a question: `--set name=my-tool`; repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Answers from a TOML, JSON or YAML file (an earlier project's
+    /// .workbench-answers.toml works too).
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// Take the default of every question not answered by --set/--values, without asking.
+    #[arg(long)]
+    pub defaults: bool,
+    /// Write into an existing folder that has files (files of the same name
+    /// are replaced; nothing is deleted).
+    #[arg(long)]
+    pub force: bool,
+    /// Make the new project a git repository with one initial commit.
+    #[arg(long)]
+    pub git: bool,
+    /// The template is in this folder of the repository or path given.
+    #[arg(long, value_name = "DIR")]
+    pub subdir: Option<String>,
+    /// Re-render the project at TEMPLATE (a folder made by `scaffold`) with
+    /// its template's newer version, merging with your edits.
+    #[arg(long)]
+    pub update: bool,
+}
+
+/// `.workbench-answers.toml`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    /// When the project was generated: every render of it (including the
+    /// old one `--update` rebuilds) uses this time for `date`.
+    generated: String,
+    template: source::Origin,
+    answers: toml::Table,
+}
+
+pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
+    if args.list {
+        return list(context, &cwd);
+    }
+    let given = given(args)?;
+    let template_arg = args.template.as_deref().expect("clap requires TEMPLATE");
+    if args.update {
+        return run_update(context, &cwd.join(template_arg), given);
+    }
+    let dest = cwd.join(args.dest.as_deref().expect("clap requires DEST"));
+    let loaded = source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd)?;
+    let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
+    let now = now()?;
+    let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let (registry, _runtime) = registry_for(context, &template, now)?;
+    let automatic = automatic(template.format, &basename, now, loaded.repo_root.as_deref());
+    let mut terminal = answers::Terminal;
+    let ask: Option<&mut dyn answers::Ask> = if interactive() { Some(&mut terminal) } else { None };
+    let answers = answers::collect(&template, &registry, automatic.clone(), &given, ask)?;
+    let mut files = render_files(&template, &registry, &automatic, &answers, &loaded.label)?;
+    let rendered = files.len();
+    let record = AnswersFile { generated: now.to_rfc3339(), template: loaded.origin.clone(), answers: to_table(&answers)? };
+    files.insert(ANSWERS_FILE.into(), Entry { contents: answers_text(&record)?.into_bytes(), executable: false });
+    let message = format!("Initial commit from template {}", loaded.label);
+    let git = args.git.then(|| write::GitInit { message: &message });
+    let written = write::write_project(&dest, &files, args.force, git.as_ref())?;
+    for path in &written.replaced {
+        eprintln!("replaced {path}");
+    }
+    eprintln!("created {} from {} ({rendered} files)", dest.display(), loaded.label);
+    Ok(Exit::Success)
+}
+
+fn given(args: &ScaffoldArgs) -> Result<Given> {
+    let set = args
+        .set
+        .iter()
+        .map(|pair| {
+            pair.split_once('=').map(|(key, value)| (key.trim().to_string(), value.to_string())).ok_or_else(|| {
+                Error::input(format!("--set {pair}: expected KEY=VALUE")).help("for example --set name=my-tool")
+            })
+        })
+        .collect::<Result<_>>()?;
+    let values =
+        args.values.as_deref().map(|path| Ok::<_, Error>((path.display().to_string(), answers::read_values(path)?))).transpose()?;
+    Ok(Given { set, values, previous: Map::new(), defaults: args.defaults })
+}
+
+/// Questions are asked only when a person can answer them.
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// The run's time: `SOURCE_DATE_EPOCH` when set (reproducible output, as
+/// in reproducible builds), else now in the local zone.
+fn now() -> Result<DateTime<FixedOffset>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) if !text.trim().is_empty() => {
+            let seconds: i64 = text.trim().parse().map_err(|_| {
+                Error::input(format!("SOURCE_DATE_EPOCH={text} is not a number of seconds"))
+                    .help("unset it, or set it to a Unix time such as 1700000000")
+            })?;
+            DateTime::from_timestamp(seconds, 0)
+                .map(|time| time.fixed_offset())
+                .ok_or_else(|| Error::input(format!("SOURCE_DATE_EPOCH={text} is out of range")))
+        }
+        _ => Ok(chrono::Local::now().fixed_offset()),
+    }
+}
+
+/// The values every template gets without asking.
+fn automatic(format: Format, basename: &str, now: DateTime<FixedOffset>, repo_root: Option<&Path>) -> Map<String, Value> {
+    let mut values = Map::new();
+    values.insert("basename".into(), json!(basename));
+    match format {
+        // Khaos's `date` is a JavaScript Date: `{{date}}` prints its string.
+        Format::Khaos => {
+            values.insert("date".into(), json!(helpers::js_date_string(now)));
+        }
+        Format::Native => {
+            values.insert("date".into(), json!(now.format("%Y-%m-%d").to_string()));
+            values.insert("year".into(), json!(now.format("%Y").to_string()));
+            let (name, email) = git_identity();
+            values.insert("git".into(), json!({ "user": { "name": name, "email": email } }));
+            if let Some(root) = repo_root {
+                values.insert("template".into(), json!({ "repo": root.display().to_string() }));
+            }
+        }
+    }
+    values
+}
+
+/// git's `user.name` and `user.email` (empty when unset).
+fn git_identity() -> (String, String) {
+    let config = git2::Config::open_default().ok();
+    let get = |key: &str| config.as_ref().and_then(|config| config.get_string(key).ok()).unwrap_or_default();
+    (get("user.name"), get("user.email"))
+}
+
+/// The registry for `template`, with its helper plugins loaded; the runtime
+/// is returned so it outlives them (its ticker enforces their time limits).
+fn registry_for(
+    context: &Context,
+    template: &Template,
+    now: DateTime<FixedOffset>,
+) -> Result<(Handlebars<'static>, Option<Runtime>)> {
+    let mut registry = render::engine(template.format, now);
+    if template.helpers.is_empty() {
+        return Ok((registry, None));
+    }
+    let runtime = context.runtime()?;
+    for (path, bytes) in &template.helpers {
+        let plugin = runtime
+            .load(&Source::File(PathBuf::from(path)), bytes)
+            .map_err(|error| Error::plugin(error.to_string()).help("the template's helper plugin must be a template-helper component"))?;
+        let plugin = Arc::new(plugin);
+        let helpers = plugin.helpers().map_err(|failure| Error::plugin(failure.to_string()))?;
+        for helper in helpers {
+            registry.register_helper(&helper.name.clone(), Box::new(helpers::PluginHelper::new(plugin.clone(), helper.name)));
+        }
+    }
+    Ok((registry, Some(runtime)))
+}
+
+fn render_files(
+    template: &Template,
+    registry: &Handlebars<'_>,
+    automatic: &Map<String, Value>,
+    answers: &Map<String, Value>,
+    label: &str,
+) -> Result<Tree> {
+    let mut context = automatic.clone();
+    context.extend(answers.clone());
+    render::render_tree(template, registry, &Value::Object(context), label)
+}
+
+fn to_table(answers: &Map<String, Value>) -> Result<toml::Table> {
+    toml::Table::try_from(answers).map_err(|error| Error::input(format!("cannot record the answers: {error}")))
+}
+
+fn answers_text(record: &AnswersFile) -> Result<String> {
+    let body = toml::to_string(record).map_err(|error| Error::input(format!("cannot record the answers: {error}")))?;
+    let newline = if body.ends_with('\n') { "" } else { "\n" };
+    Ok(format!(
+        "# Written by `workbench scaffold`: the template and your answers.\n\
+         # `workbench scaffold --update .` reads it; keep it with the project.\n{body}{newline}"
+    ))
+}
+
+fn list(context: &Context, cwd: &Path) -> Result<Exit> {
+    let listed = source::list(&context.config, cwd);
+    if listed.is_empty() && context.config.scaffold.aliases.is_empty() {
+        let dirs: Vec<String> = source::template_dirs(&context.config, cwd).iter().map(|d| d.display().to_string()).collect();
+        eprintln!("no templates in {}", dirs.join(", "));
+        return Ok(Exit::Success);
+    }
+    let width = listed.iter().map(|t| t.name.len()).chain(context.config.scaffold.aliases.keys().map(String::len)).max().unwrap_or(0);
+    let mut out = String::new();
+    for item in &listed {
+        let description = source::load_dir(&item.path, &item.name)
+            .and_then(|loaded| Template::from_tree(loaded.tree, &item.name))
+            .map(|template| template.description.unwrap_or_default())
+            .unwrap_or_else(|error| format!("(broken: {})", error.message()));
+        out.push_str(&format!("{:width$}  {description}\n", item.name));
+    }
+    for (alias, target) in &context.config.scaffold.aliases {
+        out.push_str(&format!("{alias:width$}  alias of {target}\n"));
+    }
+    print!("{out}");
+    Ok(Exit::Success)
+}
+
+fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> {
+    let answers_path = dest.join(ANSWERS_FILE);
+    let text = std::fs::read_to_string(&answers_path).map_err(|error| {
+        Error::input(format!("cannot read {}: {error}", answers_path.display()))
+            .help("--update works on a folder made by `workbench scaffold`, which writes that file")
+    })?;
+    let record: AnswersFile = toml::from_str(&text)
+        .map_err(|error| Error::input(format!("{}: {}", answers_path.display(), error.message())))?;
+    let Some(old_commit) = record.template.commit.clone() else {
+        return Err(Error::input(format!(
+            "{} records no template commit, so the project's starting point cannot be rebuilt",
+            answers_path.display()
+        ))
+        .help("--update needs a template in git, with no uncommitted changes when the project was made"));
+    };
+    let now = DateTime::parse_from_rfc3339(&record.generated)
+        .map_err(|error| Error::input(format!("{}: `generated`: {error}", answers_path.display())))?;
+    let is_git = !Path::new(&record.template.source).is_absolute();
+    let (old_tree, new_loaded) = if is_git {
+        let old = source::load_git(record.template.clone(), Some(&old_commit))?.tree;
+        let mut latest = record.template.clone();
+        latest.commit = None;
+        (old, source::load_git(latest, None)?)
+    } else {
+        let old = source::load_local_at(&record.template, &old_commit)?;
+        (old, source::load_dir(Path::new(&record.template.source), &record.template.source)?)
+    };
+    let label = new_loaded.label.clone();
+    let old_template = Template::from_tree(old_tree, &format!("{label} (at {})", short(&old_commit)))?;
+    let new_template = Template::from_tree(new_loaded.tree.clone(), &label)?;
+    let basename = dest.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
+
+    given.previous = update::previous_answers(&record.answers);
+    let (old_registry, _old_runtime) = registry_for(context, &old_template, now)?;
+    let old_automatic = automatic(old_template.format, &basename, now, new_loaded.repo_root.as_deref());
+    let old_answers = answers::collect(
+        &old_template,
+        &old_registry,
+        old_automatic.clone(),
+        &Given { previous: given.previous.clone(), defaults: true, ..Given::default() },
+        None,
+    )?;
+    let old_files = render_files(&old_template, &old_registry, &old_automatic, &old_answers, &label)?;
+
+    let (new_registry, _new_runtime) = registry_for(context, &new_template, now)?;
+    let new_automatic = automatic(new_template.format, &basename, now, new_loaded.repo_root.as_deref());
+    let mut terminal = answers::Terminal;
+    let ask: Option<&mut dyn answers::Ask> = if interactive() { Some(&mut terminal) } else { None };
+    let new_answers = answers::collect(&new_template, &new_registry, new_automatic.clone(), &given, ask)?;
+    let new_files = render_files(&new_template, &new_registry, &new_automatic, &new_answers, &label)?;
+
+    let planned = update::plan(&old_files, &new_files, dest)?;
+    update::apply(dest, &planned)?;
+    let record = AnswersFile { generated: record.generated, template: new_loaded.origin, answers: to_table(&new_answers)? };
+    write::replace_file(dest, ANSWERS_FILE, answers_text(&record)?.as_bytes(), false)?;
+
+    let mut conflicts = Vec::new();
+    for item in &planned {
+        let what = match item.change {
+            update::Change::Updated => "updated",
+            update::Change::Added => "added",
+            update::Change::Merged => "merged",
+            update::Change::Conflict => {
+                conflicts.push(item.path.clone());
+                "CONFLICT (markers written)"
+            }
+            update::Change::Removed => "removed",
+            update::Change::KeptEdited => "kept (you edited it; the template removed it)",
+            update::Change::KeptDeleted => "left deleted (the template changed it)",
+            update::Change::KeptBinary => {
+                conflicts.push(item.path.clone());
+                "kept yours (binary file changed on both sides)"
+            }
+        };
+        eprintln!("{what:>10} {}", item.path);
+    }
+    if planned.is_empty() {
+        eprintln!("{} is up to date with {label}", dest.display());
+    }
+    if conflicts.is_empty() {
+        return Ok(Exit::Success);
+    }
+    eprintln!(
+        "error: {} file{} changed by both you and the template: {}\n  help: resolve the <<<<<<< markers, then commit",
+        conflicts.len(),
+        if conflicts.len() == 1 { "" } else { "s" },
+        conflicts.join(", ")
+    );
+    Ok(Exit::Findings)
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(10)]
+}

@@ -1,0 +1,269 @@
+//! Answers + template -> the files of the new project, in memory.
+//!
+//! Paths and contents are Handlebars templates. A file is copied as is when
+//! it is not UTF-8 text or holds a NUL byte (images, archives: a Makefile
+//! that starts with `NAME :=` is text), when it matches the template's
+//! `copy` globs, or, in Khaos templates, when it is a top-level `.hbs` file. A literal
+//! `{{` is written `\{{` (so GitHub Actions' `${{ x }}` is `$\{{ x }}`), or a
+//! whole passage is wrapped in `{{{{raw}}}}...{{{{/raw}}}}`.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset};
+use handlebars::{Handlebars, RenderError};
+use regex::Regex;
+use serde_json::Value;
+
+use super::helpers;
+use super::prompt::truthy;
+use super::template::{Entry, Format, Template, Tree, close_khaos_path_block};
+use crate::error::{Error, Result};
+
+/// A Handlebars registry set up for one template format.
+pub fn engine(format: Format, now: DateTime<FixedOffset>) -> Handlebars<'static> {
+    let mut registry = Handlebars::new();
+    match format {
+        // Byte-for-byte what Khaos wrote: Handlebars.js 2 escapes `{{x}}`
+        // for HTML (a Khaos habit kept for compatibility)...
+        Format::Khaos => registry.register_escape_fn(handlebars_js2_escape),
+        // ...while a code scaffolder should write what it was given.
+        Format::Native => registry.register_escape_fn(handlebars::no_escape),
+    }
+    helpers::register(&mut registry, now);
+    registry
+}
+
+/// Handlebars.js 2.0's `escapeExpression` (handlebars-rust also escapes `=`).
+fn handlebars_js2_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '`' => out.push_str("&#x60;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Renders one text; `name` is where it came from, for error positions.
+pub fn render_text(registry: &Handlebars<'_>, name: &str, text: &str, context: &Value) -> Result<String, RenderError> {
+    if !text.contains("{{") {
+        return Ok(text.to_string());
+    }
+    let text = inverted_sections(text);
+    registry.render_template_with_context(&text, &handlebars::Context::wraps(context)?).map_err(|mut error| {
+        error.template_name.get_or_insert_with(|| name.to_string());
+        error
+    })
+}
+
+/// Handlebars.js reads `{{^x}}...{{/x}}` as "unless x"; handlebars-rust does
+/// not parse it, so it is rewritten to `{{#unless x}}...{{/unless}}`.
+pub fn inverted_sections(text: &str) -> std::borrow::Cow<'_, str> {
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\\?)\{\{(~?)\s*([#^/])\s*([^\s}~]+)([^}]*?)(~?)\}\}").expect("valid regex"));
+    if !text.contains("{{^") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut stack: Vec<bool> = Vec::new();
+    let mut last = 0;
+    for captures in TAG.captures_iter(text) {
+        let whole = captures.get(0).expect("match");
+        if !captures[1].is_empty() {
+            continue;
+        }
+        let (open_tilde, sigil, name, rest, close_tilde) =
+            (&captures[2], &captures[3], &captures[4], &captures[5], &captures[6]);
+        let replacement = match sigil {
+            "#" => {
+                stack.push(false);
+                None
+            }
+            "^" if rest.trim().is_empty() => {
+                stack.push(true);
+                Some(format!("{{{{{open_tilde}#unless {name}{close_tilde}}}}}"))
+            }
+            "^" => {
+                stack.push(false);
+                None
+            }
+            _ => match stack.pop() {
+                Some(true) => Some(format!("{{{{{open_tilde}/unless{close_tilde}}}}}")),
+                _ => None,
+            },
+        };
+        if let Some(replacement) = replacement {
+            out.push_str(&text[last..whole.start()]);
+            out.push_str(&replacement);
+            last = whole.end();
+        }
+    }
+    out.push_str(&text[last..]);
+    out.into()
+}
+
+/// Whether a file's bytes are rendered or copied untouched.
+fn is_text(contents: &[u8]) -> bool {
+    !contents.contains(&0) && std::str::from_utf8(contents).is_ok()
+}
+
+/// The new project's files, by `/`-separated path.
+pub fn render_tree(template: &Template, registry: &Handlebars<'_>, context: &Value, origin: &str) -> Result<Tree> {
+    let mut out: BTreeMap<String, (String, Entry)> = BTreeMap::new();
+    for (path, entry) in &template.files {
+        let at = format!("{origin}/{}/{path}", template.files_dir);
+        let Some(rendered) = render_path(template, registry, path, context, &at)? else { continue };
+        let contents = if keeps_bytes(template, path, &entry.contents) {
+            entry.contents.clone()
+        } else {
+            let text = std::str::from_utf8(&entry.contents).expect("checked by keeps_bytes");
+            render_text(registry, &at, text, context).map_err(|error| render_error(&at, &error))?.into_bytes()
+        };
+        if let Some((other, _)) = out.get(&rendered) {
+            return Err(Error::input(format!("{at} and {other} both render to `{rendered}`"))
+                .help("make the two paths differ, or make one of them conditional"));
+        }
+        out.insert(rendered, (at, Entry { contents, executable: entry.executable }));
+    }
+    Ok(out.into_iter().map(|(path, (_, entry))| (path, entry)).collect())
+}
+
+fn keeps_bytes(template: &Template, path: &str, contents: &[u8]) -> bool {
+    !is_text(contents)
+        // Khaos matched `!*.hbs` against the path, so only top-level files.
+        || (template.format == Format::Khaos && path.ends_with(".hbs") && !path.contains('/'))
+        || template.copy.as_ref().is_some_and(|copy| copy.is_match(path))
+}
+
+/// The rendered path, or `None` when the file is dropped.
+fn render_path(
+    template: &Template,
+    registry: &Handlebars<'_>,
+    path: &str,
+    context: &Value,
+    at: &str,
+) -> Result<Option<String>> {
+    let source = match template.format {
+        Format::Khaos => close_khaos_path_block(path),
+        Format::Native => path.to_string(),
+    };
+    let rendered = render_text(registry, at, &source, context).map_err(|error| render_error(at, &error))?;
+    let dropped = match template.format {
+        // Khaos's rule: a path whose placeholder rendered to nothing, with
+        // nothing after it, is dropped (`{{#node}}package.json`).
+        Format::Khaos => source.find("{{").is_some_and(|start| rendered == source[..start]),
+        Format::Native => rendered.split('/').any(str::is_empty),
+    };
+    if dropped {
+        return Ok(None);
+    }
+    for condition in &template.conditions {
+        if condition.glob.is_match(path) {
+            let when = render_text(registry, at, &condition.when, context).map_err(|error| {
+                Error::input(format!("`when` of files `{}`: {}", condition.pattern, error.reason()))
+            })?;
+            if !truthy(&when) {
+                return Ok(None);
+            }
+        }
+    }
+    safe_relative_path(&rendered).map(Some).map_err(|problem| {
+        Error::input(format!("{at} renders to `{rendered}`, which {problem}"))
+            .help("a rendered path must stay inside the destination; check the answers that go into it")
+    })
+}
+
+/// `.` segments dropped; `..`, absolute paths, backslashes, NULs refused.
+pub fn safe_relative_path(path: &str) -> Result<String, &'static str> {
+    if path.starts_with('/') {
+        return Err("is absolute");
+    }
+    if path.contains('\0') {
+        return Err("holds a NUL byte");
+    }
+    if path.contains('\\') {
+        return Err("holds a backslash");
+    }
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Err("climbs out with `..`"),
+            part => parts.push(part),
+        }
+    }
+    if parts.is_empty() {
+        return Err("is empty");
+    }
+    Ok(parts.join("/"))
+}
+
+fn render_error(at: &str, error: &RenderError) -> Error {
+    let position = match (error.line_no, error.column_no) {
+        (Some(line), Some(column)) => format!(":{line}:{column}"),
+        _ => String::new(),
+    };
+    let message = error.reason().to_string();
+    Error::input(format!("{at}{position}: {message}"))
+        .help("fix the template there; write `\\{{` for a literal `{{`")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-03-04T05:06:07Z").unwrap()
+    }
+
+    fn render(format: Format, text: &str, context: &Value) -> String {
+        render_text(&engine(format, now()), "t", text, context).unwrap()
+    }
+
+    #[test]
+    fn khaos_escapes_like_handlebars_js_2() {
+        let out = render(Format::Khaos, "{{x}}|{{{x}}}", &json!({"x": "a&b <c> \"d\" 'e' `f` = g"}));
+        assert_eq!(out, "a&amp;b &lt;c&gt; &quot;d&quot; &#x27;e&#x27; &#x60;f&#x60; = g|a&b <c> \"d\" 'e' `f` = g");
+        assert_eq!(render(Format::Native, "{{x}}", &json!({"x": "<a & b>"})), "<a & b>");
+    }
+
+    #[test]
+    fn sections_over_values_work_like_mustache() {
+        let context = json!({"yes": true, "no": false, "list": [{"n": 1}, {"n": 2}], "obj": {"k": "v"}});
+        assert_eq!(render(Format::Native, "{{#yes}}Y{{/yes}}{{#no}}N{{else}}n{{/no}}", &context), "Yn");
+        assert_eq!(render(Format::Native, "{{#list}}[{{n}}]{{/list}}{{#obj}}{{k}}{{/obj}}", &context), "[1][2]v");
+        assert_eq!(render(Format::Native, "{{^no}}not{{/no}}{{^yes}}X{{/yes}}", &context), "not");
+        assert_eq!(render(Format::Native, "{{#yes}}{{^no}}in{{/no}}{{/yes}}", &context), "in");
+    }
+
+    #[test]
+    fn literal_braces_survive() {
+        let out = render(Format::Native, "run: echo $\\{{ github.sha }} {{{{raw}}}}${{ x }}{{{{/raw}}}}", &json!({}));
+        assert_eq!(out, "run: echo ${{ github.sha }} ${{ x }}");
+    }
+
+    #[test]
+    fn escaping_paths_are_refused() {
+        assert_eq!(safe_relative_path("a/./b"), Ok("a/b".into()));
+        assert!(safe_relative_path("../x").is_err());
+        assert!(safe_relative_path("a/../../x").is_err());
+        assert!(safe_relative_path("/etc/passwd").is_err());
+        assert!(safe_relative_path("a\\..\\b").is_err());
+    }
+
+    #[test]
+    fn text_detection_keeps_makefiles_and_skips_binaries() {
+        assert!(is_text(b"NAME := x\n"));
+        assert!(!is_text(b"\x89PNG\r\n\x1a\n\0\0"));
+        assert!(!is_text(&[0xff, 0xfe, b'a', 0]));
+    }
+}
