@@ -1,6 +1,6 @@
 //! The Handlebars helpers every template may call: Khaos's own (`default`,
 //! `date`, `is`, `isnt`, the `*case` family), `contains` for multi-choice
-//! answers, Mustache-style blocks over plain values (`{{#mit}}...{{/mit}}`,
+//! answers, `json` for a quoted string in JSON or TOML, Mustache-style blocks over plain values (`{{#mit}}...{{/mit}}`,
 //! which Handlebars.js allows and handlebars-rust does not without help),
 //! and the helpers that template-helper plugins bring.
 
@@ -48,6 +48,9 @@ pub fn register(registry: &mut Handlebars<'_>, now: DateTime<FixedOffset>) {
         Value::String(text) => item.as_str().is_some_and(|item| text.contains(item)),
         _ => false,
     });
+    // A quoted, escaped string: valid JSON, and a valid TOML basic string.
+    handlebars_helper!(json_helper: |value: Json| value.to_string());
+    registry.register_helper("json", Box::new(json_helper));
     registry.register_helper("default", Box::new(default_helper));
     registry.register_helper("is", Box::new(is));
     registry.register_helper("isnt", Box::new(isnt));

@@ -380,8 +380,9 @@ pub fn close_khaos_path_block(path: &str) -> String {
 }
 
 /// Helpers every template may use; their names are never questions.
-pub const BUILT_IN_HELPERS: [&str; 16] = [
+pub const BUILT_IN_HELPERS: [&str; 18] = [
     "if", "unless", "each", "with", "lookup", "log", "eq", "ne", "gt", "lt", "and", "or", "not", "default", "is", "isnt",
+    "json", "contains",
 ];
 
 fn scan(text: &str, found: &mut Vec<(String, Kind)>) -> Result<(), handlebars::TemplateError> {
