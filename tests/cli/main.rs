@@ -11,4 +11,5 @@ mod detect;
 mod lint;
 mod plugins;
 mod sandbox;
+mod scaffold;
 mod serve;

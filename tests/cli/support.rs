@@ -135,6 +135,12 @@ impl Test {
             .expect("start workbench")
     }
 
+    /// The command a run would start, for driving it another way (a pty).
+    pub fn command_for(&self, args: &[&str]) -> Command {
+        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+        self.command(&args)
+    }
+
     fn command(&self, args: &[String]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_workbench"));
         command
@@ -150,7 +156,7 @@ impl Test {
         command
     }
 
-    fn run_args(&self, args: &[String]) -> Run {
+    pub fn run_args(&self, args: &[String]) -> Run {
         let mut command = self.command(args);
         let output = match &self.stdin {
             None => command.stdin(std::process::Stdio::null()).output().expect("run workbench"),

@@ -83,9 +83,8 @@ fn yaml_block(block: &str) -> Result<Map<String, Value>, FrontMatterError> {
 /// A whole YAML document (a config or values file) as JSON; an error says
 /// `line:column: what`.
 pub fn yaml_document(text: &str) -> Result<Value, String> {
-    let documents = YamlLoader::load_from_str(text).map_err(|error| {
-        format!("{}:{}: {}", error.marker().line(), error.marker().col() + 1, error.info())
-    })?;
+    let documents = YamlLoader::load_from_str(text)
+        .map_err(|error| format!("{}:{}: {}", error.marker().line(), error.marker().col() + 1, error.info()))?;
     Ok(documents.into_iter().next().map_or(Value::Null, yaml_value))
 }
 

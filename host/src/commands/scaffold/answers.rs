@@ -127,7 +127,8 @@ fn describe_missing(prompt: &Prompt) -> String {
 fn expects(prompt: &Prompt) -> String {
     let mut text = format!("`{}` wants {}", prompt.name, prompt.kind.describe());
     if let Some(pattern) = &prompt.validate {
-        text.push_str(&format!(" matching {}", pattern.as_str()));
+        text.push_str(" matching ");
+        text.push_str(pattern.as_str());
     }
     text
 }
@@ -147,10 +148,8 @@ pub fn default_value(
     };
     let value = match (format, default) {
         (Format::Native, Value::String(text)) => {
-            let rendered =
-                render_text(registry, &format!("default of `{}`", prompt.name), text, context).map_err(|error| {
-                    Error::input(format!("the default of `{}`: {}", prompt.name, error.reason()))
-                })?;
+            let rendered = render_text(registry, &format!("default of `{}`", prompt.name), text, context)
+                .map_err(|error| Error::input(format!("the default of `{}`: {}", prompt.name, error.reason())))?;
             if rendered.is_empty() && prompt.required {
                 // A default built from values that are not there (no git
                 // identity, say) is no default.

@@ -1,16 +1,17 @@
 //! The Handlebars helpers every template may call: Khaos's own (`default`,
 //! `date`, `is`, `isnt`, the `*case` family), `contains` for multi-choice
-//! answers, `json` for a quoted string in JSON or TOML, Mustache-style blocks over plain values (`{{#mit}}...{{/mit}}`,
-//! which Handlebars.js allows and handlebars-rust does not without help),
-//! and the helpers that template-helper plugins bring.
+//! answers, `json` for a quoted string in JSON or TOML, Mustache-style
+//! blocks over plain values (`{{#mit}}...{{/mit}}`, which Handlebars.js
+//! allows and handlebars-rust does not without help), and the helpers that
+//! template-helper plugins bring.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, FixedOffset};
 use handlebars::{
-    BlockContext, Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, RenderContext,
-    RenderError, RenderErrorReason, Renderable, ScopedJson, handlebars_helper,
+    BlockContext, Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, RenderContext, RenderError,
+    RenderErrorReason, Renderable, ScopedJson, handlebars_helper,
 };
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase, ToUpperCamelCase};
 use serde_json::{Value, json};
@@ -85,7 +86,7 @@ impl HelperDef for CaseHelper {
         _: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
     ) -> Result<ScopedJson<'rc>, RenderError> {
-        let text = match helper.param(0).map(|param| param.value()) {
+        let text = match helper.param(0).map(handlebars::PathAndJson::value) {
             Some(Value::String(text)) => text.clone(),
             Some(Value::Null) | None => String::new(),
             Some(other) => other.to_string(),
@@ -164,8 +165,8 @@ pub fn js_date_string(when: DateTime<FixedOffset>) -> String {
 /// moment.js format tokens (the common ones); `[text]` is literal.
 pub fn moment_format(when: DateTime<FixedOffset>, format: &str) -> String {
     const TOKENS: [&str; 22] = [
-        "YYYY", "YY", "MMMM", "MMM", "MM", "Mo", "M", "DDDD", "Do", "DD", "D", "dddd", "ddd", "HH", "H", "hh", "h", "mm",
-        "ss", "A", "a", "Z",
+        "YYYY", "YY", "MMMM", "MMM", "MM", "Mo", "M", "DDDD", "Do", "DD", "D", "dddd", "ddd", "HH", "H", "hh", "h",
+        "mm", "ss", "A", "a", "Z",
     ];
     let mut out = String::new();
     let mut rest = format;

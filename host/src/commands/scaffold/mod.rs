@@ -18,6 +18,7 @@ pub mod template;
 pub mod update;
 pub mod write;
 
+use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,6 +39,7 @@ use template::{Entry, Format, Template, Tree};
 pub const ANSWERS_FILE: &str = ".workbench-answers.toml";
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools, reason = "each is a flag of the command line")]
 pub struct ScaffoldArgs {
     /// The template: a name (see --list), a path (./dir), or a git URL with
     /// an optional #branch, #tag or #commit. With --update: the project.
@@ -87,10 +89,11 @@ struct AnswersFile {
 }
 
 pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
-    let cwd = std::env::current_dir()
-        .map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
+    let cwd =
+        std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
     if args.list {
-        return list(context, &cwd);
+        list(context, &cwd);
+        return Ok(Exit::Success);
     }
     let given = given(args)?;
     let template_arg = args.template.as_deref().expect("clap requires TEMPLATE");
@@ -109,7 +112,8 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let answers = answers::collect(&template, &registry, automatic.clone(), &given, ask)?;
     let mut files = render_files(&template, &registry, &automatic, &answers, &loaded.label)?;
     let rendered = files.len();
-    let record = AnswersFile { generated: now.to_rfc3339(), template: loaded.origin.clone(), answers: to_table(&answers)? };
+    let record =
+        AnswersFile { generated: now.to_rfc3339(), template: loaded.origin.clone(), answers: to_table(&answers)? };
     files.insert(ANSWERS_FILE.into(), Entry { contents: answers_text(&record)?.into_bytes(), executable: false });
     let message = format!("Initial commit from template {}", loaded.label);
     let git = args.git.then(|| write::GitInit { message: &message });
@@ -131,8 +135,11 @@ fn given(args: &ScaffoldArgs) -> Result<Given> {
             })
         })
         .collect::<Result<_>>()?;
-    let values =
-        args.values.as_deref().map(|path| Ok::<_, Error>((path.display().to_string(), answers::read_values(path)?))).transpose()?;
+    let values = args
+        .values
+        .as_deref()
+        .map(|path| Ok::<_, Error>((path.display().to_string(), answers::read_values(path)?)))
+        .transpose()?;
     Ok(Given { set, values, previous: Map::new(), defaults: args.defaults })
 }
 
@@ -159,7 +166,12 @@ fn now() -> Result<DateTime<FixedOffset>> {
 }
 
 /// The values every template gets without asking.
-fn automatic(format: Format, basename: &str, now: DateTime<FixedOffset>, repo_root: Option<&Path>) -> Map<String, Value> {
+fn automatic(
+    format: Format,
+    basename: &str,
+    now: DateTime<FixedOffset>,
+    repo_root: Option<&Path>,
+) -> Map<String, Value> {
     let mut values = Map::new();
     values.insert("basename".into(), json!(basename));
     match format {
@@ -195,21 +207,44 @@ fn registry_for(
     now: DateTime<FixedOffset>,
 ) -> Result<(Handlebars<'static>, Option<Runtime>)> {
     let mut registry = render::engine(template.format, now);
-    if template.helpers.is_empty() {
-        return Ok((registry, None));
+    let (runtime, plugin_helpers) = load_helper_plugins(context, template, &mut registry)?;
+    // `{{name}}` calls a helper before it reads a value of the same name.
+    let is_helper = |name: &str| template::is_known_helper(name) || plugin_helpers.iter().any(|known| known == name);
+    if let Some(prompt) = template.prompts.iter().find(|prompt| is_helper(&prompt.name)) {
+        return Err(Error::input(format!(
+            "the template's question `{}` has the name of a helper, so `{{{{{}}}}}` would call the helper",
+            prompt.name, prompt.name
+        ))
+        .help("rename the question in template.toml"));
     }
+    Ok((registry, runtime))
+}
+
+fn load_helper_plugins(
+    context: &Context,
+    template: &Template,
+    registry: &mut Handlebars<'static>,
+) -> Result<(Option<Runtime>, Vec<String>)> {
+    if template.helpers.is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let mut names = Vec::new();
     let runtime = context.runtime()?;
     for (path, bytes) in &template.helpers {
-        let plugin = runtime
-            .load(&Source::File(PathBuf::from(path)), bytes)
-            .map_err(|error| Error::plugin(error.to_string()).help("the template's helper plugin must be a template-helper component"))?;
+        let plugin = runtime.load(&Source::File(PathBuf::from(path)), bytes).map_err(|error| {
+            Error::plugin(error.to_string()).help("the template's helper plugin must be a template-helper component")
+        })?;
         let plugin = Arc::new(plugin);
         let helpers = plugin.helpers().map_err(|failure| Error::plugin(failure.to_string()))?;
         for helper in helpers {
-            registry.register_helper(&helper.name.clone(), Box::new(helpers::PluginHelper::new(plugin.clone(), helper.name)));
+            names.push(helper.name.clone());
+            registry.register_helper(
+                &helper.name.clone(),
+                Box::new(helpers::PluginHelper::new(plugin.clone(), helper.name)),
+            );
         }
     }
-    Ok((registry, Some(runtime)))
+    Ok((Some(runtime), names))
 }
 
 fn render_files(
@@ -237,27 +272,34 @@ fn answers_text(record: &AnswersFile) -> Result<String> {
     ))
 }
 
-fn list(context: &Context, cwd: &Path) -> Result<Exit> {
+fn list(context: &Context, cwd: &Path) {
     let listed = source::list(&context.config, cwd);
     if listed.is_empty() && context.config.scaffold.aliases.is_empty() {
-        let dirs: Vec<String> = source::template_dirs(&context.config, cwd).iter().map(|d| d.display().to_string()).collect();
+        let dirs: Vec<String> =
+            source::template_dirs(&context.config, cwd).iter().map(|d| d.display().to_string()).collect();
         eprintln!("no templates in {}", dirs.join(", "));
-        return Ok(Exit::Success);
+        return;
     }
-    let width = listed.iter().map(|t| t.name.len()).chain(context.config.scaffold.aliases.keys().map(String::len)).max().unwrap_or(0);
+    let width = listed
+        .iter()
+        .map(|t| t.name.len())
+        .chain(context.config.scaffold.aliases.keys().map(String::len))
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for item in &listed {
         let description = source::load_dir(&item.path, &item.name)
             .and_then(|loaded| Template::from_tree(loaded.tree, &item.name))
-            .map(|template| template.description.unwrap_or_default())
-            .unwrap_or_else(|error| format!("(broken: {})", error.message()));
-        out.push_str(&format!("{:width$}  {description}\n", item.name));
+            .map_or_else(
+                |error| format!("(broken: {})", error.message()),
+                |template| template.description.unwrap_or_default(),
+            );
+        let _ = writeln!(out, "{:width$}  {description}", item.name);
     }
     for (alias, target) in &context.config.scaffold.aliases {
-        out.push_str(&format!("{alias:width$}  alias of {target}\n"));
+        let _ = writeln!(out, "{alias:width$}  alias of {target}");
     }
     print!("{out}");
-    Ok(Exit::Success)
 }
 
 fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> {
@@ -290,7 +332,11 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
     let label = new_loaded.label.clone();
     let old_template = Template::from_tree(old_tree, &format!("{label} (at {})", short(&old_commit)))?;
     let new_template = Template::from_tree(new_loaded.tree.clone(), &label)?;
-    let basename = dest.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
+    let basename = dest
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
 
     given.previous = update::previous_answers(&record.answers);
     let (old_registry, _old_runtime) = registry_for(context, &old_template, now)?;
@@ -313,7 +359,8 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
 
     let planned = update::plan(&old_files, &new_files, dest)?;
     update::apply(dest, &planned)?;
-    let record = AnswersFile { generated: record.generated, template: new_loaded.origin, answers: to_table(&new_answers)? };
+    let record =
+        AnswersFile { generated: record.generated, template: new_loaded.origin, answers: to_table(&new_answers)? };
     write::replace_file(dest, ANSWERS_FILE, answers_text(&record)?.as_bytes(), false)?;
 
     let mut conflicts = Vec::new();

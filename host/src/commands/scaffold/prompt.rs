@@ -125,9 +125,8 @@ impl Prompt {
     pub fn accept(&self, value: &Value) -> Result<Value, String> {
         match (&self.kind, value) {
             (_, Value::String(text)) if !matches!(self.kind, Kind::MultiChoice(_)) => self.parse(text),
-            (Kind::Bool, Value::Bool(_)) => self.check(value.clone()),
+            (Kind::Bool, Value::Bool(_)) | (Kind::Number, Value::Number(_)) => self.check(value.clone()),
             (Kind::Integer, Value::Number(number)) if number.is_i64() => self.check(value.clone()),
-            (Kind::Number, Value::Number(_)) => self.check(value.clone()),
             (Kind::MultiChoice(choices), Value::Array(items)) => {
                 for item in items {
                     match item.as_str() {

@@ -82,15 +82,11 @@ pub fn inverted_sections(text: &str) -> std::borrow::Cow<'_, str> {
         let (open_tilde, sigil, name, rest, close_tilde) =
             (&captures[2], &captures[3], &captures[4], &captures[5], &captures[6]);
         let replacement = match sigil {
-            "#" => {
-                stack.push(false);
-                None
-            }
             "^" if rest.trim().is_empty() => {
                 stack.push(true);
                 Some(format!("{{{{{open_tilde}#unless {name}{close_tilde}}}}}"))
             }
-            "^" => {
+            "#" | "^" => {
                 stack.push(false);
                 None
             }
@@ -138,8 +134,12 @@ pub fn render_tree(template: &Template, registry: &Handlebars<'_>, context: &Val
 fn keeps_bytes(template: &Template, path: &str, contents: &[u8]) -> bool {
     !is_text(contents)
         // Khaos matched `!*.hbs` against the path, so only top-level files.
-        || (template.format == Format::Khaos && path.ends_with(".hbs") && !path.contains('/'))
+        || (template.format == Format::Khaos && has_extension(path, "hbs") && !path.contains('/'))
         || template.copy.as_ref().is_some_and(|copy| copy.is_match(path))
+}
+
+pub fn has_extension(path: &str, extension: &str) -> bool {
+    std::path::Path::new(path).extension().is_some_and(|found| found.eq_ignore_ascii_case(extension))
 }
 
 /// The rendered path, or `None` when the file is dropped.
@@ -150,20 +150,32 @@ fn render_path(
     context: &Value,
     at: &str,
 ) -> Result<Option<String>> {
-    let source = match template.format {
-        Format::Khaos => close_khaos_path_block(path),
-        Format::Native => path.to_string(),
+    let rendered = match template.format {
+        Format::Khaos => {
+            let source = close_khaos_path_block(path);
+            let rendered = render_text(registry, at, &source, context).map_err(|error| render_error(at, &error))?;
+            // Khaos's rule: a path whose placeholder rendered to nothing,
+            // with nothing after it, is dropped (`{{#node}}package.json`).
+            if source.find("{{").is_some_and(|start| rendered == source[..start]) {
+                return Ok(None);
+            }
+            rendered
+        }
+        // Each segment on its own: one that renders empty drops the file
+        // (`{{#if ci}}.github{{/if}}/...`), and an answer holding `/` cannot
+        // pass for a dropped segment (`/tmp/x` stays absolute, and refused).
+        Format::Native => {
+            let mut segments = Vec::new();
+            for segment in path.split('/') {
+                let rendered = render_text(registry, at, segment, context).map_err(|error| render_error(at, &error))?;
+                if rendered.is_empty() {
+                    return Ok(None);
+                }
+                segments.push(rendered);
+            }
+            segments.join("/")
+        }
     };
-    let rendered = render_text(registry, at, &source, context).map_err(|error| render_error(at, &error))?;
-    let dropped = match template.format {
-        // Khaos's rule: a path whose placeholder rendered to nothing, with
-        // nothing after it, is dropped (`{{#node}}package.json`).
-        Format::Khaos => source.find("{{").is_some_and(|start| rendered == source[..start]),
-        Format::Native => rendered.split('/').any(str::is_empty),
-    };
-    if dropped {
-        return Ok(None);
-    }
     for condition in &template.conditions {
         if condition.glob.is_match(path) {
             let when = render_text(registry, at, &condition.when, context).map_err(|error| {
@@ -211,8 +223,7 @@ fn render_error(at: &str, error: &RenderError) -> Error {
         _ => String::new(),
     };
     let message = error.reason().to_string();
-    Error::input(format!("{at}{position}: {message}"))
-        .help("fix the template there; write `\\{{` for a literal `{{`")
+    Error::input(format!("{at}{position}: {message}")).help("fix the template there; write `\\{{` for a literal `{{`")
 }
 
 #[cfg(test)]

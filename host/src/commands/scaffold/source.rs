@@ -126,7 +126,7 @@ fn git_url(spec: &str) -> Option<(String, Option<String>)> {
         _ => (spec, None),
     };
     let is_url = ["https://", "http://", "ssh://", "git://", "file://", "git@"].iter().any(|p| url.starts_with(p))
-        || (url.ends_with(".git") && !Path::new(url).is_dir());
+        || (super::render::has_extension(url, "git") && !Path::new(url).is_dir());
     if is_url {
         return Some((url.to_string(), reference));
     }
@@ -243,7 +243,8 @@ fn cache_repo(url: &str) -> Result<Repository> {
 /// what the cache holds) and reads the tree at `commit`, else at the ref.
 pub fn load_git(mut origin: Origin, commit: Option<&str>) -> Result<Loaded> {
     let repo = cache_repo(&origin.source)?;
-    let have_commit = commit.is_some_and(|commit| git2::Oid::from_str(commit).is_ok_and(|id| repo.find_commit(id).is_ok()));
+    let have_commit =
+        commit.is_some_and(|commit| git2::Oid::from_str(commit).is_ok_and(|id| repo.find_commit(id).is_ok()));
     if !have_commit {
         let fetched = repo.remote_anonymous(&origin.source).and_then(|mut remote| {
             remote.fetch(
@@ -257,8 +258,9 @@ pub fn load_git(mut origin: Origin, commit: Option<&str>) -> Result<Loaded> {
         }
     }
     let id = match commit {
-        Some(commit) => git2::Oid::from_str(commit)
-            .map_err(|_| Error::input(format!("`{commit}` is not a commit id")))?,
+        Some(commit) => {
+            git2::Oid::from_str(commit).map_err(|_| Error::input(format!("`{commit}` is not a commit id")))?
+        }
         None => resolve_ref(&repo, origin.reference.as_deref()).map_err(|message| {
             Error::input(format!("template {}: {message}", origin.source))
                 .help("check the URL and the #ref (a branch, tag or commit)")
@@ -333,7 +335,10 @@ fn subtree(repo: &Repository, tree: &git2::Tree<'_>, subdir: Option<&str>) -> Re
         match repo.find_blob(entry.id()) {
             Ok(blob) if entry.filemode() == 0o120_000 => links.push((path, blob.content().to_vec())),
             Ok(blob) => {
-                out.insert(path, Entry { contents: blob.content().to_vec(), executable: entry.filemode() == 0o100_755 });
+                out.insert(
+                    path,
+                    Entry { contents: blob.content().to_vec(), executable: entry.filemode() == 0o100_755 },
+                );
             }
             Err(error) => {
                 failure = Some(format!("cannot read {path}: {}", error.message()));
@@ -365,7 +370,10 @@ mod tests {
 
     #[test]
     fn git_urls_and_refs_are_recognised() {
-        assert_eq!(git_url("https://example.com/t.git#v1"), Some(("https://example.com/t.git".into(), Some("v1".into()))));
+        assert_eq!(
+            git_url("https://example.com/t.git#v1"),
+            Some(("https://example.com/t.git".into(), Some("v1".into())))
+        );
         assert_eq!(git_url("file:///tmp/t"), Some(("file:///tmp/t".into(), None)));
         assert_eq!(git_url("segmentio/khaos-node"), Some(("https://github.com/segmentio/khaos-node.git".into(), None)));
         assert_eq!(git_url("plugin-rust"), None);

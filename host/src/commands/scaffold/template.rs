@@ -183,7 +183,13 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
     let conditions = manifest
         .files
         .into_iter()
-        .map(|files| Ok(Condition { glob: glob_set(&[files.glob.clone()], &where_)?, pattern: files.glob, when: files.when }))
+        .map(|files| {
+            Ok(Condition {
+                glob: glob_set(std::slice::from_ref(&files.glob), &where_)?,
+                pattern: files.glob,
+                when: files.when,
+            })
+        })
         .collect::<Result<_>>()?;
     Ok(Template {
         format: Format::Native,
@@ -267,7 +273,7 @@ fn khaos(tree: Tree, manifest: Option<(&str, Entry)>, origin: &str) -> Result<Te
         None => KhaosManifest::default(),
         Some((name, entry)) => {
             let where_ = format!("{origin}/{name}");
-            let value = if name.ends_with(".json") {
+            let value = if super::render::has_extension(name, "json") {
                 serde_json::from_slice(&entry.contents)
                     .map_err(|error| Error::input(format!("{where_}:{}: {error}", error.line())))?
             } else {
@@ -316,7 +322,7 @@ fn khaos_prompts(files: &Tree, manifest: &KhaosManifest, origin: &str) -> Result
     for (path, entry) in files {
         let closed = close_khaos_path_block(path);
         scan(&closed, &mut found).map_err(|error| template_error(origin, path, "its path", &error))?;
-        if path.ends_with(".hbs") {
+        if super::render::has_extension(path, "hbs") {
             continue;
         }
         if let Ok(text) = std::str::from_utf8(&entry.contents) {
@@ -380,9 +386,9 @@ pub fn close_khaos_path_block(path: &str) -> String {
 }
 
 /// Helpers every template may use; their names are never questions.
-pub const BUILT_IN_HELPERS: [&str; 18] = [
-    "if", "unless", "each", "with", "lookup", "log", "eq", "ne", "gt", "lt", "and", "or", "not", "default", "is", "isnt",
-    "json", "contains",
+pub const BUILT_IN_HELPERS: [&str; 22] = [
+    "if", "unless", "each", "with", "lookup", "log", "raw", "eq", "ne", "gt", "gte", "lt", "lte", "and", "or", "not",
+    "len", "default", "is", "isnt", "json", "contains",
 ];
 
 fn scan(text: &str, found: &mut Vec<(String, Kind)>) -> Result<(), handlebars::TemplateError> {
@@ -400,7 +406,7 @@ fn visit(template: &Parsed, found: &mut Vec<(String, Kind)>) {
             continue;
         };
         let name = parameter_name(&helper.name);
-        let is_helper = name.as_deref().is_some_and(|name| is_known_helper(name));
+        let is_helper = name.as_deref().is_some_and(is_known_helper);
         if helper.params.is_empty() && !is_helper {
             if let Some(name) = &name {
                 note(found, name, if helper.block { Kind::Bool } else { Kind::String });
@@ -434,7 +440,7 @@ fn note(found: &mut Vec<(String, Kind)>, name: &str, kind: Kind) {
     }
 }
 
-fn is_known_helper(name: &str) -> bool {
+pub fn is_known_helper(name: &str) -> bool {
     BUILT_IN_HELPERS.contains(&name) || super::helpers::CASE_HELPERS.contains(&name) || name == "date"
 }
 
@@ -484,7 +490,10 @@ mod tests {
         let template = Template::from_tree(
             tree(&[
                 ("template/{{#node}}package.json", "{\"name\": \"{{basename}}\"}"),
-                ("template/Readme.md", "# {{title}}\n{{#mit}}MIT {{date date 'YYYY'}}{{/mit}} {{default owner \"me\"}}"),
+                (
+                    "template/Readme.md",
+                    "# {{title}}\n{{#mit}}MIT {{date date 'YYYY'}}{{/mit}} {{default owner \"me\"}}",
+                ),
                 ("template/x.hbs", "{{not_a_question}}"),
             ]),
             "t",
@@ -512,8 +521,9 @@ mod tests {
 
     #[test]
     fn native_manifest_errors_name_the_line() {
-        let error = Template::from_tree(tree(&[("template.toml", "[[prompt]]\nname = \"x\"\ntype = \"colour\"\n")]), "t")
-            .unwrap_err();
+        let error =
+            Template::from_tree(tree(&[("template.toml", "[[prompt]]\nname = \"x\"\ntype = \"colour\"\n")]), "t")
+                .unwrap_err();
         assert!(error.message().contains("unknown type `colour`"), "{}", error.message());
         let error = Template::from_tree(tree(&[("template.toml", "description = 3\n")]), "t").unwrap_err();
         assert!(error.message().starts_with("t/template.toml:1:"), "{}", error.message());

@@ -175,7 +175,11 @@ mod tests {
         apply(dest.path(), &planned).unwrap();
         let read = |path: &str| std::fs::read_to_string(dest.path().join(path)).unwrap();
         assert_eq!(read("edited"), "one user\ntwo\nthree\nfour\nfive new\n");
-        assert!(read("both").contains("<<<<<<< yours\nx user\n=======\nx new\n>>>>>>> template (new)\n"), "{}", read("both"));
+        assert!(
+            read("both").contains("<<<<<<< yours\nx user\n=======\nx new\n>>>>>>> template (new)\n"),
+            "{}",
+            read("both")
+        );
         assert!(!dest.path().join("gone-clean").exists());
         assert_eq!(read("gone-edited"), "g user\n");
         assert!(!dest.path().join("deleted").exists());

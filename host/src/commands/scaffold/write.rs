@@ -79,8 +79,9 @@ fn destination_state(dest: &Path) -> Result<State> {
     match std::fs::symlink_metadata(dest) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(State::Missing),
         Err(error) => Err(Error::input(format!("cannot read {}: {error}", dest.display()))),
-        Ok(meta) if !meta.is_dir() => Err(Error::input(format!("{} exists and is not a folder", dest.display()))
-            .help("pick another destination")),
+        Ok(meta) if !meta.is_dir() => {
+            Err(Error::input(format!("{} exists and is not a folder", dest.display())).help("pick another destination"))
+        }
         Ok(_) => {
             let mut entries = std::fs::read_dir(dest)
                 .map_err(|error| Error::input(format!("cannot read {}: {error}", dest.display())))?;
@@ -108,8 +109,11 @@ fn move_into(staging: &Path, dest: &Path, files: &Tree) -> Result<Vec<String>> {
         }
         match target.symlink_metadata() {
             Ok(meta) if meta.is_dir() => {
-                return Err(Error::input(format!("{} is a folder, and the template has a file there", target.display()))
-                    .help("move that folder away first; nothing was written"));
+                return Err(Error::input(format!(
+                    "{} is a folder, and the template has a file there",
+                    target.display()
+                ))
+                .help("move that folder away first; nothing was written"));
             }
             Ok(_) => replaced.push(path.clone()),
             Err(_) => {}
@@ -176,10 +180,8 @@ fn init_repository(dir: &Path, message: &str) -> Result<()> {
     index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).map_err(failed)?;
     index.write().map_err(failed)?;
     let tree = repo.find_tree(index.write_tree().map_err(failed)?).map_err(failed)?;
-    let signature = repo
-        .signature()
-        .or_else(|_| git2::Signature::now("workbench", "workbench@localhost"))
-        .map_err(failed)?;
+    let signature =
+        repo.signature().or_else(|_| git2::Signature::now("workbench", "workbench@localhost")).map_err(failed)?;
     repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &[]).map_err(failed)?;
     Ok(())
 }
