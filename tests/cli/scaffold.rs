@@ -387,7 +387,7 @@ fn a_template_helper_plugin_computes_values_in_the_sandbox() {
     std::fs::create_dir_all(test.dir().join("t/helpers")).unwrap();
     std::fs::copy(test_plugin("test_helper"), test.dir().join("t/helpers/strings.wasm")).unwrap();
     test.run_with(["scaffold", "./t", "out"])
-        .code(2)
+        .code(3)
         .stderr_has("plugin `test-helper` failed")
         .stderr_has("`upper` takes one text argument");
 }

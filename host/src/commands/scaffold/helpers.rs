@@ -6,6 +6,7 @@
 //! template-helper plugins bring.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, FixedOffset};
@@ -284,11 +285,13 @@ pub struct PluginHelper {
     pub plugin: Arc<Plugin>,
     pub name: String,
     memo: Arc<Mutex<HashMap<String, Result<Value, String>>>>,
+    /// Raised on a failed call, so the command can exit as a plugin failure.
+    failed: Arc<AtomicBool>,
 }
 
 impl PluginHelper {
-    pub fn new(plugin: Arc<Plugin>, name: String) -> PluginHelper {
-        PluginHelper { plugin, name, memo: Arc::default() }
+    pub fn new(plugin: Arc<Plugin>, name: String, failed: Arc<AtomicBool>) -> PluginHelper {
+        PluginHelper { plugin, name, memo: Arc::default(), failed }
     }
 }
 
@@ -320,7 +323,10 @@ impl HelperDef for PluginHelper {
                 }
             })
             .clone();
-        answer.map(ScopedJson::Derived).map_err(|message| RenderErrorReason::Other(message).into())
+        answer.map(ScopedJson::Derived).map_err(|message| {
+            self.failed.store(true, Ordering::Relaxed);
+            RenderErrorReason::Other(message).into()
+        })
     }
 }
 

@@ -22,6 +22,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, FixedOffset};
 use clap::Args;
@@ -105,12 +106,12 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now()?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let (registry, _runtime) = registry_for(context, &template, now)?;
+    let engine = registry_for(context, &template, now)?;
     let automatic = automatic(template.format, &basename, now, loaded.repo_root.as_deref());
     let mut terminal = answers::Terminal;
     let ask: Option<&mut dyn answers::Ask> = if interactive() { Some(&mut terminal) } else { None };
-    let answers = answers::collect(&template, &registry, automatic.clone(), &given, ask)?;
-    let mut files = render_files(&template, &registry, &automatic, &answers, &loaded.label)?;
+    let answers = engine.classify(answers::collect(&template, &engine.registry, automatic.clone(), &given, ask))?;
+    let mut files = engine.classify(render_files(&template, &engine.registry, &automatic, &answers, &loaded.label))?;
     let rendered = files.len();
     let record =
         AnswersFile { generated: now.to_rfc3339(), template: loaded.origin.clone(), answers: to_table(&answers)? };
@@ -199,15 +200,36 @@ fn git_identity() -> (String, String) {
     (get("user.name"), get("user.email"))
 }
 
-/// The registry for `template`, with its helper plugins loaded; the runtime
-/// is returned so it outlives them (its ticker enforces their time limits).
-fn registry_for(
-    context: &Context,
-    template: &Template,
-    now: DateTime<FixedOffset>,
-) -> Result<(Handlebars<'static>, Option<Runtime>)> {
+/// A template's Handlebars registry with its helper plugins loaded.
+struct Engine {
+    registry: Handlebars<'static>,
+    /// Kept as long as the plugins: its ticker enforces their time limits.
+    _runtime: Option<Runtime>,
+    /// Set when a helper plugin's call failed, so the error exits 3.
+    plugin_failed: Arc<AtomicBool>,
+}
+
+impl Engine {
+    /// A render error caused by a failed plugin call is a plugin failure.
+    fn classify<T>(&self, result: Result<T>) -> Result<T> {
+        result.map_err(|error| {
+            if self.plugin_failed.load(Ordering::Relaxed) {
+                let plugin_error = Error::plugin(error.message());
+                match error.help_text() {
+                    Some(help) => plugin_error.help(help),
+                    None => plugin_error,
+                }
+            } else {
+                error
+            }
+        })
+    }
+}
+
+fn registry_for(context: &Context, template: &Template, now: DateTime<FixedOffset>) -> Result<Engine> {
     let mut registry = render::engine(template.format, now);
-    let (runtime, plugin_helpers) = load_helper_plugins(context, template, &mut registry)?;
+    let plugin_failed = Arc::new(AtomicBool::new(false));
+    let (runtime, plugin_helpers) = load_helper_plugins(context, template, &mut registry, &plugin_failed)?;
     // `{{name}}` calls a helper before it reads a value of the same name.
     let is_helper = |name: &str| template::is_known_helper(name) || plugin_helpers.iter().any(|known| known == name);
     if let Some(prompt) = template.prompts.iter().find(|prompt| is_helper(&prompt.name)) {
@@ -217,13 +239,14 @@ fn registry_for(
         ))
         .help("rename the question in template.toml"));
     }
-    Ok((registry, runtime))
+    Ok(Engine { registry, _runtime: runtime, plugin_failed })
 }
 
 fn load_helper_plugins(
     context: &Context,
     template: &Template,
     registry: &mut Handlebars<'static>,
+    failed: &Arc<AtomicBool>,
 ) -> Result<(Option<Runtime>, Vec<String>)> {
     if template.helpers.is_empty() {
         return Ok((None, Vec::new()));
@@ -240,7 +263,7 @@ fn load_helper_plugins(
             names.push(helper.name.clone());
             registry.register_helper(
                 &helper.name.clone(),
-                Box::new(helpers::PluginHelper::new(plugin.clone(), helper.name)),
+                Box::new(helpers::PluginHelper::new(plugin.clone(), helper.name, failed.clone())),
             );
         }
     }
@@ -339,23 +362,31 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .unwrap_or_default();
 
     given.previous = update::previous_answers(&record.answers);
-    let (old_registry, _old_runtime) = registry_for(context, &old_template, now)?;
+    let old_engine = registry_for(context, &old_template, now)?;
     let old_automatic = automatic(old_template.format, &basename, now, new_loaded.repo_root.as_deref());
-    let old_answers = answers::collect(
+    let old_answers = old_engine.classify(answers::collect(
         &old_template,
-        &old_registry,
+        &old_engine.registry,
         old_automatic.clone(),
         &Given { previous: given.previous.clone(), defaults: true, ..Given::default() },
         None,
-    )?;
-    let old_files = render_files(&old_template, &old_registry, &old_automatic, &old_answers, &label)?;
+    ))?;
+    let old_files =
+        old_engine.classify(render_files(&old_template, &old_engine.registry, &old_automatic, &old_answers, &label))?;
 
-    let (new_registry, _new_runtime) = registry_for(context, &new_template, now)?;
+    let new_engine = registry_for(context, &new_template, now)?;
     let new_automatic = automatic(new_template.format, &basename, now, new_loaded.repo_root.as_deref());
     let mut terminal = answers::Terminal;
     let ask: Option<&mut dyn answers::Ask> = if interactive() { Some(&mut terminal) } else { None };
-    let new_answers = answers::collect(&new_template, &new_registry, new_automatic.clone(), &given, ask)?;
-    let new_files = render_files(&new_template, &new_registry, &new_automatic, &new_answers, &label)?;
+    let new_answers = new_engine.classify(answers::collect(
+        &new_template,
+        &new_engine.registry,
+        new_automatic.clone(),
+        &given,
+        ask,
+    ))?;
+    let new_files =
+        new_engine.classify(render_files(&new_template, &new_engine.registry, &new_automatic, &new_answers, &label))?;
 
     let planned = update::plan(&old_files, &new_files, dest)?;
     update::apply(dest, &planned)?;
