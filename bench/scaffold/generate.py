@@ -23,7 +23,12 @@ LOREM = (
 # Placeholder syntax per engine: (variable, if-open, if-close).
 FLAVOURS = {
     "workbench": (lambda v: "{{%s}}" % v, lambda v: "{{#if %s}}" % v, "{{/if}}"),
-    "cargo-generate": (lambda v: "{{%s}}" % v, lambda v: "{%% if %s %%}" % v, "{% endif %}"),
+    # cargo-generate's own name for the project's name is `project-name`.
+    "cargo-generate": (
+        lambda v: "{{%s}}" % ("project-name" if v == "name" else v),
+        lambda v: "{%% if %s %%}" % v,
+        "{% endif %}",
+    ),
     "cookiecutter": (lambda v: "{{cookiecutter.%s}}" % v, lambda v: "{%% if cookiecutter.%s == 'yes' %%}" % v, "{% endif %}"),
     "copier": (lambda v: "{{%s}}" % v, lambda v: "{%% if %s %%}" % v, "{% endif %}"),
 }
@@ -68,7 +73,7 @@ for flavour, (var, if_open, if_close) in FLAVOURS.items():
         files = root
         write(
             os.path.join(root, "cargo-generate.toml"),
-            "[template]\ncargo_generate_version = \">=0.10.0\"\n"
+            "[template]\ncargo_generate_version = \">=0.10.0\"\nexclude = [\"assets/logo.bin\"]\n"
             "[placeholders]\n"
             "description = { type = \"string\", prompt = \"description\", default = \"A generated project\" }\n"
             "author = { type = \"string\", prompt = \"author\", default = \"Ada\" }\n"

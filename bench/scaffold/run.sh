@@ -25,7 +25,7 @@ export WORKBENCH_CACHE_DIR="$work/cache"
 
 commands=(--command-name "workbench" "$workbench scaffold $work/templates/workbench $out/demo --defaults --set name=demo")
 if command -v cargo-generate >/dev/null; then
-  commands+=(--command-name "cargo-generate $(cargo-generate --version | awk '{print $2}')"
+  commands+=(--command-name "cargo-generate $(cargo-generate --version | awk '{print $NF}')"
     "cargo-generate generate --path $work/templates/cargo-generate --name demo --silent --vcs none --destination $out")
 fi
 if command -v cookiecutter >/dev/null; then
@@ -43,6 +43,7 @@ for flavour in workbench cargo-generate cookiecutter copier; do
   case $flavour in
     workbench) "$workbench" scaffold "$work/templates/workbench" "$out/demo" --defaults --set name=demo 2>/dev/null ;;
     cargo-generate) command -v cargo-generate >/dev/null || continue
+      mkdir -p "$out"
       cargo-generate generate --path "$work/templates/cargo-generate" --name demo --silent --vcs none --destination "$out" >/dev/null 2>&1 ;;
     cookiecutter) command -v cookiecutter >/dev/null || continue
       cookiecutter --no-input "$work/templates/cookiecutter" -o "$out" name=demo ;;
@@ -59,7 +60,7 @@ for flavour in workbench cargo-generate cookiecutter copier; do
   fi
 done
 
-hyperfine --warmup 2 --runs "$runs" --style basic --prepare "rm -rf $out" \
+hyperfine --warmup 2 --runs "$runs" --style basic --prepare "rm -rf $out && mkdir -p $out" \
   --export-json "$work/result.json" "${commands[@]}"
 python3 - "$work/result.json" <<'PY'
 import json, statistics, sys

@@ -74,7 +74,7 @@ pub struct ScaffoldArgs {
     pub subdir: Option<String>,
     /// Re-render the project at TEMPLATE (a folder made by `scaffold`) with
     /// its template's newer version, merging with your edits.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["dest", "subdir", "force", "git"])]
     pub update: bool,
 }
 

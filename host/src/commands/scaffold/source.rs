@@ -187,20 +187,9 @@ fn read_dir_tree(root: &Path) -> Result<Tree> {
         };
         let contents = std::fs::read(&path)
             .map_err(|error| Error::input(format!("cannot read template file {}: {error}", path.display())))?;
-        tree.insert(name, Entry { contents, executable: is_executable(&path) });
+        tree.insert(name, Entry { contents, executable: super::write::is_executable(&path) });
     }
     Ok(tree)
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(_: &Path) -> bool {
-    false
 }
 
 /// The commit of a template folder inside a git work tree, when the folder
