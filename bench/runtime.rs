@@ -46,13 +46,14 @@ fn main() {
     println!("component: {} ({} KiB)", path.display(), bytes.len() / 1024);
     println!("{:<44} {:>11} {:>11} {:>11}", "stage", "median", "p10", "p90");
 
+    let digest = workbench::plugins::cache::digest(&bytes);
     let uncached = Cache::new(&engine, None);
     measure("cold compile (no cache)", 20, || {
-        uncached.load_or_compile(&engine, &bytes).expect("compile");
+        uncached.load_or_compile(&engine, &bytes, &digest).expect("compile");
     });
-    runtime.cache().load_or_compile(&engine, &bytes).expect("fill the cache");
+    runtime.cache().load_or_compile(&engine, &bytes, &digest).expect("fill the cache");
     let load = measure("cached load (read + checksum + deserialize)", 200, || {
-        runtime.cache().load_or_compile(&engine, &bytes).expect("load");
+        runtime.cache().load_or_compile(&engine, &bytes, &digest).expect("load");
     });
     measure("plugin load (cached load + checks + meta.info)", 200, || {
         runtime.load(&source, &bytes).expect("plugin");

@@ -12,6 +12,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
 
+use sha2::{Digest as _, Sha256};
+
 fn main() {
     println!("cargo::rerun-if-env-changed=WORKBENCH_BUNDLE_DIR");
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
@@ -34,13 +36,19 @@ fn main() {
     plugins.sort();
 
     let mut code = String::from(
-        "/// Core plugins embedded at build time: (file stem, component bytes).\n\
-         pub static BUNDLED: &[(&str, &[u8])] = &[\n",
+        "/// Core plugins embedded at build time: (file stem, component bytes,\n\
+         /// SHA-256 of the bytes, so no run has to hash megabytes).\n\
+         pub static BUNDLED: &[(&str, &[u8], &str)] = &[\n",
     );
     for (stem, path) in &plugins {
         println!("cargo::rerun-if-changed={}", path.display());
         let path = path.canonicalize().unwrap_or_else(|_| path.clone());
-        writeln!(code, "    ({stem:?}, include_bytes!({:?})),", path.display().to_string())
+        let bytes = fs::read(&path).expect("read a bundled plugin");
+        let digest = Sha256::digest(&bytes).iter().fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        });
+        writeln!(code, "    ({stem:?}, include_bytes!({:?}), {digest:?}),", path.display().to_string())
             .expect("writing to a String");
     }
     code.push_str("];\n");

@@ -348,3 +348,15 @@ fn files_over_32_mib_are_skipped_with_a_warning_and_the_rest_are_linted() {
         .stderr_has("huge.txt: skipped, larger than 32 MiB")
         .stdout_has("text/trailing-whitespace");
 }
+
+#[test]
+fn once_the_cache_knows_their_roles_lint_loads_only_lint_checks() {
+    let test = Test::new().private_cache().file("notes.txt", "fine\n").args(["-vv", "lint"]);
+    let first = test.run().code(0);
+    let loaded = |run: &crate::support::Run| {
+        run.stderr.matches("cache hit:").count() + run.stderr.matches("cache miss:").count()
+    };
+    let second = test.run().code(0);
+    assert!(loaded(&first) > 3, "the first run loads every bundled plugin\n{first}");
+    assert_eq!(loaded(&second), 3, "data, make and text only\n{second}");
+}

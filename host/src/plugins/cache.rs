@@ -84,15 +84,46 @@ impl Cache {
         self.dir.as_deref()
     }
 
-    /// Where the compiled form of `bytes` lives, when caching is on.
-    pub fn entry_path(&self, bytes: &[u8]) -> Option<PathBuf> {
-        let name = digest(bytes);
-        self.dir.as_ref().map(|dir| dir.join("compiled").join(format!("{name}-{}.cwasm", self.engine_hash)))
+    /// Where the compiled form of the component with this [`digest`]
+    /// lives, when caching is on.
+    pub fn entry_path(&self, digest: &str) -> Option<PathBuf> {
+        self.dir.as_ref().map(|dir| dir.join("compiled").join(format!("{digest}-{}.cwasm", self.engine_hash)))
     }
 
-    /// The compiled component for `bytes`, from the cache when possible.
-    pub fn load_or_compile(&self, engine: &Engine, bytes: &[u8]) -> wasmtime::Result<(Component, CacheState)> {
-        let Some(path) = self.entry_path(bytes) else {
+    /// The roles a component was seen to play when it was last loaded,
+    /// so a command can skip loading the plugins it has no use for.
+    pub fn roles(&self, digest: &str) -> Option<Vec<super::Role>> {
+        let path = self.entry_path(digest)?.with_extension("roles");
+        let text = fs::read_to_string(path).ok()?;
+        text.lines().map(super::Role::from_name).collect()
+    }
+
+    /// Records [`Cache::roles`]; a failure only costs a later load.
+    pub fn remember_roles(&self, digest: &str, roles: &[super::Role]) {
+        let Some(path) = self.entry_path(digest).map(|path| path.with_extension("roles")) else { return };
+        if path.is_file() {
+            return;
+        }
+        let text = roles.iter().map(|role| role.name()).collect::<Vec<_>>().join("\n");
+        let written = path.parent().map(fs::create_dir_all).transpose().and_then(|_| {
+            let mut file = tempfile::NamedTempFile::new_in(path.parent().unwrap_or(Path::new(".")))?;
+            file.write_all(text.as_bytes())?;
+            file.persist(&path).map(|_| ()).map_err(|error| error.error)
+        });
+        if let Err(error) = written {
+            log::debug!("cannot record the roles at {}: {error}", path.display());
+        }
+    }
+
+    /// The compiled component for `bytes` (whose [`digest`] the caller has
+    /// computed once), from the cache when possible.
+    pub fn load_or_compile(
+        &self,
+        engine: &Engine,
+        bytes: &[u8],
+        digest: &str,
+    ) -> wasmtime::Result<(Component, CacheState)> {
+        let Some(path) = self.entry_path(digest) else {
             return Ok((Component::new(engine, bytes)?, CacheState::Uncached));
         };
         let mut state = CacheState::Stored;
@@ -121,12 +152,6 @@ impl Cache {
                 Ok((component, CacheState::Uncached))
             }
         }
-    }
-
-    /// Whether `bytes` has a cache entry (for `workbench plugins info`),
-    /// without loading it.
-    pub fn has_entry(&self, bytes: &[u8]) -> bool {
-        self.entry_path(bytes).is_some_and(|path| path.is_file())
     }
 }
 
@@ -188,8 +213,8 @@ mod tests {
     fn second_load_is_a_hit() {
         let dir = tempfile::tempdir().unwrap();
         let (engine, cache) = cache(dir.path());
-        let (_, first) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
-        let (_, second) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let (_, first) = cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
+        let (_, second) = cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
         assert_eq!((first, second), (CacheState::Stored, CacheState::Hit));
     }
 
@@ -197,15 +222,15 @@ mod tests {
     fn flipped_byte_is_recompiled_and_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let (engine, cache) = cache(dir.path());
-        cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
-        let path = cache.entry_path(EMPTY_COMPONENT).unwrap();
+        cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
+        let path = cache.entry_path(&digest(EMPTY_COMPONENT)).unwrap();
         let mut entry = fs::read(&path).unwrap();
         let last = entry.len() - 1;
         entry[last] ^= 0xff;
         fs::write(&path, &entry).unwrap();
-        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
         assert_eq!(state, CacheState::Replaced);
-        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
         assert_eq!(state, CacheState::Hit);
     }
 
@@ -213,10 +238,10 @@ mod tests {
     fn truncated_entry_is_recompiled() {
         let dir = tempfile::tempdir().unwrap();
         let (engine, cache) = cache(dir.path());
-        cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
-        let path = cache.entry_path(EMPTY_COMPONENT).unwrap();
+        cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
+        let path = cache.entry_path(&digest(EMPTY_COMPONENT)).unwrap();
         fs::write(&path, b"WBCWASM1").unwrap();
-        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
         assert_eq!(state, CacheState::Replaced);
     }
 
@@ -226,7 +251,7 @@ mod tests {
         let blocker = dir.path().join("file");
         fs::write(&blocker, b"not a directory").unwrap();
         let (engine, cache) = cache(&blocker);
-        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT).unwrap();
+        let (_, state) = cache.load_or_compile(&engine, EMPTY_COMPONENT, &digest(EMPTY_COMPONENT)).unwrap();
         assert_eq!(state, CacheState::Uncached);
     }
 }

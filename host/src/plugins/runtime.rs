@@ -80,11 +80,18 @@ impl Runtime {
     pub fn check(&self, source: &Source, bytes: &[u8]) -> Result<Prepared, LoadError> {
         let fail = |message: String| LoadError { source: source.clone(), message };
         contract::check_binary(bytes).map_err(|problem| fail(format!("the file {problem}")))?;
+        // The bundled plugins' digests were computed when the binary was built.
+        let digest = match source {
+            Source::Bundled(stem) => super::sources::bundled_digest(stem).map(str::to_string),
+            Source::File(_) => None,
+        }
+        .unwrap_or_else(|| super::cache::digest(bytes));
         let (component, cache) = self
             .cache
-            .load_or_compile(&self.engine, bytes)
+            .load_or_compile(&self.engine, bytes, &digest)
             .map_err(|error| fail(format!("not a valid component: {error:#}")))?;
         let contract = contract::inspect(&self.engine, &component).map_err(|problem| fail(format!("it {problem}")))?;
+        self.cache.remember_roles(&digest, &contract.roles);
         let pre = self.linker.instantiate_pre(&component).map_err(|error| {
             fail(format!(
                 "it needs an import workbench does not grant plugins: {error:#}; plugins get only {}/log and a WASI that grants nothing",
@@ -94,7 +101,7 @@ impl Runtime {
         let indices = resolve_indices(&pre, &contract.roles).map_err(|error| {
             fail(format!("its exports do not match {}@{}: {error:#}", contract::PACKAGE, contract::HOST_VERSION))
         })?;
-        Ok(Prepared { contract, cache, digest: super::cache::digest(bytes), pre, indices })
+        Ok(Prepared { contract, cache, digest, pre, indices })
     }
 
     /// Validates and loads a plugin, asking it for its name.

@@ -5,11 +5,17 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::contract::Role;
 use super::plugin::{Plugin, Source};
 use super::runtime::{LoadError, Runtime};
 use crate::config::Config;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// The SHA-256 of a bundled plugin, computed by build.rs.
+pub fn bundled_digest(stem: &str) -> Option<&'static str> {
+    BUNDLED.iter().find(|(known, _, _)| *known == stem).map(|(_, _, digest)| *digest)
+}
 
 /// Every plugin that loaded, and every one that did not.
 pub struct PluginSet {
@@ -51,7 +57,7 @@ impl PluginSearch {
         let mut sources = Vec::new();
         let mut failures = Vec::new();
         if self.bundled {
-            sources.extend(BUNDLED.iter().map(|(stem, bytes)| (Source::Bundled(stem), Some(*bytes))));
+            sources.extend(BUNDLED.iter().map(|(stem, bytes, _)| (Source::Bundled(stem), Some(*bytes))));
         }
         let env_paths: Vec<PathBuf> = self.env_path.iter().flat_map(std::env::split_paths).collect();
         for path in self.config_paths.iter().chain(&env_paths).chain(&self.cli_paths) {
@@ -67,6 +73,24 @@ impl PluginSearch {
     pub fn load(&self, runtime: &Runtime) -> PluginSet {
         let (sources, failures) = self.sources();
         load_sources(runtime, sources, failures)
+    }
+
+    /// Loads the plugins that may play `role`: a bundled plugin the cache
+    /// has seen play other roles only is not loaded (loading all of them
+    /// costs a warm `lint` more than linting an unchanged tree). Plugins
+    /// from files are always loaded.
+    pub fn load_playing(&self, runtime: &Runtime, role: Role) -> PluginSet {
+        let (sources, failures) = self.sources();
+        let chosen: Vec<FoundSource> = sources
+            .into_iter()
+            .filter(|(source, _)| match source {
+                Source::Bundled(stem) => bundled_digest(stem)
+                    .and_then(|digest| runtime.cache().roles(digest))
+                    .is_none_or(|roles| roles.contains(&role)),
+                Source::File(_) => true,
+            })
+            .collect();
+        load_sources(runtime, chosen, failures)
     }
 
     /// Loads what a command names (a build's steps) without compiling
@@ -145,6 +169,14 @@ fn wasm_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn bundled_digests_from_the_build_match_the_bytes() {
+        for (stem, bytes, digest) in BUNDLED {
+            assert_eq!(*digest, crate::plugins::cache::digest(bytes), "{stem}");
+        }
+    }
+
     use super::*;
 
     #[test]

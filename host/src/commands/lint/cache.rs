@@ -5,7 +5,7 @@
 //! together), which is what makes this cache correct. Suppressions and
 //! severities are applied after it, so config changes never go stale.
 //!
-//! One JSON file per plugin and options under `$WORKBENCH_CACHE_DIR/lint/`,
+//! One binary file per plugin and options under `$WORKBENCH_CACHE_DIR/lint/`,
 //! written atomically at the end of a run; an unreadable or damaged one is
 //! ignored and rewritten.
 
@@ -19,7 +19,7 @@ use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::{Plugin, cache::digest, json as wit_json};
 
 /// Bumped whenever the stored shape changes.
-const FORMAT: u64 = 3;
+const FORMAT: u64 = 4;
 
 /// Size and modification time: when both match, the contents are taken
 /// as unchanged without reading them (as ESLint's and ruff's caches do).
@@ -41,7 +41,18 @@ struct Entry {
     stamp: Option<Stamp>,
     /// The file holds a suppression comment, so it must be read to apply it.
     marker: bool,
-    diagnostics: Vec<Value>,
+    /// The diagnostics as JSON text (`[]` for most files).
+    diagnostics: String,
+}
+
+impl Entry {
+    fn diagnostics(&self) -> Option<Vec<Diagnostic>> {
+        if self.diagnostics == "[]" {
+            return Some(Vec::new());
+        }
+        let values: Vec<Value> = serde_json::from_str(&self.diagnostics).ok()?;
+        values.iter().map(wit_json::diagnostic_from).collect()
+    }
 }
 
 pub struct Store {
@@ -56,7 +67,7 @@ impl Store {
     pub fn open(dir: Option<&std::path::Path>, plugin: &Plugin, options: &str) -> Store {
         let path = dir.map(|dir| {
             let key = digest(format!("{FORMAT}\0{}\0{options}", plugin.digest).as_bytes());
-            dir.join("lint").join(format!("{key}.json"))
+            dir.join("lint").join(format!("{key}.bin"))
         });
         let entries = path.as_ref().and_then(|path| read(path)).unwrap_or_default();
         Store { path, entries, dirty: false }
@@ -69,7 +80,7 @@ impl Store {
         if stamp.is_none() || entry.stamp != stamp {
             return None;
         }
-        Some((entry.diagnostics.iter().map(wit_json::diagnostic_from).collect::<Option<_>>()?, entry.marker))
+        Some((entry.diagnostics()?, entry.marker))
     }
 
     /// The cached diagnostics of `path` if its contents are unchanged; a
@@ -79,7 +90,7 @@ impl Store {
         if entry.digest != contents_digest {
             return None;
         }
-        let diagnostics = entry.diagnostics.iter().map(wit_json::diagnostic_from).collect::<Option<_>>()?;
+        let diagnostics = entry.diagnostics()?;
         if entry.stamp != stamp {
             entry.stamp = stamp;
             self.dirty = true;
@@ -91,7 +102,8 @@ impl Store {
         if self.path.is_none() {
             return;
         }
-        let diagnostics = diagnostics.iter().map(|diagnostic| wit_json::diagnostic(diagnostic)).collect();
+        let values: Vec<Value> = diagnostics.iter().map(|diagnostic| wit_json::diagnostic(diagnostic)).collect();
+        let diagnostics = Value::Array(values).to_string();
         self.entries.insert(path.to_string(), Entry { digest: digest.to_string(), stamp, marker, diagnostics });
         self.dirty = true;
     }
@@ -105,60 +117,89 @@ impl Store {
     }
 }
 
-/// The file on disk: typed, so loading does not build a tree of JSON
-/// values for thousands of clean files.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Document {
-    format: u64,
-    files: Vec<Stored>,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
-    path: String,
-    digest: String,
-    size: Option<u64>,
-    /// Nanoseconds as text: JSON numbers lose precision past 2^53.
-    modified_ns: Option<String>,
-    marker: bool,
-    diagnostics: Vec<Value>,
-}
+/// The file on disk, binary (a JSON document of 10,000 entries took a warm
+/// run 25 ms to parse): `MAGIC`, the entry count, then per entry its path,
+/// content digest, stamp, marker and diagnostics (JSON text, parsed only
+/// when the entry is used). Integers are little-endian; strings are a u32
+/// length and UTF-8 bytes.
+const MAGIC: &[u8; 8] = b"WBLINT04";
 
 fn read(path: &std::path::Path) -> Option<HashMap<String, Entry>> {
-    let document: Document = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    if document.format != FORMAT {
-        return None;
-    }
-    let mut entries = HashMap::with_capacity(document.files.len());
-    for stored in document.files {
-        let stamp = match (stored.size, stored.modified_ns) {
-            (Some(size), Some(modified)) => Some(Stamp { size, modified_ns: modified.parse().ok()? }),
-            _ => None,
+    let bytes = std::fs::read(path).ok()?;
+    let mut reader = Reader { bytes: bytes.strip_prefix(MAGIC.as_slice())? };
+    let count = usize::try_from(reader.u64()?).ok()?;
+    let mut entries = HashMap::with_capacity(count.min(1 << 20));
+    for _ in 0..count {
+        let path = reader.text()?;
+        let digest = reader.text()?;
+        let stamp = match reader.u8()? {
+            0 => None,
+            _ => Some(Stamp { size: reader.u64()?, modified_ns: reader.u128()? }),
         };
-        let entry = Entry { digest: stored.digest, stamp, marker: stored.marker, diagnostics: stored.diagnostics };
-        entries.insert(stored.path, entry);
+        let marker = reader.u8()? != 0;
+        let diagnostics = reader.text()?;
+        entries.insert(path, Entry { digest, stamp, marker, diagnostics });
     }
-    Some(entries)
+    reader.bytes.is_empty().then_some(entries)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take(&mut self, len: usize) -> Option<&[u8]> {
+        let (head, rest) = self.bytes.split_at_checked(len)?;
+        self.bytes = rest;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|bytes| bytes[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.take(8)?.try_into().ok().map(u64::from_le_bytes)
+    }
+
+    fn u128(&mut self) -> Option<u128> {
+        self.take(16)?.try_into().ok().map(u128::from_le_bytes)
+    }
+
+    fn text(&mut self) -> Option<String> {
+        let len = usize::try_from(u32::from_le_bytes(self.take(4)?.try_into().ok()?)).ok()?;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
 }
 
 fn write(path: &std::path::Path, entries: &HashMap<String, Entry>) -> std::io::Result<()> {
+    fn text(out: &mut Vec<u8>, text: &str) -> std::io::Result<()> {
+        let len = u32::try_from(text.len()).map_err(std::io::Error::other)?;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+        Ok(())
+    }
     let dir = path.parent().expect("store paths have a parent");
     std::fs::create_dir_all(dir)?;
-    let files = entries
-        .iter()
-        .map(|(file, entry)| Stored {
-            path: file.clone(),
-            digest: entry.digest.clone(),
-            size: entry.stamp.map(|stamp| stamp.size),
-            modified_ns: entry.stamp.map(|stamp| stamp.modified_ns.to_string()),
-            marker: entry.marker,
-            diagnostics: entry.diagnostics.clone(),
-        })
-        .collect();
-    // One write: serde_json writes token by token, and the file is unbuffered.
-    let bytes = serde_json::to_vec(&Document { format: FORMAT, files })?;
+    let mut out = Vec::with_capacity(64 + entries.len() * 128);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    for (file, entry) in entries {
+        text(&mut out, file)?;
+        text(&mut out, &entry.digest)?;
+        match entry.stamp {
+            None => out.push(0),
+            Some(stamp) => {
+                out.push(1);
+                out.extend_from_slice(&stamp.size.to_le_bytes());
+                out.extend_from_slice(&stamp.modified_ns.to_le_bytes());
+            }
+        }
+        out.push(u8::from(entry.marker));
+        text(&mut out, &entry.diagnostics)?;
+    }
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(&bytes)?;
+    temp.write_all(&out)?;
     temp.persist(path).map_err(|error| error.error)?;
     Ok(())
 }

@@ -81,7 +81,7 @@ struct Checker<'a> {
 
 pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let runtime = context.runtime()?;
-    let set = context.plugin_search().load(&runtime);
+    let set = context.plugin_search().load_playing(&runtime, Role::LintCheck);
     let mut failures: Vec<PluginFailure> = Vec::new();
     for failure in &set.failures {
         crate::cli::report(&Error::from(failure.clone()));
@@ -421,9 +421,13 @@ fn rule_severities(context: &Context, checkers: &[Checker]) -> Result<severity::
 /// Every file some checker wants, with its size and time; files too
 /// large or unreadable are left out with a warning.
 fn wanted_files<'a>(targets: &'a [Target], checkers: &[Checker]) -> Vec<(&'a Target, Option<cache::Stamp>)> {
-    let mut files = Vec::new();
-    for target in targets.iter().filter(|target| checkers.iter().any(|checker| wants(checker, target))) {
-        match std::fs::metadata(&target.path) {
+    let wanted: Vec<&Target> =
+        targets.iter().filter(|target| checkers.iter().any(|checker| wants(checker, target))).collect();
+    // A `stat` per file is most of a warm run: spread them over threads.
+    let stats = crate::parallel::map(&wanted, crate::parallel::IO_THREADS, |target| std::fs::metadata(&target.path));
+    let mut files = Vec::with_capacity(wanted.len());
+    for (target, stat) in wanted.into_iter().zip(stats) {
+        match stat {
             Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
                 log::warn!("{}: skipped, larger than {} MiB", target.display, MAX_FILE_BYTES >> 20);
             }

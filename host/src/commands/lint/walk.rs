@@ -31,34 +31,41 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet)
             return Err(Error::input(format!("{}: no such file or directory", root.display()))
                 .help("pass files or directories to lint, or nothing for the current directory"));
         }
-        let walker = ignore::WalkBuilder::new(root)
+        let named = display_path(root, root, cwd);
+        let named_is_excluded =
+            !named.is_empty() && (exclude.is_match(&named) || exclude.is_match(format!("{named}/-")));
+        // In parallel: on a big tree the walk (a directory read and a
+        // `.gitignore` probe per folder) is most of a warm lint.
+        let found = std::sync::Mutex::new(Vec::new());
+        ignore::WalkBuilder::new(root)
             .hidden(false)
             .require_git(false)
             .follow_links(false)
             .filter_entry(|entry| entry.file_name() != ".git")
-            .build();
-        let named = display_path(root, root, cwd);
-        let named_is_excluded =
-            !named.is_empty() && (exclude.is_match(&named) || exclude.is_match(format!("{named}/-")));
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => {
-                    log::warn!("skipping: {error}");
-                    continue;
-                }
-            };
-            if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-                continue;
-            }
-            let path = entry.into_path();
-            let display = display_path(&path, root, cwd);
-            let excluded = !named_is_excluded && exclude.is_match(&display);
-            if excluded || (!include.is_empty() && !include.is_match(&display)) {
-                continue;
-            }
-            targets.push(Target { path, display });
-        }
+            .build_parallel()
+            .run(|| {
+                let found = &found;
+                Box::new(move |entry| {
+                    let entry = match entry {
+                        Ok(entry) => entry,
+                        Err(error) => {
+                            log::warn!("skipping: {error}");
+                            return ignore::WalkState::Continue;
+                        }
+                    };
+                    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+                        return ignore::WalkState::Continue;
+                    }
+                    let path = entry.into_path();
+                    let display = display_path(&path, root, cwd);
+                    let excluded = !named_is_excluded && exclude.is_match(&display);
+                    if !excluded && (include.is_empty() || include.is_match(&display)) {
+                        found.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(Target { path, display });
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+        targets.extend(found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
     }
     targets.sort_by(|a, b| a.display.cmp(&b.display));
     targets.dedup_by(|a, b| a.display == b.display);
