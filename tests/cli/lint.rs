@@ -360,3 +360,17 @@ fn once_the_cache_knows_their_roles_lint_loads_only_lint_checks() {
     assert!(loaded(&first) > 3, "the first run loads every bundled plugin\n{first}");
     assert_eq!(loaded(&second), 3, "data, make and text only\n{second}");
 }
+
+#[test]
+fn same_named_files_outside_the_current_directory_are_all_linted() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    for project in ["a", "b"] {
+        std::fs::create_dir_all(elsewhere.path().join(project)).unwrap();
+        std::fs::write(elsewhere.path().join(project).join("notes.txt"), "trailing \n").unwrap();
+    }
+    let a = elsewhere.path().join("a/notes.txt").display().to_string();
+    let b = elsewhere.path().join("b/notes.txt").display().to_string();
+    let run = Test::new().run_with(["lint", &a, &b]).code(0);
+    assert!(run.stdout.contains("in 2 files checked"), "{run}");
+    assert!(run.stdout.contains("a/notes.txt") && run.stdout.contains("b/notes.txt"), "{run}");
+}

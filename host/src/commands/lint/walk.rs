@@ -7,6 +7,7 @@
 //! `[lint] exclude` covers it (`workbench lint vendor/lib` means it);
 //! exclusions still apply to what lies below a named directory.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -34,6 +35,14 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet)
         let named = display_path(root, root, cwd);
         let named_is_excluded =
             !named.is_empty() && (exclude.is_match(&named) || exclude.is_match(format!("{named}/-")));
+        // A file named on the command line needs no walk (nor its threads:
+        // `lint $(find . -name Makefile)` names a thousand).
+        if root.is_file() {
+            if include.is_empty() || include.is_match(&named) {
+                targets.push(Target { path: root.clone(), display: named });
+            }
+            continue;
+        }
         // In parallel: on a big tree the walk (a directory read and a
         // `.gitignore` probe per folder) is most of a warm lint.
         let found = std::sync::Mutex::new(Vec::new());
@@ -67,9 +76,39 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet)
             });
         targets.extend(found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
     }
+    disambiguate(&mut targets, cwd);
     targets.sort_by(|a, b| a.display.cmp(&b.display));
     targets.dedup_by(|a, b| a.display == b.display);
     Ok(targets)
+}
+
+/// Short names from outside the current directory can collide
+/// (`lint /a/Makefile /b/Makefile` shows both as `Makefile`); colliding
+/// files that are not the same file are shown by their whole path instead
+/// (without its leading `/`: plugins see relative paths), so none is lost.
+fn disambiguate(targets: &mut [Target], cwd: &Path) {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut clashing: HashSet<String> = HashSet::new();
+    for target in targets.iter() {
+        match seen.get(target.display.as_str()) {
+            Some(path) if !same_file(path, &target.path) => {
+                clashing.insert(target.display.clone());
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(&target.display, &target.path);
+            }
+        }
+    }
+    for target in targets.iter_mut().filter(|target| clashing.contains(&target.display)) {
+        let absolute = cwd.join(&target.path);
+        let absolute = absolute.canonicalize().unwrap_or(absolute);
+        target.display = absolute.to_string_lossy().trim_start_matches('/').replace('\\', "/");
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok().is_some_and(|b| a == b))
 }
 
 /// Relative to the current directory when under it; otherwise the named
