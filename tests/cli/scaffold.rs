@@ -226,6 +226,8 @@ fn an_answers_file_is_a_values_file_for_the_next_project() {
 #[test]
 fn an_existing_folder_with_files_is_refused_and_force_deletes_nothing() {
     let test = test().file("out/keep.txt", "mine").file("out/Makefile", "my makefile");
+    // Refused before any question is asked (none of them is answered here).
+    tool(&test, &[]).code(2).stderr_has("already exists and is not empty").stderr_lacks("not answered");
     tool(&test, &["--defaults", "--set", "name=x"])
         .code(2)
         .stderr_has("already exists and is not empty")

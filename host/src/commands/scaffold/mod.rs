@@ -102,6 +102,8 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
         return run_update(context, &cwd.join(template_arg), given);
     }
     let dest = cwd.join(args.dest.as_deref().expect("clap requires DEST"));
+    // Before any question: answering them all to be refused at the end is no way to learn it.
+    write::check_destination(&dest, args.force, args.git)?;
     let loaded = source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd)?;
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now()?;

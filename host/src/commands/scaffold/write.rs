@@ -23,17 +23,27 @@ pub struct Written {
     pub replaced: Vec<String>,
 }
 
-/// Writes `files` as a new project at `dest`.
-pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitInit<'_>>) -> Result<Written> {
-    let state = destination_state(dest)?;
-    if state == State::Full && !force {
+/// Refuses a destination the project may not be written to; called before
+/// any question is asked, and again just before writing.
+pub fn check_destination(dest: &Path, force: bool, git: bool) -> Result<()> {
+    if destination_state(dest)? != State::Full {
+        return Ok(());
+    }
+    if !force {
         return Err(Error::input(format!("{} already exists and is not empty", dest.display()))
             .help("pick a new folder, or pass --force to add the files to it (nothing there is deleted)"));
     }
-    if state == State::Full && git.is_some() {
+    if git {
         return Err(Error::input(format!("--git makes a new repository, and {} already has files", dest.display()))
             .help("drop --git, or scaffold into a new folder"));
     }
+    Ok(())
+}
+
+/// Writes `files` as a new project at `dest`.
+pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitInit<'_>>) -> Result<Written> {
+    check_destination(dest, force, git.is_some())?;
+    let state = destination_state(dest)?;
     let parent = dest.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .map_err(|error| Error::input(format!("cannot create {}: {error}", parent.display())))?;
