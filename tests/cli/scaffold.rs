@@ -470,3 +470,17 @@ fn the_plugin_rust_template_builds_and_passes_its_tests() {
     assert!(output.status.success(), "make test failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
 }
+
+#[test]
+fn aliases_name_templates_and_cannot_loop() {
+    let test = test().file(
+        "workbench.toml",
+        format!(
+            "[scaffold.aliases]\ntool = {:?}\nloop-a = \"loop-b\"\nloop-b = \"loop-a\"\n",
+            fixture_arg("native/tool")
+        ),
+    );
+    test.run_with(["scaffold", "tool", "out", "--defaults", "--set", "name=aliased"]).code(0);
+    assert!(read(test.dir().join("out/Makefile")).starts_with("NAME := aliased"));
+    test.run_with(["scaffold", "loop-a", "out2"]).code(2).stderr_has("no template named `loop-b`");
+}

@@ -81,9 +81,9 @@ pub fn list(config: &Config, cwd: &Path) -> Vec<Listed> {
 
 /// Reads the template the user named.
 pub fn load(spec: &str, subdir: Option<&str>, config: &Config, cwd: &Path) -> Result<Loaded> {
-    if let Some(alias) = config.scaffold.aliases.get(spec) {
-        return load(alias, subdir, config, cwd);
-    }
+    // An alias names a template once; it is not looked up again, so aliases
+    // that name each other cannot loop.
+    let spec = config.scaffold.aliases.get(spec).map_or(spec, String::as_str);
     if let Some((url, reference)) = git_url(spec) {
         let origin = Origin {
             source: url,
