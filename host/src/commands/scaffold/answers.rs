@@ -176,7 +176,7 @@ pub fn read_values(path: &Path) -> Result<Map<String, Value>> {
             .map_err(|error| Error::input(format!("{name}:{error}")))?,
         _ => {
             let table: toml::Table = toml::from_str(&text).map_err(|error| {
-                let line = error.span().map_or(0, |span| text[..span.start].matches('\n').count() + 1);
+                let line = error.span().map_or(0, |span| super::template::line_of(&text, span.start));
                 Error::input(format!("{name}:{line}: {}", error.message()))
             })?;
             // An answers file from an earlier run is a values file too.

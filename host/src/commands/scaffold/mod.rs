@@ -108,12 +108,8 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now()?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let engine = registry_for(context, &template, now)?;
-    let automatic = automatic(template.format, &basename, now, loaded.repo_root.as_deref());
-    let mut terminal = answers::Terminal;
-    let ask: Option<&mut dyn answers::Ask> = if interactive() { Some(&mut terminal) } else { None };
-    let answers = engine.classify(answers::collect(&template, &engine.registry, automatic.clone(), &given, ask))?;
-    let mut files = engine.classify(render_files(&template, &engine.registry, &automatic, &answers, &loaded.label))?;
+    let setting = Setting { context, now, basename: &basename, repo_root: loaded.repo_root.as_deref() };
+    let Rendered { answers, mut files } = setting.render(&template, &given, true, &loaded.label)?;
     let rendered = files.len();
     let record =
         AnswersFile { generated: now.to_rfc3339(), template: loaded.origin.clone(), answers: to_table(&answers)? };
@@ -272,16 +268,35 @@ fn load_helper_plugins(
     Ok((Some(runtime), names))
 }
 
-fn render_files(
-    template: &Template,
-    registry: &Handlebars<'_>,
-    automatic: &Map<String, Value>,
-    answers: &Map<String, Value>,
-    label: &str,
-) -> Result<Tree> {
-    let mut context = automatic.clone();
-    context.extend(answers.clone());
-    render::render_tree(template, registry, &Value::Object(context), label)
+/// What every render of a project shares: a new project and both sides of
+/// an update go through [`Setting::render`].
+struct Setting<'a> {
+    context: &'a Context,
+    now: DateTime<FixedOffset>,
+    basename: &'a str,
+    repo_root: Option<&'a Path>,
+}
+
+/// A template's answers and the files they render to.
+struct Rendered {
+    answers: Map<String, Value>,
+    files: Tree,
+}
+
+impl Setting<'_> {
+    /// Answers every question (on the terminal only when `ask` and there is
+    /// one), then renders the files.
+    fn render(&self, template: &Template, given: &Given, ask: bool, label: &str) -> Result<Rendered> {
+        let engine = registry_for(self.context, template, self.now)?;
+        let automatic = automatic(template.format, self.basename, self.now, self.repo_root);
+        let mut terminal = answers::Terminal;
+        let asker: Option<&mut dyn answers::Ask> = if ask && interactive() { Some(&mut terminal) } else { None };
+        let answers = engine.classify(answers::collect(template, &engine.registry, automatic.clone(), given, asker))?;
+        let mut values = automatic;
+        values.extend(answers.clone());
+        let files = engine.classify(render::render_tree(template, &engine.registry, &Value::Object(values), label))?;
+        Ok(Rendered { answers, files })
+    }
 }
 
 fn to_table(answers: &Map<String, Value>) -> Result<toml::Table> {
@@ -313,9 +328,9 @@ fn list(context: &Context, cwd: &Path) {
         .unwrap_or(0);
     let mut out = String::new();
     for item in &listed {
-        let description = source::load_dir(&item.path, &item.name)
-            .and_then(|loaded| Template::from_tree(loaded.tree, &item.name))
-            .map_or_else(
+        // Only the files: which commit a template is at does not matter here.
+        let description =
+            source::read_dir_tree(&item.path).and_then(|tree| Template::from_tree(tree, &item.name)).map_or_else(
                 |error| format!("(broken: {})", error.message()),
                 |template| template.description.unwrap_or_default(),
             );
@@ -364,33 +379,13 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .unwrap_or_default();
 
     given.previous = update::previous_answers(&record.answers);
-    let old_engine = registry_for(context, &old_template, now)?;
-    let old_automatic = automatic(old_template.format, &basename, now, new_loaded.repo_root.as_deref());
-    let old_answers = old_engine.classify(answers::collect(
-        &old_template,
-        &old_engine.registry,
-        old_automatic.clone(),
-        &Given { previous: given.previous.clone(), defaults: true, ..Given::default() },
-        None,
-    ))?;
-    let old_files =
-        old_engine.classify(render_files(&old_template, &old_engine.registry, &old_automatic, &old_answers, &label))?;
+    let setting = Setting { context, now, basename: &basename, repo_root: new_loaded.repo_root.as_deref() };
+    // The project's starting point: the recorded answers, nothing asked.
+    let old_given = Given { previous: given.previous.clone(), defaults: true, ..Given::default() };
+    let old = setting.render(&old_template, &old_given, false, &label)?;
+    let Rendered { answers: new_answers, files: new_files } = setting.render(&new_template, &given, true, &label)?;
 
-    let new_engine = registry_for(context, &new_template, now)?;
-    let new_automatic = automatic(new_template.format, &basename, now, new_loaded.repo_root.as_deref());
-    let mut terminal = answers::Terminal;
-    let ask: Option<&mut dyn answers::Ask> = if interactive() { Some(&mut terminal) } else { None };
-    let new_answers = new_engine.classify(answers::collect(
-        &new_template,
-        &new_engine.registry,
-        new_automatic.clone(),
-        &given,
-        ask,
-    ))?;
-    let new_files =
-        new_engine.classify(render_files(&new_template, &new_engine.registry, &new_automatic, &new_answers, &label))?;
-
-    let planned = update::plan(&old_files, &new_files, dest)?;
+    let planned = update::plan(&old.files, &new_files, dest)?;
     update::apply(dest, &planned)?;
     let record =
         AnswersFile { generated: record.generated, template: new_loaded.origin, answers: to_table(&new_answers)? };

@@ -151,7 +151,10 @@ pub fn load_dir(path: &Path, label: &str) -> Result<Loaded> {
     Ok(Loaded { origin, label: label.to_string(), tree, repo_root })
 }
 
-fn read_dir_tree(root: &Path) -> Result<Tree> {
+/// Every file under the template folder `root`, read.
+pub fn read_dir_tree(root: &Path) -> Result<Tree> {
+    // Links are checked against the real folder.
+    let root = &root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut tree = Tree::new();
     let walker = WalkDir::new(root).follow_links(false).into_iter().filter_entry(|entry| entry.file_name() != ".git");
     for entry in walker {

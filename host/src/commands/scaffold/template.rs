@@ -466,7 +466,8 @@ fn glob_set(patterns: &[String], where_: &str) -> Result<GlobSet> {
     globs::glob_set(patterns, where_)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// The 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
