@@ -37,7 +37,21 @@ SITE_STEPS      := collections drafts excerpts feed highlight in_place layouts m
 CORE_PLUGINS    := data fingerprints make services text $(SITE_STEPS)
 TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step
 
-.PHONY: default build plugins clean clean-deps lint server test bench
+# Example plugins in JavaScript, Python, C and Zig, each built by its own
+# Makefile (see its header) into its build/, then gathered in build/polyglot.
+# Their toolchains come from npm and PyPI (guest-plugins/requirements.txt, in
+# a virtualenv); wasm-kit stands in for wit-bindgen-cli and wasm-tools.
+PYTHON          ?= python3
+VENV            := $(GUEST_DIR)/.venv
+WASM_KIT        := target/release/wasm-kit
+POLYGLOT_PLUGINS := js-detector/build/js_detector.wasm py-lint/build/py_lint.wasm \
+                    c-reading-time/build/reading_time.wasm zig-helpers/build/zig_helpers.wasm
+POLYGLOT_DIRS   := $(patsubst %/build/,$(GUEST_DIR)/%,$(dir $(POLYGLOT_PLUGINS)))
+POLYGLOT_OUT    := $(BUILD_DIR)/polyglot
+POLYGLOT_TOOLS  := PYTHON=$(abspath $(VENV))/bin/python COMPONENTIZE_PY=$(abspath $(VENV))/bin/componentize-py \
+                   WIT_BINDGEN="$(abspath $(WASM_KIT)) wit-bindgen" WASM_TOOLS="$(abspath $(WASM_KIT)) wasm-tools"
+
+.PHONY: default build plugins polyglot toolchains clean clean-deps lint server test bench
 
 default: build
 
@@ -47,27 +61,43 @@ build: plugins
 	@$(CP) target/release/workbench $(WORKBENCH)
 
 # Every guest component; core ones to build/plugins (bundled by host/build.rs),
-# test ones to build/test-plugins.
-plugins:
+# test ones to build/test-plugins, the other languages' to build/polyglot.
+plugins: polyglot
 	@$(CARGO) build $(CARGO_FLAGS) --release $(GUEST_FLAGS)
 	@$(MKDIR) $(BUNDLE_DIR) $(TEST_PLUGIN_DIR)
 	@for plugin in $(CORE_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(BUNDLE_DIR)/; done
 	@for plugin in $(TEST_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(TEST_PLUGIN_DIR)/; done
 
+polyglot: toolchains
+	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir build $(POLYGLOT_TOOLS) || exit 1; done
+	@$(MKDIR) $(POLYGLOT_OUT)
+	@for plugin in $(POLYGLOT_PLUGINS); do $(CP) $(GUEST_DIR)/$$plugin $(POLYGLOT_OUT)/; done
+
+toolchains: $(VENV)/installed
+	@$(CARGO) build $(CARGO_FLAGS) --release -p wasm-kit
+
+$(VENV)/installed: $(GUEST_DIR)/requirements.txt
+	@$(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(GUEST_DIR)/requirements.txt
+	@touch $@
+
 # Build output and transient files; downloaded dependencies stay.
 clean:
 	@$(RM) $(BUILD_DIR)
+	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir clean || exit 1; done
 
-# Downloaded and compiled dependencies: both cargo target directories.
+# Downloaded and compiled dependencies: both cargo target directories, the
+# virtualenv and node_modules.
 clean-deps:
-	@$(RM) target $(GUEST_DIR)/target
+	@$(RM) target $(GUEST_DIR)/target $(VENV) $(GUEST_DIR)/js-detector/node_modules
 
 # Formatting, clippy on both workspaces, then workbench's own checks on this repository.
 lint: plugins
 	@$(CARGO) fmt --all --check
 	@$(CARGO) fmt --all --check --manifest-path $(GUEST_MANIFEST)
-	@$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- $(CLIPPY_FLAGS)
+	@$(CARGO) clippy $(CARGO_FLAGS) --workspace --all-targets -- $(CLIPPY_FLAGS)
 	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
+	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
 	@$(CARGO) run $(CARGO_FLAGS) -- lint $(LINT_FLAGS)
 
 # The example site (or SITE=dir) built, served on 127.0.0.1:8000 and

@@ -1,10 +1,15 @@
+// node build.mjs WIT_DIR OUT.wasm: detector.js as a component of world detector-plugin.
 import { componentize } from '@bytecodealliance/componentize-js';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+
+const [witPath = '../../wit', out = 'build/js_detector.wasm'] = process.argv.slice(2);
 const { component } = await componentize({
   sourcePath: 'detector.js',
-  witPath: '../../wit',
+  witPath,
   worldName: 'detector-plugin',
+  // Plugins are granted no WASI: without this the component would import
+  // stdio, clocks, random and wasi:http, and the host would refuse it.
   disableFeatures: ['stdio', 'random', 'clocks', 'http', 'fetch-event'],
 });
-writeFileSync('js_detector.wasm', component);
-console.log('wrote', component.length, 'bytes');
+writeFileSync(`${out}.partial`, component);
+renameSync(`${out}.partial`, out);

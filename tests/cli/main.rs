@@ -10,6 +10,7 @@ mod cache;
 mod detect;
 mod lint;
 mod plugins;
+mod polyglot;
 mod sandbox;
 mod scaffold;
 mod serve;

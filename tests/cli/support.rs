@@ -15,6 +15,14 @@ pub fn test_plugin(stem: &str) -> PathBuf {
     path
 }
 
+/// An example plugin in another language, built by `make plugins` into
+/// build/polyglot (js_detector, py_lint, reading_time, zig_helpers).
+pub fn polyglot_plugin(stem: &str) -> PathBuf {
+    let path = repo_root().join("build/polyglot").join(format!("{stem}.wasm"));
+    assert!(path.is_file(), "{} is missing: run `make plugins` (or `make test`) first", path.display());
+    path
+}
+
 /// The spec file beside a test plugin's source.
 pub fn test_spec(plugin_dir: &str) -> PathBuf {
     repo_root().join("guest-plugins/tests").join(plugin_dir).join("spec.toml")

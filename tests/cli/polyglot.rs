@@ -1,0 +1,87 @@
+//! The example plugins in JavaScript, Python, C and Zig (guest-plugins/),
+//! through their spec files and through the commands they serve.
+
+use crate::support::{Test, polyglot_plugin, repo_root};
+
+/// (component stem, source folder, role)
+const EXAMPLES: [(&str, &str, &str); 4] = [
+    ("js_detector", "js-detector", "detector"),
+    ("py_lint", "py-lint", "lint-check"),
+    ("reading_time", "c-reading-time", "site-step"),
+    ("zig_helpers", "zig-helpers", "template-helper"),
+];
+
+#[test]
+fn each_language_passes_its_spec() {
+    for (stem, dir, role) in EXAMPLES {
+        Test::new()
+            .args(["plugins", "check"])
+            .arg(polyglot_plugin(stem))
+            .run()
+            .code(0)
+            .stdout_has(&format!("{role} for workbench:plugin@0.1.0"));
+        Test::new()
+            .args(["plugins", "test"])
+            .arg(polyglot_plugin(stem))
+            .arg(repo_root().join("guest-plugins").join(dir).join("spec.toml"))
+            .run()
+            .code(0)
+            .stdout_has(" 0 failed");
+    }
+}
+
+#[test]
+fn javascript_detector_reports_umami_and_its_website_id() {
+    let run = Test::new()
+        .plugin(polyglot_plugin("js_detector"))
+        .file(
+            "page.html",
+            r#"<script defer src="https://umami.example.com/script.js" data-website-id="94db1cb1"></script>"#,
+        )
+        .args(["detect", "page.html", "--format", "json"])
+        .run()
+        .code(0);
+    let document = run.json();
+    let detections = document["targets"][0]["detections"].as_array().expect("detections");
+    let umami = detections.iter().find(|d| d["service"] == "umami").unwrap_or_else(|| panic!("no umami\n{run}"));
+    assert_eq!(umami["settings"][0]["value"], "94db1cb1", "{run}");
+}
+
+#[test]
+fn python_lint_check_runs_in_workbench_lint() {
+    Test::new()
+        .plugin(polyglot_plugin("py_lint"))
+        .file("pyproject.toml", "[project]\nname = \"x\"\n")
+        .args(["lint", "--no-cache"])
+        .run()
+        .code(0)
+        .stdout_has("python/requires-python")
+        .stdout_has("pyproject.toml:1:1");
+}
+
+#[test]
+fn c_step_adds_reading_time_for_a_layout() {
+    let test = Test::new()
+        .plugin(polyglot_plugin("reading_time"))
+        .file("site/post.md", "---\ntitle: Hi\n---\none two three four five\n")
+        .file("layouts/page.html", "{{ title }}: {{ word_count }} words, {{ reading_minutes }} min")
+        .file(
+            "workbench.toml",
+            "[site]\nsteps = [\"reading-time\", \"markdown\", { plugin = \"layouts\", options = { default = \"page.html\" } }]\n",
+        )
+        .args(["build"]);
+    test.run().code(0);
+    let page = std::fs::read_to_string(test.dir().join("build/post.html")).expect("build/post.html");
+    assert_eq!(page.trim(), "Hi: 5 words, 1 min");
+}
+
+#[test]
+fn zig_helpers_render_in_a_scaffolded_project() {
+    let test = Test::new()
+        .file("tpl/template.toml", "helpers = [\"zig_helpers.wasm\"]\n[[prompt]]\nname = \"title\"\n")
+        .file("tpl/template/README.md", "{{slug title}}: {{plural 3 \"file\"}}, {{truncate title 6}}\n");
+    std::fs::copy(polyglot_plugin("zig_helpers"), test.dir().join("tpl/zig_helpers.wasm")).expect("copy plugin");
+    test.run_with(["scaffold", "tpl", "out", "--set", "title=Hello Zig World"]).code(0);
+    let readme = std::fs::read_to_string(test.dir().join("out/README.md")).expect("out/README.md");
+    assert_eq!(readme, "hello-zig-world: 3 files, Hello…\n");
+}
