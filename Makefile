@@ -6,7 +6,7 @@ CARGO         ?= cargo
 RUSTC         ?= rustc
 MKDIR         ?= mkdir -p
 CP            ?= cp -p
-RM            ?= rm -rf
+RM             = rm -rf # not ?=: make predefines RM as rm -f
 
 # Flags (override on the command line, e.g. `make test TEST_FLAGS=--no-fail-fast`)
 CARGO_FLAGS   ?= --locked --quiet
