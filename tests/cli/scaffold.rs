@@ -449,6 +449,46 @@ fn the_service_template_follows_the_makefile_conventions() {
     assert!(!read(test.dir().join("svc2/Cargo.toml")).contains("license"));
 }
 
+/// Scaffolds `templates/plugin-LANGUAGE` with this role and runs the
+/// project's own `make test` (build, then its spec tests), with the
+/// toolchains `make plugins` installed for the example plugins and no
+/// network: JavaScript reuses the example's node_modules.
+fn plugin_template_passes_its_own_tests(language: &str, role: &str) {
+    let test = test();
+    let template = repo_root().join("templates").join(format!("plugin-{language}")).display().to_string();
+    let wit = format!("wit={}", repo_root().join("wit").display());
+    test.run_with(["scaffold", &template, "my-plugin", "--defaults", "--set", &format!("role={role}"), "--set", &wit])
+        .code(0);
+    let project = test.dir().join("my-plugin");
+    let venv = repo_root().join("guest-plugins/.venv/bin");
+    let wasm_kit = repo_root().join("target/release/wasm-kit");
+    assert!(wasm_kit.is_file() && venv.is_dir(), "run `make plugins` first: it installs the guest toolchains");
+    let mut make = Command::new("make");
+    make.arg("test")
+        .arg(format!("WORKBENCH={}", env!("CARGO_BIN_EXE_workbench")))
+        .arg(format!("PYTHON={}", venv.join("python").display()))
+        .arg(format!("COMPONENTIZE_PY={}", venv.join("componentize-py").display()))
+        .arg(format!("WIT_BINDGEN={} wit-bindgen", wasm_kit.display()))
+        .arg(format!("WASM_TOOLS={} wasm-tools", wasm_kit.display()))
+        .current_dir(&project);
+    if language == "js" {
+        std::os::unix::fs::symlink(
+            repo_root().join("guest-plugins/js-detector/node_modules"),
+            project.join("node_modules"),
+        )
+        .unwrap();
+        make.arg("DEPS=");
+    }
+    let output = make.output().expect("run make");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "plugin-{language} ({role}): make test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
 /// Slow (compiles a component): the plugin-rust template gives a project
 /// whose `make test` builds the component and passes its spec tests.
 #[test]
@@ -469,6 +509,34 @@ fn the_plugin_rust_template_builds_and_passes_its_tests() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "make test failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn the_plugin_js_template_passes_its_tests_in_every_role() {
+    for role in ["lint-check", "detector", "site-step", "template-helper"] {
+        plugin_template_passes_its_own_tests("js", role);
+    }
+}
+
+#[test]
+fn the_plugin_python_template_passes_its_tests_in_every_role() {
+    for role in ["lint-check", "detector", "site-step", "template-helper"] {
+        plugin_template_passes_its_own_tests("python", role);
+    }
+}
+
+#[test]
+fn the_plugin_c_template_passes_its_tests_in_both_roles() {
+    for role in ["lint-check", "site-step"] {
+        plugin_template_passes_its_own_tests("c", role);
+    }
+}
+
+#[test]
+fn the_plugin_zig_template_passes_its_tests_in_both_roles() {
+    for role in ["lint-check", "template-helper"] {
+        plugin_template_passes_its_own_tests("zig", role);
+    }
 }
 
 #[test]
