@@ -76,6 +76,17 @@ pub struct Context {
 impl Context {
     /// The runtime, with the cache and limits from flags and config.
     pub fn runtime(&self) -> Result<Runtime, Error> {
+        self.runtime_with(self.limits()?)
+    }
+
+    /// The runtime with the cache from flags and config and these limits.
+    pub fn runtime_with(&self, limits: Limits) -> Result<Runtime, Error> {
+        let cache_dir = if self.global.no_cache { None } else { Cache::default_dir() };
+        Runtime::new(&RuntimeSettings { cache_dir, limits })
+    }
+
+    /// Plugin limits from flags and config.
+    pub fn limits(&self) -> Result<Limits, Error> {
         let defaults = Limits::default();
         let time_ms = self.global.time_limit_ms.or(self.config.plugins.time_limit_ms);
         let memory_mib = self.global.memory_limit_mib.or(self.config.plugins.memory_limit_mib);
@@ -90,9 +101,7 @@ impl Context {
             })?,
             None => defaults.memory,
         };
-        let limits = Limits { time: time_ms.map_or(defaults.time, Duration::from_millis), memory };
-        let cache_dir = if self.global.no_cache { None } else { Cache::default_dir() };
-        Runtime::new(&RuntimeSettings { cache_dir, limits })
+        Ok(Limits { time: time_ms.map_or(defaults.time, Duration::from_millis), memory })
     }
 
     /// A plugin's `[plugins.options.NAME]` table as the JSON text it

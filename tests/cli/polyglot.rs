@@ -85,3 +85,31 @@ fn zig_helpers_render_in_a_scaffolded_project() {
     let readme = std::fs::read_to_string(test.dir().join("out/README.md")).expect("out/README.md");
     assert_eq!(readme, "hello-zig-world: 3 files, Hello…\n");
 }
+
+#[test]
+fn conformance_holds_in_every_language() {
+    let mut test = Test::new().args(["plugins", "conformance"]);
+    for (stem, _, _) in EXAMPLES {
+        test = test.arg(polyglot_plugin(stem));
+    }
+    let rust = repo_root().join("build/plugins/text.wasm");
+    let run = test.arg(rust).run().code(0).stdout_has(" 0 failed");
+    // Each language's runtime is stopped by both limits, not merely fast enough to escape them.
+    assert_eq!(run.stdout.matches("ok    sandbox: a 10 ms time limit stops a heavy call").count(), 5, "{run}");
+    assert_eq!(run.stdout.matches("ok    sandbox: a 16 MiB memory limit stops a 64 MiB input").count(), 5, "{run}");
+}
+
+#[test]
+fn conformance_names_each_broken_promise() {
+    Test::new()
+        .args(["plugins", "conformance"])
+        .arg(crate::support::test_plugin("sloppy_lint"))
+        .run()
+        .code(1)
+        .stdout_has(
+            "FAIL  lint-check: an empty batch gives no diagnostics\n        it returned 1 diagnostic(s) for no files",
+        )
+        .stdout_has("rule `sloppy/undeclared` is not among describe()'s rules")
+        .stdout_has("FAIL  lint-check: bytes that are not UTF-8 are answered\n        plugin `sloppy-lint` failed")
+        .stdout_has("5 passed, 5 failed");
+}

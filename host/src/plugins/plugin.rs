@@ -45,6 +45,7 @@ pub struct Info {
 }
 
 /// Export indices, resolved once per plugin, per role it plays.
+#[derive(Clone)]
 pub(super) struct Indices {
     pub meta: meta::GuestIndices,
     pub detector: Option<detector::GuestIndices>,
@@ -53,6 +54,7 @@ pub(super) struct Indices {
     pub lint_check: Option<lint_check::GuestIndices>,
 }
 
+#[derive(Clone)]
 pub struct Plugin {
     pub info: Info,
     pub contract: Contract,
@@ -114,6 +116,24 @@ impl Plugin {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The same plugin under other limits (for tests of the limits).
+    #[must_use]
+    pub fn with_limits(&self, limits: Limits) -> Plugin {
+        Plugin { limits, ..self.clone() }
+    }
+
+    /// The names the component imports (e.g. `wasi:cli/stdout@0.2.6`).
+    pub fn imports(&self) -> Vec<String> {
+        self.pre.component().component_type().imports(&self.engine).map(|(name, _)| name.to_string()).collect()
+    }
+
+    /// `meta.info` again, in a fresh instance like every call.
+    pub fn call_meta_info(&self) -> Result<types::PluginInfo, PluginFailure> {
+        self.call("meta.info", |store, instance, indices| {
+            indices.meta.load(&mut *store, instance)?.call_info(&mut *store)
+        })
     }
 
     pub fn plays(&self, role: Role) -> bool {

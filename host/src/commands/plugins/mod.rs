@@ -1,6 +1,7 @@
 //! `workbench plugins list|info|check|test`.
 
 mod check;
+mod conformance;
 mod info;
 mod list;
 mod spec;
@@ -40,6 +41,13 @@ pub enum PluginsCommand {
         #[arg(required = true)]
         specs: Vec<PathBuf>,
     },
+    /// Check components against the WIT contract's promises, whatever their language: empty, large and odd
+    /// inputs, and the sandbox's limits. Exit 1 when a check fails.
+    Conformance {
+        /// Component files (.wasm).
+        #[arg(required = true)]
+        plugins: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,6 +62,7 @@ pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
         PluginsCommand::Info { name, format } => info::run(context, &name, format),
         PluginsCommand::Check { paths } => check::run(context, &paths),
         PluginsCommand::Test { plugin, specs } => spec::run(context, &plugin, &specs),
+        PluginsCommand::Conformance { plugins } => conformance::run(context, &plugins),
     }
 }
 
