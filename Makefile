@@ -35,7 +35,8 @@ WORKBENCH       := $(BUILD_DIR)/workbench
 SITE_STEPS      := collections drafts excerpts feed highlight in_place layouts markdown metadata \
                    pagination permalinks sitemap static taxonomies
 CORE_PLUGINS    := data fingerprints make services text $(SITE_STEPS)
-TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step sloppy_lint
+TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step sloppy_lint \
+                 skew_minor skew_major
 
 # Example plugins in JavaScript, Python, C and Zig, each built by its own
 # Makefile (see its header) into its build/, then gathered in build/polyglot.

@@ -152,3 +152,35 @@ fn core_plugins_pass_their_specs() {
 fn the_text_plugin_is_bundled() {
     Test::new().args(["plugins", "list"]).run().code(0).stdout_has("text").stdout_has("bundled (text)");
 }
+
+/// Version skew (issue 8): a plugin built against workbench:plugin@0.1.1,
+/// which adds a function, loads in this 0.1.0 host beside plugins built
+/// against 0.1.0, and both run in one command.
+#[test]
+fn a_plugin_for_a_newer_minor_wit_runs_beside_older_plugins() {
+    let skewed = || {
+        Test::new()
+            .plugin(test_plugin("skew_minor"))
+            .plugin(test_plugin("test_lint"))
+            .file("empty.txt", "")
+            .file("spaced.txt", "x \n")
+    };
+    skewed().args(["plugins", "list"]).run().code(0).stdout_has("skew-minor    0.1.0    lint-check  0.1.1");
+    skewed()
+        .args(["lint", "--no-cache"])
+        .run()
+        .code(0)
+        .stdout_has("warning[skew/empty-file]: this file is empty")
+        .stdout_has("warning[test/trailing-space]");
+}
+
+#[test]
+fn a_plugin_for_the_next_major_wit_is_refused_saying_which_side_to_upgrade() {
+    Test::new()
+        .args(["plugins", "check"])
+        .arg(test_plugin("skew_major"))
+        .run()
+        .code(3)
+        .stdout_has("was built for workbench:plugin@0.2.0, but this workbench speaks workbench:plugin@0.1.x")
+        .stdout_has("upgrade workbench to a version that speaks it");
+}
