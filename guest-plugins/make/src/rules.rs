@@ -123,6 +123,47 @@ rule!(
     "`build` writes into `build/`, so one directory holds every output and `clean` is one `rm -rf build`."
 );
 
+rule!(
+    PREDEFINED_DEFAULT,
+    "make/predefined-default",
+    Warning,
+    true,
+    "`?=` on a variable make already defines",
+    "GNU make predefines `RM` (`rm -f`), `CC` (`cc`), `CXX` (`g++`), `AR`, `LD` and other tool variables, so `RM ?= rm -rf` never takes effect: `make clean` runs `rm -f` and fails on a directory. Write `RM = rm -rf`; `make RM=...` on the command line still overrides it. The fix does that."
+);
+
+/// Variables GNU make 4 defines before reading a Makefile (`make -p -f /dev/null`, origin `default`).
+const PREDEFINED: &[&str] = &[
+    "AR",
+    "ARFLAGS",
+    "AS",
+    "CC",
+    "CO",
+    "COFLAGS",
+    "CPP",
+    "CTANGLE",
+    "CWEAVE",
+    "CXX",
+    "F77",
+    "F77FLAGS",
+    "FC",
+    "GET",
+    "LD",
+    "LEX",
+    "LINT",
+    "M2C",
+    "MAKEINFO",
+    "OBJC",
+    "OUTPUT_OPTION",
+    "PC",
+    "RM",
+    "TANGLE",
+    "TEX",
+    "TEXI2DVI",
+    "WEAVE",
+    "YACC",
+];
+
 pub const RULES: &[&Rule] = &[
     RECIPE_SPACES,
     CRLF,
@@ -137,6 +178,7 @@ pub const RULES: &[&Rule] = &[
     CLEAN_DEPS,
     TEST_LINTS,
     BUILD_OUTPUT,
+    PREDEFINED_DEFAULT,
 ];
 
 struct Report<'a> {
@@ -183,6 +225,7 @@ pub fn check(
     recipe_spaces(makefile, &mut report);
     crlf(makefile, &mut report);
     vars_at_top(makefile, &mut report);
+    predefined_default(makefile, &mut report);
     recipes(makefile, &mut report);
     phony(makefile, text, options, &mut report);
     clean_and_build(makefile, &mut report);
@@ -239,6 +282,32 @@ fn vars_at_top(makefile: &Makefile, report: &mut Report) {
             }
             _ => {}
         }
+    }
+}
+
+fn predefined_default(makefile: &Makefile, report: &mut Report) {
+    for (line, assignment) in makefile.assignments() {
+        if assignment.op != "?=" || !PREDEFINED.contains(&assignment.name.as_str()) {
+            continue;
+        }
+        // The operator on the line as written, after the name.
+        let Some(at) = line.first.find(&assignment.name).and_then(|name| {
+            let after = name + assignment.name.len();
+            line.first[after..].find("?=").map(|op| after + op)
+        }) else {
+            continue;
+        };
+        let start = to_u32(line.offset + at);
+        report.add(
+            PREDEFINED_DEFAULT,
+            format!("`{} ?=` has no effect: make predefines `{}`", assignment.name, assignment.name),
+            Some(span(line, at, 2)),
+            format!("write `{} = {}`", assignment.name, assignment.value),
+            Some(Fix {
+                description: "replace `?=` with ` =`".into(),
+                edits: vec![Edit { start, end: start + 2, replacement: " =".into() }],
+            }),
+        );
     }
 }
 
