@@ -29,14 +29,17 @@ GUEST_UNIT_TESTS := -p fingerprints -p make -p services -p workbench-plugin-core
                     -p site-kit -p in-place -p markdown -p permalinks -p excerpts -p highlight
 BUNDLE_DIR      := $(BUILD_DIR)/plugins
 TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
+REFUSED_PLUGIN_DIR := $(BUILD_DIR)/refused-plugins
 WORKBENCH       := $(BUILD_DIR)/workbench
 
 # Core plugins ship inside the binary; test plugins only serve the tests.
 SITE_STEPS      := collections drafts excerpts feed highlight in_place layouts markdown metadata \
                    pagination permalinks sitemap static taxonomies
 CORE_PLUGINS    := data fingerprints make services text $(SITE_STEPS)
-TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step sloppy_lint \
-                 skew_minor skew_major
+TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step sloppy_lint skew_minor
+# Test plugins the host must refuse, kept apart so a directory load of
+# build/test-plugins stays loadable.
+REFUSED_PLUGINS := skew_major
 
 # Example plugins in JavaScript, Python, C and Zig, each built by its own
 # Makefile (see its header) into its build/, then gathered in build/polyglot.
@@ -65,9 +68,10 @@ build: plugins
 # test ones to build/test-plugins, the other languages' to build/polyglot.
 plugins: polyglot
 	@$(CARGO) build $(CARGO_FLAGS) --release $(GUEST_FLAGS)
-	@$(MKDIR) $(BUNDLE_DIR) $(TEST_PLUGIN_DIR)
+	@$(MKDIR) $(BUNDLE_DIR) $(TEST_PLUGIN_DIR) $(REFUSED_PLUGIN_DIR)
 	@for plugin in $(CORE_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(BUNDLE_DIR)/; done
 	@for plugin in $(TEST_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(TEST_PLUGIN_DIR)/; done
+	@for plugin in $(REFUSED_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(REFUSED_PLUGIN_DIR)/; done
 
 polyglot: toolchains
 	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir build $(POLYGLOT_TOOLS) || exit 1; done

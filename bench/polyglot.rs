@@ -62,8 +62,9 @@ fn main() {
             let found = plugin.lint_check(&files, "{}").expect("check");
             assert_eq!(found.len(), 1000, "{}: one TODO without an owner per file", path.display());
         });
-        let kib = bytes.len() as f64 / 1024.0;
-        let size = if kib > 1024.0 { format!("{:.1} MiB", kib / 1024.0) } else { format!("{kib:.0} KiB") };
+        let kib = bytes.len() / 1024;
+        let size =
+            if kib > 1024 { format!("{}.{} MiB", kib / 1024, kib % 1024 * 10 / 1024) } else { format!("{kib} KiB") };
         println!(
             "| {} | {size} | {compile:.1?} | {load:.2?} | {instance:.2?} | {check:.2?} |",
             path.file_stem().unwrap_or_default().to_string_lossy()
