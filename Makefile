@@ -36,7 +36,8 @@ WORKBENCH       := $(BUILD_DIR)/workbench
 SITE_STEPS      := collections drafts excerpts feed highlight in_place layouts markdown metadata \
                    pagination permalinks sitemap static taxonomies
 CORE_PLUGINS    := data fingerprints make services text $(SITE_STEPS)
-TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step sloppy_lint skew_minor
+TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step hostile_detector \
+                 hostile_helper sloppy_lint skew_minor
 # Test plugins the host must refuse, kept apart so a directory load of
 # build/test-plugins stays loadable.
 REFUSED_PLUGINS := skew_major

@@ -11,3 +11,4 @@ pub mod error;
 pub mod globs;
 pub mod parallel;
 pub mod plugins;
+pub mod terminal;

@@ -404,6 +404,22 @@ fn endless_bodies_and_gzip_bombs_stop_at_the_body_cap() {
     }
 }
 
+/// Issue 9: markup nested 200,000 deep (a stack-hungry parser's end) is
+/// read like any page.
+#[test]
+fn deeply_nested_markup_is_read_without_a_stack_overflow() {
+    let depth = 200_000;
+    let page = format!(
+        "<html><body>{}<script src=\"https://www.googletagmanager.com/gtag/js?id=G-NESTED1\"></script>{}</body></html>",
+        "<div><span>".repeat(depth),
+        "</span></div>".repeat(depth)
+    );
+    let run = Test::new().file("nested.html", page).args(["detect", "nested.html", "--format", "json"]).run().code(0);
+    let document = run.json();
+    let found = detections(&document["targets"][0]);
+    assert!(found.iter().any(|d| d["settings"][0]["value"] == "G-NESTED1"), "{run}");
+}
+
 #[test]
 fn a_refused_connection_is_a_record_not_a_crash() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

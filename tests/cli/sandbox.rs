@@ -5,16 +5,57 @@ use crate::support::{Test, test_plugin, test_spec};
 
 const SMALL_LIMITS: [&str; 4] = ["--time-limit-ms", "300", "--memory-limit-mib", "64"];
 
+/// Issue 9: the same misdeeds (loops, bombs, panics, recursion, huge
+/// output, strings that are not UTF-8, garbage passed to the log import,
+/// files, environment, sockets) through a lint check, a detector and a
+/// template helper.
 #[test]
-fn every_misdeed_is_contained_as_the_spec_expects() {
-    Test::new()
-        .args(["plugins", "test"])
-        .args(SMALL_LIMITS)
-        .arg(test_plugin("hostile"))
-        .arg(test_spec("hostile"))
+fn every_misdeed_is_contained_in_every_role_as_the_specs_expect() {
+    for plugin in ["hostile", "hostile-detector", "hostile-helper"] {
+        Test::new()
+            .args(["plugins", "test"])
+            .args(SMALL_LIMITS)
+            .arg(test_plugin(&plugin.replace('-', "_")))
+            .arg(test_spec(plugin))
+            .run()
+            .code(0)
+            .stdout_has("14 passed, 0 failed");
+    }
+}
+
+#[test]
+fn terminal_escapes_from_a_plugin_are_shown_not_obeyed() {
+    let run = Test::new()
+        .plugin(test_plugin("hostile"))
+        .file("x.txt", "escapes\n")
+        .args(["lint", "--no-cache", "x.txt"])
         .run()
         .code(0)
-        .stdout_has("9 passed, 0 failed");
+        .stdout_has("info[hostile/outcome]: \\u{1b}[2J\\u{1b}]0;owned\\u{7}cleared");
+    assert!(!run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'), "{run}");
+}
+
+#[test]
+fn a_hostile_detector_fails_its_page_by_name_and_detect_exits_3() {
+    Test::new()
+        .plugin(test_plugin("hostile_detector"))
+        .stdin("<p>hi</p>")
+        .args(["--time-limit-ms", "300", "detect", "-", "--base-url", "https://example.test/loop", "--format", "json"])
+        .run()
+        .code(3)
+        .stdout_has("plugin `hostile-detector` failed in `detector.detect`: exceeded its time limit of 300ms");
+}
+
+#[test]
+fn a_hostile_template_helper_stops_scaffold_before_it_writes() {
+    let test = Test::new()
+        .file("tpl/template.toml", "helpers = [\"hostile.wasm\"]\n")
+        .file("tpl/template/README.md", "{{misbehave \"wild-pointer\"}}\n");
+    std::fs::copy(test_plugin("hostile_helper"), test.dir().join("tpl/hostile.wasm")).expect("copy plugin");
+    test.run_with(["scaffold", "tpl", "out"]).code(3).stderr_has(
+        "plugin `hostile-helper` failed in `template-helper.call-many`: string pointer/length out of bounds",
+    );
+    assert!(!test.dir().join("out").exists(), "nothing written");
 }
 
 fn case(name: &str, misdeed: &str) -> String {

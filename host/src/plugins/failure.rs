@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use wasmtime::Trap;
 
+use crate::terminal::printable;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cause {
     TimeLimit(Duration),
@@ -84,13 +86,13 @@ impl fmt::Display for PluginFailure {
             Cause::TimeLimit(limit) => write!(f, "exceeded its time limit of {}", human_duration(*limit)),
             Cause::MemoryLimit(limit) => write!(f, "exceeded its memory limit of {} MiB", limit >> 20),
             Cause::StackOverflow => write!(f, "overflowed its stack"),
-            Cause::Reported(message) => write!(f, "{message}"),
+            Cause::Reported(message) => write!(f, "{}", printable(message)),
             Cause::Crashed { reason, stderr } => {
-                write!(f, "{reason}")?;
+                write!(f, "{}", printable(reason))?;
                 let said: Vec<&str> = stderr.lines().filter(|line| !line.trim().is_empty()).collect();
                 if !said.is_empty() {
                     let tail = &said[said.len().saturating_sub(5)..];
-                    write!(f, "; the plugin said: {}", tail.join(" | "))?;
+                    write!(f, "; the plugin said: {}", printable(&tail.join(" | ")))?;
                 }
                 Ok(())
             }

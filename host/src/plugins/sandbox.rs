@@ -21,6 +21,7 @@ use wasmtime_wasi::{HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiVie
 
 use super::bindings;
 use super::engine::EPOCH_TICK;
+use crate::terminal::printable;
 
 /// Bytes of stdout, and of stderr, kept per call.
 pub const OUTPUT_CAP: usize = 1 << 20;
@@ -105,7 +106,7 @@ impl HostState {
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
             let bytes = pipe.contents();
             for line in String::from_utf8_lossy(&bytes).lines() {
-                log::info!(target: "plugin", "{} ({stream}): {line}", self.plugin);
+                log::info!(target: "plugin", "{} ({stream}): {}", self.plugin, printable(line));
             }
         }
         if self.logs > LOG_CAP {
@@ -145,7 +146,7 @@ impl bindings::log::Host for HostState {
             message.truncate(end);
             message.push('…');
         }
-        log::log!(target: "plugin", level, "{}: {message}", self.plugin);
+        log::log!(target: "plugin", level, "{}: {}", self.plugin, printable(&message));
     }
 }
 

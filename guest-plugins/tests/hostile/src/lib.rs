@@ -1,51 +1,14 @@
 //! Misbehaves on request, so the host's sandbox can be tested. A lint-check
-//! plugin: each file's contents name the misdeed; `ok` behaves.
+//! plugin: each file's contents name the misdeed (see the misdeeds crate);
+//! `ok` behaves.
 
+use misdeeds::misbehave;
 use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo, Severity};
 use workbench_plugin::{Options, Plugin};
 
 struct Hostile;
 
 impl Plugin for Hostile {}
-
-#[inline(never)]
-fn recurse(depth: u64) -> u64 {
-    if depth == u64::MAX {
-        return 0;
-    }
-    let frame = [depth; 64];
-    std::hint::black_box(&frame);
-    recurse(depth + 1) + frame[3]
-}
-
-fn misbehave(what: &str) -> Result<String, String> {
-    match what {
-        "ok" => Ok("behaved".into()),
-        "loop" => loop {
-            std::hint::black_box(0);
-        },
-        "memory" => {
-            let mut hoard: Vec<Vec<u8>> = Vec::new();
-            loop {
-                hoard.push(vec![1; 16 << 20]);
-                std::hint::black_box(&hoard);
-            }
-        }
-        "panic" => panic!("hostile plugin panicked on purpose"),
-        "stack" => Ok(recurse(0).to_string()),
-        "read-file" => std::fs::read_to_string("/etc/passwd").map_err(|e| format!("read /etc/passwd: {e}")),
-        "env" => std::env::var("HOME").map_err(|e| format!("env HOME: {e}")),
-        "socket" => std::net::TcpStream::connect("127.0.0.1:9")
-            .map(|_| "connected".to_string())
-            .map_err(|e| format!("connect 127.0.0.1:9: {e}")),
-        "stdout" => {
-            println!("hostile plugin writing to stdout");
-            eprintln!("hostile plugin writing to stderr");
-            Ok("printed".into())
-        }
-        other => Err(format!("unknown misdeed `{other}`")),
-    }
-}
 
 impl LintCheck for Hostile {
     fn rules() -> Vec<RuleInfo> {

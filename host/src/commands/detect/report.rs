@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{Format, Record};
 use crate::error::Error;
 use crate::plugins::bindings::detector::Evidence;
+use crate::terminal::printable;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -240,7 +241,8 @@ fn human(record: &Record) -> String {
                 .collect::<Vec<_>>()
                 .join(" ");
             let evidence = detection.evidence.first().map(evidence_summary).unwrap_or_default();
-            [name, detection.category.clone(), settings, evidence]
+            // Plugin text: shown, never obeyed, by the terminal.
+            [name, detection.category.clone(), settings, evidence].map(|cell| printable(&cell).into_owned())
         })
         .collect();
     let headers = ["SERVICE", "CATEGORY", "SETTINGS", "EVIDENCE"];

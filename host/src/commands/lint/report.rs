@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::bindings::types::Severity;
 use crate::plugins::{PluginFailure, json as wit_json};
+use crate::terminal::printable;
 
 /// Everything a lint run produced, sorted by path and position.
 pub struct Outcome {
@@ -31,16 +32,18 @@ fn label(severity: Severity) -> &'static str {
 pub fn human(outcome: &Outcome, sources: &HashMap<String, std::sync::Arc<[u8]>>) -> String {
     let mut out = String::new();
     for diagnostic in &outcome.diagnostics {
-        let _ = writeln!(out, "{}[{}]: {}", label(diagnostic.severity), diagnostic.rule, diagnostic.message);
+        let (rule, message, path) =
+            (printable(&diagnostic.rule), printable(&diagnostic.message), printable(&diagnostic.path));
+        let _ = writeln!(out, "{}[{rule}]: {message}", label(diagnostic.severity));
         match diagnostic.span {
             Some(span) => {
-                let _ = writeln!(out, "  --> {}:{}:{}", diagnostic.path, span.line, span.column);
+                let _ = writeln!(out, "  --> {path}:{}:{}", span.line, span.column);
                 if let Some(line) = sources.get(&diagnostic.path).and_then(|bytes| source_line(bytes, span.line)) {
                     let number = span.line.to_string();
                     let gutter = " ".repeat(number.len());
                     let width = caret_width(&line, span.column, span.end.saturating_sub(span.start));
                     let _ = writeln!(out, "{gutter} |");
-                    let _ = writeln!(out, "{number} | {}", line.replace('\t', "    "));
+                    let _ = writeln!(out, "{number} | {}", printable(&line.replace('\t', "    ")));
                     let lead: String = line
                         .chars()
                         .take(span.column.saturating_sub(1) as usize)
@@ -50,12 +53,12 @@ pub fn human(outcome: &Outcome, sources: &HashMap<String, std::sync::Arc<[u8]>>)
                 }
             }
             None => {
-                let _ = writeln!(out, "  --> {}", diagnostic.path);
+                let _ = writeln!(out, "  --> {path}");
             }
         }
         if let Some(help) = &diagnostic.help {
             let fix = if diagnostic.fix.is_some() { " (fixable)" } else { "" };
-            let _ = writeln!(out, "  = help: {help}{fix}");
+            let _ = writeln!(out, "  = help: {}{fix}", printable(help));
         }
         out.push('\n');
     }
