@@ -7,6 +7,7 @@ RUSTC         ?= rustc
 MKDIR         ?= mkdir -p
 CP            ?= cp -p
 RM             = rm -rf # not ?=: make predefines RM as rm -f
+CARGO_FUZZ    ?= cargo fuzz
 
 # Flags (override on the command line, e.g. `make test TEST_FLAGS=--no-fail-fast`)
 CARGO_FLAGS   ?= --locked --quiet
@@ -15,6 +16,7 @@ TEST_FLAGS    ?=
 LINT_FLAGS    ?= --quiet --max-warnings 0
 SERVE_FLAGS   ?=
 SITE          ?= examples/site
+FUZZ_SECONDS  ?= 60
 
 # Layout
 BUILD_DIR       := build
@@ -42,6 +44,8 @@ TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_s
 # build/test-plugins stays loadable.
 REFUSED_PLUGINS := skew_major
 
+FUZZ_TARGETS    := front_matter config scaffold_template suppressions page makefile fingerprints
+
 # Example plugins in JavaScript, Python, C and Zig, each built by its own
 # Makefile (see its header) into its build/, then gathered in build/polyglot.
 # Their toolchains come from npm and PyPI (guest-plugins/requirements.txt, in
@@ -56,7 +60,7 @@ POLYGLOT_OUT    := $(BUILD_DIR)/polyglot
 POLYGLOT_TOOLS  := PYTHON=$(abspath $(VENV))/bin/python COMPONENTIZE_PY=$(abspath $(VENV))/bin/componentize-py \
                    WIT_BINDGEN="$(abspath $(WASM_KIT)) wit-bindgen" WASM_TOOLS="$(abspath $(WASM_KIT)) wasm-tools"
 
-.PHONY: default build plugins polyglot toolchains clean clean-deps lint server test bench
+.PHONY: default build plugins polyglot toolchains clean clean-deps lint server test bench fuzz
 
 default: build
 
@@ -115,6 +119,15 @@ server: build
 test: lint
 	@$(CARGO) test $(CARGO_FLAGS) --manifest-path $(GUEST_MANIFEST) --target $(HOST_TARGET) --lib $(GUEST_UNIT_TESTS) $(TEST_FLAGS)
 	@$(CARGO) test $(CARGO_FLAGS) $(TEST_FLAGS)
+
+# Fuzzing: every parser that reads user input (fuzz/fuzz_targets), seeded
+# from the test inputs, FUZZ_SECONDS each; findings land in fuzz/artifacts/.
+# Needs `cargo install cargo-fuzz`.
+fuzz:
+	@$(PYTHON) fuzz/seed.py
+	@for target in $(FUZZ_TARGETS); do \
+		$(CARGO_FUZZ) run --sanitizer none -O $$target fuzz/corpus/$$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
 
 # Benchmarks a person reruns; see bench/README.md.
 bench: plugins

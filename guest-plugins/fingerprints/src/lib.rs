@@ -6,7 +6,11 @@
 //! Fingerprints only match patterns: the detections carry evidence and a
 //! version when a pattern's tag gives one, never settings.
 
-mod fingerprint;
+// Natively (unit tests, fuzz targets) the component's entry points go unused.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+#[doc(hidden)]
+pub mod fingerprint;
 
 use std::collections::BTreeMap;
 
@@ -198,4 +202,6 @@ fn evidence(source: &str, matched: &str, position: Option<Position>) -> Evidence
     Evidence { source: source.into(), matched, position }
 }
 
+// Native builds (unit tests, the fuzz targets) link no component exports.
+#[cfg(target_arch = "wasm32")]
 workbench_plugin::export_detector!(Fingerprints);

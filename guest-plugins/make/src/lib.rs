@@ -5,6 +5,9 @@
 //! `Makefile`, `makefile` and `GNUmakefile`; `*.mk` fragments get only the
 //! line rules, since they are included into a Makefile that has the rest.
 
+// Natively (unit tests, fuzz targets) the component's entry points go unused.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
 pub mod parser;
 mod rules;
 
@@ -77,4 +80,14 @@ impl LintCheck for Make {
     }
 }
 
+/// The parser and every rule over one Makefile's text, for the fuzz target
+/// in `fuzz/` (native, outside the component).
+#[doc(hidden)]
+pub fn fuzz_check(text: &str) {
+    let makefile = parser::parse(text);
+    rules::check("Makefile", text, &makefile, true, &MakeOptions::default(), &mut Vec::new());
+}
+
+// Native builds (unit tests, the fuzz targets) link no component exports.
+#[cfg(target_arch = "wasm32")]
 workbench_plugin::export_lint_check!(Make);

@@ -22,6 +22,7 @@ use crate::cli::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::bindings::detector::{Detection, Page};
 use crate::plugins::{Plugin, PluginFailure, Role};
+pub use charset::decode as decode_body;
 use fetch::{FetchSettings, Fetcher, Loaded};
 pub use page::{Document, parse as parse_page};
 use target::{Shard, Target};

@@ -9,6 +9,8 @@ mod severity;
 mod suppress;
 mod walk;
 
+pub use suppress::scan as scan_suppressions;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
