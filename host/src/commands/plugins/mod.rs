@@ -1,4 +1,4 @@
-//! `workbench plugins list|info|check|test`.
+//! `workbench plugins list|info|check|test|conformance`.
 
 mod check;
 mod conformance;
