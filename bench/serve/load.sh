@@ -20,7 +20,7 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q "at http://" "$work/serve.log" && break; sleep 0.2; done
 url=$(grep -o "http://127.0.0.1:[0-9]*" "$work/serve.log" | head -1)
 [ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
-for path in / /posts/ /no-such-page; do
+for path in / /posts/first-steps/ /no-such-page; do
   echo "--- wrk -t2 -c$connections -d${duration}s $url$path"
   wrk -t2 -c"$connections" -d"${duration}s" --latency "$url$path" | grep -E "Requests/sec|Non-2xx|Socket errors|50%|99%|requests in"
 done
