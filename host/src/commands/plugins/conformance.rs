@@ -402,7 +402,8 @@ fn helper_checks(plugin: &Plugin, report: &mut Report) {
 /// spends longer than [`TIGHT_TIME`] reading it.
 fn heavy_call(plugin: &Plugin) -> Result<(), PluginFailure> {
     const PARTS: usize = 64;
-    let part = || "key = \"some words of text\" # TODO: x\n".repeat(HEAVY / PARTS / 38);
+    const LINE: &str = "key = \"some words of text\" # TODO: x\n";
+    let part = || LINE.repeat(HEAVY / PARTS / LINE.len());
     match plugin.contract.roles[0] {
         Role::Detector => {
             let scripts = (0..PARTS).map(|_| script(Some("https://cdn.example.test/a.js"), part())).collect();
