@@ -4,62 +4,89 @@
 //! inside the output (a symlink out is refused too). `/dir` redirects to
 //! `/dir/`, which serves `dir/index.html`; a miss serves the site's own
 //! `404.html` when it has one. HTML gets the live-reload script.
+//!
+//! The server is on the loopback of a developer's machine, but a local
+//! process or a page can still send anything: a request head is capped at
+//! 64 KiB (431) and 10 s, open connections at 512 (503), and responses go
+//! out without Nagle's delay.
 
-use std::io::Write as _;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, combinators::UnsyncBoxBody};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::reload::{EVENTS_PATH, Hub, SCRIPT};
 use crate::error::Error;
 
-/// Requests handled at once; more get a 503 rather than a thread each.
-const MAX_CONCURRENT: usize = 256;
+/// Open connections at once (event streams stay open for as long as a tab
+/// does); one more is answered 503 and closed.
+const MAX_CONNECTIONS: usize = 512;
+/// A request's line and headers together; a bigger head gets 431. Browsers
+/// send well under 8 KiB, with cookies; this leaves room for a dev's tools.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// A client that has not sent its whole head by then is dropped.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// A comment on an idle event stream keeps proxies and browsers from
+/// timing it out, and finds closed tabs.
+const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(15);
+const BUSY: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 25\r\nConnection: close\r\n\r\n503 too many connections\n";
 
+type Reply = Response<UnsyncBoxBody<Bytes, Infallible>>;
+
+/// hyper's HTTP/1 on a two-thread tokio runtime of its own, so the build
+/// and the watcher keep the main thread.
 pub struct Server {
-    listener: Arc<tiny_http::Server>,
     address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+}
+
+struct Site {
+    root: PathBuf,
+    hub: Arc<Hub>,
 }
 
 impl Server {
     pub fn start(address: SocketAddr, root: PathBuf, hub: Arc<Hub>) -> Result<Server, Error> {
-        let server = tiny_http::Server::http(address).map_err(|error| {
-            Error::input(format!("cannot listen on {address}: {error}"))
-                .help("pick another port with --port, or --port 0 for any free one")
-        })?;
-        let address = server.server_addr().to_ip().unwrap_or(address);
-        let server = Arc::new(server);
-        let thread = {
-            let server = Arc::clone(&server);
-            let busy = Arc::new(AtomicUsize::new(0));
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    // One thread a request (event streams stay open for as
-                    // long as a tab does), up to a bound.
-                    if busy.load(Ordering::Relaxed) >= MAX_CONCURRENT {
-                        let _ = request.respond(
-                            Response::from_string("503 too many connections\n")
-                                .with_status_code(503)
-                                .with_header(header("Retry-After", "1")),
-                        );
-                        continue;
-                    }
-                    busy.fetch_add(1, Ordering::Relaxed);
-                    let (root, hub, busy) = (root.clone(), Arc::clone(&hub), Arc::clone(&busy));
-                    std::thread::spawn(move || {
-                        handle(request, &root, &hub);
-                        busy.fetch_sub(1, Ordering::Relaxed);
-                    });
-                }
-            })
-        };
-        Ok(Server { listener: server, address, thread: Some(thread) })
+        let listener = std::net::TcpListener::bind(address)
+            .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
+            .map_err(|error| {
+                Error::input(format!("cannot listen on {address}: {error}"))
+                    .help("pick another port with --port, or --port 0 for any free one")
+            })?;
+        let address = listener.local_addr().unwrap_or(address);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            // Reading files: a few threads keep two cores busy; hundreds would not help.
+            .max_blocking_threads(8)
+            .thread_name("workbench-serve")
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|error| Error::input(format!("cannot start the web server: {error}")))?;
+        let (stop, stopped) = oneshot::channel();
+        let site = Arc::new(Site { root, hub });
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(accept(listener, site, stopped));
+            // Open event streams end here: their tabs reconnect to the next server.
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        });
+        Ok(Server { address, stop: Some(stop), thread: Some(thread) })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -67,42 +94,83 @@ impl Server {
     }
 
     pub fn stop(mut self) {
-        self.listener.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|()| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a valid header"))
+async fn accept(listener: std::net::TcpListener, site: Arc<Site>, mut stopped: oneshot::Receiver<()>) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEAD_TIMEOUT).max_header_size(MAX_HEAD_BYTES);
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else {
+            // Out of file descriptors, say: let some close first.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            let _ = stream.try_write(BUSY);
+            continue;
+        };
+        // Small responses go out at once, not after Nagle's 40 ms.
+        let _ = stream.set_nodelay(true);
+        let site = Arc::clone(&site);
+        let connection =
+            http.serve_connection(TokioIo::new(stream), service_fn(move |request| respond(Arc::clone(&site), request)));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
 }
 
-fn handle(request: Request, root: &Path, hub: &Hub) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(
-            Response::from_string("only GET and HEAD\n")
-                .with_status_code(405)
-                .with_header(header("Allow", "GET, HEAD")),
-        );
-        return;
+fn full(status: StatusCode, body: impl Into<Bytes>) -> Reply {
+    let mut response = Response::new(Full::new(body.into()).boxed_unsync());
+    *response.status_mut() = status;
+    response
+}
+
+async fn respond(site: Arc<Site>, request: Request<Incoming>) -> Result<Reply, Infallible> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut response = full(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        response.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return Ok(response);
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
+    let path = request.uri().path().to_string();
     if path == EVENTS_PATH {
-        events(request, hub);
-        return;
+        return Ok(events(&site.hub));
     }
-    let response = match resolve(root, &path) {
+    // Resolving and reading touch the disk: off the async threads.
+    let mut response = tokio::task::spawn_blocking(move || file_or_error(&site.root, &path))
+        .await
+        .unwrap_or_else(|_| full(StatusCode::INTERNAL_SERVER_ERROR, "500 the request failed\n"));
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn file_or_error(root: &Path, path: &str) -> Reply {
+    match resolve(root, path) {
         Resolved::File(file) => file_response(&file),
         Resolved::Redirect(location) => {
-            Response::from_data(Vec::new()).with_status_code(301).with_header(header("Location", &location))
+            let mut response = full(StatusCode::MOVED_PERMANENTLY, Bytes::new());
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(LOCATION, location);
+            }
+            response
         }
-        Resolved::Refused => Response::from_string("400 bad path\n").with_status_code(400),
+        Resolved::Refused => full(StatusCode::BAD_REQUEST, "400 bad path\n"),
         Resolved::Missing => not_found(root),
-    };
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+    }
 }
 
 enum Resolved {
@@ -155,23 +223,27 @@ fn content_type(path: &Path) -> String {
     }
 }
 
-fn file_response(path: &Path) -> Response<std::io::Cursor<Vec<u8>>> {
+fn file_response(path: &Path) -> Reply {
     let Ok(mut bytes) = std::fs::read(path) else {
-        return Response::from_string("500 cannot read the file\n").with_status_code(500);
+        return full(StatusCode::INTERNAL_SERVER_ERROR, "500 cannot read the file\n");
     };
     let kind = content_type(path);
     if kind.starts_with("text/html") {
         bytes = inject(&bytes);
     }
-    Response::from_data(bytes).with_header(header("Content-Type", &kind))
+    let mut response = full(StatusCode::OK, bytes);
+    if let Ok(kind) = HeaderValue::from_str(&kind) {
+        response.headers_mut().insert(CONTENT_TYPE, kind);
+    }
+    response
 }
 
-fn not_found(root: &Path) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(root: &Path) -> Reply {
     let page = std::fs::read(root.join("404.html"))
         .unwrap_or_else(|_| b"<!doctype html><title>404</title><h1>404: no such page</h1><p>workbench serve found nothing at this path.</p></body>".to_vec());
-    Response::from_data(inject(&page))
-        .with_status_code(StatusCode(404))
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+    let mut response = full(StatusCode::NOT_FOUND, inject(&page));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
 }
 
 /// The reload script before the last `</body>`, or at the end.
@@ -185,24 +257,48 @@ fn inject(html: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A server-sent-events stream, written by hand: tiny_http buffers a
-/// streamed body until 8 KiB, which would hold a reload back.
-fn events(request: Request, hub: &Hub) {
-    let receiver = hub.subscribe();
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
-    if writer.write_all(head.as_bytes()).and_then(|()| writer.flush()).is_err() {
-        return;
-    }
-    loop {
-        let chunk = match receiver.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => event,
-            // A comment keeps proxies and the browser from timing out.
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if writer.write_all(chunk.as_bytes()).and_then(|()| writer.flush()).is_err() {
-            return;
+/// A server-sent-events stream: the hub's events as they come, each
+/// flushed at once.
+fn events(hub: &Hub) -> Reply {
+    let stream = EventStream {
+        greeted: false,
+        events: hub.subscribe(),
+        ping: tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE_EVERY, KEEP_ALIVE_EVERY),
+    };
+    let mut response = Response::new(stream.boxed_unsync());
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+struct EventStream {
+    greeted: bool,
+    events: mpsc::UnboundedReceiver<String>,
+    ping: tokio::time::Interval,
+}
+
+impl Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let data = |text: &'static str| Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(text.as_bytes())))));
+        if !self.greeted {
+            self.greeted = true;
+            return data(": connected\n\n");
+        }
+        match self.events.poll_recv(context) {
+            Poll::Ready(Some(event)) => return Poll::Ready(Some(Ok(Frame::data(Bytes::from(event))))),
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => {}
+        }
+        match self.ping.poll_tick(context) {
+            Poll::Ready(_) => data(": keep-alive\n\n"),
+            Poll::Pending => Poll::Pending,
         }
     }
 }

@@ -4,9 +4,9 @@
 //! error in the terminal and as an overlay in the browser; the next good
 //! build clears it.
 //!
-//! - [`http`]: the static file server (tiny_http): traversal refused,
-//!   directory indexes, content types, a 404 page, the reload script
-//!   injected into HTML;
+//! - [`http`]: the static file server (hyper, with bounded heads and
+//!   connections): traversal refused, directory indexes, content types,
+//!   a 404 page, the reload script injected into HTML;
 //! - [`reload`]: the server-sent-events hub the injected script listens to;
 //! - [`watch`]: file events (notify), debounced, minus the output.
 

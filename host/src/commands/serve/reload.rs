@@ -4,7 +4,7 @@
 //! that connects while the last build failed gets the error at once.
 
 use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 pub const EVENTS_PATH: &str = "/__workbench/events";
 
@@ -29,14 +29,14 @@ pub const SCRIPT: &str = r#"<script>
 
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<String>>>,
+    clients: Mutex<Vec<UnboundedSender<String>>>,
     error: Mutex<Option<String>>,
 }
 
 impl Hub {
     /// A new page's stream: first the current state, then what comes.
-    pub fn subscribe(&self) -> Receiver<String> {
-        let (sender, receiver) = channel();
+    pub fn subscribe(&self) -> UnboundedReceiver<String> {
+        let (sender, receiver) = unbounded_channel();
         if let Some(message) = self.error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_deref() {
             let _ = sender.send(error_event(message));
         }
