@@ -11,6 +11,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod globs;
+pub mod leftovers;
 pub mod parallel;
 pub mod plugins;
 pub mod terminal;

@@ -84,6 +84,15 @@ fn kill_repeatedly(
     }
 }
 
+/// The hidden temporary files and folders of killed runs in `dir`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".workbench-") || name.starts_with(".tmp"))
+        .collect()
+}
+
 fn timed(test: &Test, args: &[&str]) -> Duration {
     let started = Instant::now();
     test.run_args(&args.iter().map(ToString::to_string).collect::<Vec<_>>()).code(0);
@@ -166,6 +175,10 @@ fn a_killed_lint_fix_leaves_each_file_original_or_fixed() {
             assert!(strays.iter().all(|name| name.starts_with('.')), "{label}: left behind {strays:?}");
         },
     );
+    // The next whole run sweeps up what the killed ones left.
+    reset();
+    test.run_args(&["lint".into(), "--fix".into()]);
+    assert_eq!(leftovers(test.dir()), Vec::<String>::new());
 }
 
 #[test]
@@ -194,4 +207,7 @@ fn a_killed_scaffold_leaves_no_project_or_a_whole_one() {
             assert!(strays.is_empty(), "{label}: left behind {strays:?}, which look like projects");
         },
     );
+    let _ = std::fs::remove_dir_all(test.dir().join("out"));
+    timed(&test, &args);
+    assert_eq!(leftovers(test.dir()), Vec::<String>::new(), "the next whole run sweeps up");
 }

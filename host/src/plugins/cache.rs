@@ -106,7 +106,7 @@ impl Cache {
         }
         let text = roles.iter().map(|role| role.name()).collect::<Vec<_>>().join("\n");
         let written = path.parent().map(fs::create_dir_all).transpose().and_then(|_| {
-            let mut file = tempfile::NamedTempFile::new_in(path.parent().unwrap_or(Path::new(".")))?;
+            let mut file = crate::leftovers::file_in(path.parent().unwrap_or(Path::new(".")), "cache")?;
             file.write_all(text.as_bytes())?;
             file.persist(&path).map(|_| ()).map_err(|error| error.error)
         });
@@ -186,7 +186,7 @@ fn load_entry(engine: &Engine, entry: &[u8]) -> Option<Component> {
 fn store_entry(path: &Path, payload: &[u8]) -> wasmtime::Result<()> {
     let dir = path.parent().expect("entry paths have a parent");
     fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = crate::leftovers::file_in(dir, "cache")?;
     file.write_all(MAGIC)?;
     file.write_all(&(payload.len() as u64).to_le_bytes())?;
     file.write_all(&crc32fast::hash(payload).to_le_bytes())?;

@@ -142,7 +142,7 @@ impl KeyBuilder {
 
 fn store(path: &Path, entries: &HashMap<Key, Vec<SiteFile>>) -> std::io::Result<()> {
     let dir = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = crate::leftovers::file_in(dir, "cache")?;
     {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file.as_file_mut());
         out.write_all(MAGIC)?;

@@ -198,7 +198,7 @@ fn write(path: &std::path::Path, entries: &HashMap<String, Entry>) -> std::io::R
         out.push(u8::from(entry.marker));
         text(&mut out, &entry.diagnostics)?;
     }
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut temp = crate::leftovers::file_in(dir, "cache")?;
     temp.write_all(&out)?;
     temp.persist(path).map_err(|error| error.error)?;
     Ok(())

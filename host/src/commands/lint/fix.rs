@@ -47,7 +47,7 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, usize) {
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = crate::leftovers::file_in(dir, "fix")?;
     file.write_all(contents)?;
     file.as_file().sync_data()?;
     file.as_file().set_permissions(permissions)?;

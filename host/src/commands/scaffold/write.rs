@@ -47,9 +47,7 @@ pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitIni
     let parent = dest.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .map_err(|error| Error::input(format!("cannot create {}: {error}", parent.display())))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".workbench-scaffold-")
-        .tempdir_in(parent)
+    let staging = crate::leftovers::dir_in(parent, "scaffold")
         .map_err(|error| Error::input(format!("cannot write in {}: {error}", parent.display())))?;
     for (path, entry) in files {
         let target = staging.path().join(path);
@@ -144,7 +142,7 @@ pub fn replace_file(dest: &Path, path: &str, contents: &[u8], executable: bool) 
     let target = dest.join(path);
     let dir = target.parent().unwrap_or(dest);
     std::fs::create_dir_all(dir).map_err(|error| write_error(path, &error))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|error| write_error(path, &error))?;
+    let mut file = crate::leftovers::file_in(dir, "update").map_err(|error| write_error(path, &error))?;
     std::io::Write::write_all(&mut file, contents).map_err(|error| write_error(path, &error))?;
     if executable || is_executable(&target) {
         make_executable(file.path()).map_err(|error| write_error(path, &error))?;
