@@ -36,18 +36,27 @@ impl Stamp {
     }
 }
 
+/// Tens of thousands of these are read on every warm run, so an entry
+/// allocates nothing but its key in the common case (no diagnostics).
 struct Entry {
-    digest: String,
+    /// The SHA-256 of the contents, in hex.
+    digest: [u8; 64],
     stamp: Option<Stamp>,
     /// The file holds a suppression comment, so it must be read to apply it.
     marker: bool,
-    /// The diagnostics as JSON text (`[]` for most files).
+    /// The diagnostics as JSON text; empty for none (most files).
     diagnostics: String,
 }
 
 impl Entry {
+    fn new(digest: &str, stamp: Option<Stamp>, marker: bool, diagnostics: &str) -> Entry {
+        let digest = digest.as_bytes().try_into().unwrap_or([0; 64]);
+        let diagnostics = if diagnostics == "[]" { String::new() } else { diagnostics.to_string() };
+        Entry { digest, stamp, marker, diagnostics }
+    }
+
     fn diagnostics(&self) -> Option<Vec<Diagnostic>> {
-        if self.diagnostics == "[]" {
+        if self.diagnostics.is_empty() {
             return Some(Vec::new());
         }
         let values: Vec<Value> = serde_json::from_str(&self.diagnostics).ok()?;
@@ -87,7 +96,7 @@ impl Store {
     /// hit refreshes the stamp so the next run need not read the file.
     pub fn get(&mut self, path: &str, contents_digest: &str, stamp: Option<Stamp>) -> Option<Vec<Diagnostic>> {
         let entry = self.entries.get_mut(path)?;
-        if entry.digest != contents_digest {
+        if entry.digest != contents_digest.as_bytes() {
             return None;
         }
         let diagnostics = entry.diagnostics()?;
@@ -104,7 +113,7 @@ impl Store {
         }
         let values: Vec<Value> = diagnostics.iter().map(|diagnostic| wit_json::diagnostic(diagnostic)).collect();
         let diagnostics = Value::Array(values).to_string();
-        self.entries.insert(path.to_string(), Entry { digest: digest.to_string(), stamp, marker, diagnostics });
+        self.entries.insert(path.to_string(), Entry::new(digest, stamp, marker, &diagnostics));
         self.dirty = true;
     }
 
@@ -130,7 +139,7 @@ fn read(path: &std::path::Path) -> Option<HashMap<String, Entry>> {
     let count = usize::try_from(reader.u64()?).ok()?;
     let mut entries = HashMap::with_capacity(count.min(1 << 20));
     for _ in 0..count {
-        let path = reader.text()?;
+        let path = reader.text()?.to_string();
         let digest = reader.text()?;
         let stamp = match reader.u8()? {
             0 => None,
@@ -138,7 +147,7 @@ fn read(path: &std::path::Path) -> Option<HashMap<String, Entry>> {
         };
         let marker = reader.u8()? != 0;
         let diagnostics = reader.text()?;
-        entries.insert(path, Entry { digest, stamp, marker, diagnostics });
+        entries.insert(path, Entry::new(digest, stamp, marker, diagnostics));
     }
     reader.bytes.is_empty().then_some(entries)
 }
@@ -147,8 +156,8 @@ struct Reader<'a> {
     bytes: &'a [u8],
 }
 
-impl Reader<'_> {
-    fn take(&mut self, len: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
         let (head, rest) = self.bytes.split_at_checked(len)?;
         self.bytes = rest;
         Some(head)
@@ -166,9 +175,9 @@ impl Reader<'_> {
         self.take(16)?.try_into().ok().map(u128::from_le_bytes)
     }
 
-    fn text(&mut self) -> Option<String> {
+    fn text(&mut self) -> Option<&'a str> {
         let len = usize::try_from(u32::from_le_bytes(self.take(4)?.try_into().ok()?)).ok()?;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
+        std::str::from_utf8(self.take(len)?).ok()
     }
 }
 
@@ -186,7 +195,7 @@ fn write(path: &std::path::Path, entries: &HashMap<String, Entry>) -> std::io::R
     out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
     for (file, entry) in entries {
         text(&mut out, file)?;
-        text(&mut out, &entry.digest)?;
+        text(&mut out, std::str::from_utf8(&entry.digest).unwrap_or_default())?;
         match entry.stamp {
             None => out.push(0),
             Some(stamp) => {
@@ -196,7 +205,7 @@ fn write(path: &std::path::Path, entries: &HashMap<String, Entry>) -> std::io::R
             }
         }
         out.push(u8::from(entry.marker));
-        text(&mut out, &entry.diagnostics)?;
+        text(&mut out, if entry.diagnostics.is_empty() { "[]" } else { &entry.diagnostics })?;
     }
     let mut temp = crate::leftovers::file_in(dir, "cache")?;
     temp.write_all(&out)?;

@@ -82,6 +82,7 @@ struct Checker<'a> {
 }
 
 pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
+    let started = std::time::Instant::now();
     let runtime = context.runtime()?;
     let set = context.plugin_search().load_playing(&runtime, Role::LintCheck);
     let mut failures: Vec<PluginFailure> = Vec::new();
@@ -123,12 +124,15 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
     }
 
+    log::debug!("lint: {} checks and {} files ready after {:?}", checkers.len(), targets.len(), started.elapsed());
     let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
     let mut stores: Vec<cache::Store> = checkers
         .iter()
         .map(|checker| cache::Store::open(cache_dir.as_deref(), checker.plugin, &checker.options))
         .collect();
+    log::debug!("lint: results caches read after {:?}", started.elapsed());
     let mut pass = lint_once(&checkers, &targets, &severities, &mut stores);
+    log::debug!("lint: linted after {:?}", started.elapsed());
     if args.diff {
         let changed = print_diffs(&pass);
         for failure in failures.iter().chain(&pass.outcome.failures) {
@@ -201,52 +205,61 @@ fn lint_once(
     severities: &severity::Severities,
     stores: &mut [cache::Store],
 ) -> Pass {
+    let started = std::time::Instant::now();
     let files = wanted_files(targets, checkers);
+    log::debug!("lint: {} files stated after {:?}", files.len(), started.elapsed());
     let files_checked = files.len();
-    let mut sources: HashMap<String, Arc<[u8]>> = HashMap::new();
-    let mut digests: HashMap<String, String> = HashMap::new();
+    let mut sources = Sources::default();
 
     // Results the cache still holds are taken as they are (without reading
-    // the file when its size and time are unchanged); the rest run.
+    // the file when its size and time are unchanged); the rest are read,
+    // and run unless their contents are what the cache knows.
     let mut found = Vec::new();
-    let mut needed: Vec<HashSet<String>> = vec![HashSet::new(); checkers.len()];
+    let mut stale: Vec<(&Wanted, usize)> = Vec::new();
+    let mut marked: Vec<&Target> = Vec::new();
     let mut wanted = 0usize;
-    for &(target, stamp) in &files {
-        for index in (0..checkers.len()).filter(|&index| wants(&checkers[index], target)) {
+    for file in &files {
+        for &index in &file.checkers {
             wanted += 1;
-            if let Some((cached, marker)) = stores[index].get_fresh(&target.display, stamp) {
-                found.extend(cached);
-                if marker {
-                    read_into(&mut sources, &mut digests, target);
+            match stores[index].get_fresh(&file.target.display, file.stamp) {
+                Some((cached, marker)) => {
+                    found.extend(cached);
+                    if marker {
+                        marked.push(file.target);
+                    }
                 }
-                continue;
+                None => stale.push((file, index)),
             }
-            let Some(digest) = read_into(&mut sources, &mut digests, target) else { continue };
-            match stores[index].get(&target.display, &digest, stamp) {
-                Some(cached) => found.extend(cached),
-                None => {
-                    needed[index].insert(target.display.clone());
-                }
+        }
+    }
+    sources.read(stale.iter().map(|(file, _)| file.target), true);
+    sources.read(marked, false);
+    let mut needed: Vec<HashSet<String>> = vec![HashSet::new(); checkers.len()];
+    for (file, index) in stale {
+        let Some(digest) = sources.digests.get(&file.target.display) else { continue };
+        match stores[index].get(&file.target.display, digest, file.stamp) {
+            Some(cached) => found.extend(cached),
+            None => {
+                needed[index].insert(file.target.display.clone());
             }
         }
     }
     let rerun: usize = needed.iter().map(HashSet::len).sum();
-    log::debug!("lint cache: reused {} of {wanted} plugin results", wanted - rerun);
-    let jobs = batches(targets, &sources, &needed);
-    let results = run_parallel(checkers, &jobs, &sources);
+    log::debug!("lint cache: reused {} of {wanted} plugin results after {:?}", wanted - rerun, started.elapsed());
+    let jobs = batches(targets, &sources.bytes, &needed);
+    let results = run_parallel(checkers, &jobs, &sources.bytes);
 
-    let stamps: HashMap<&str, Option<cache::Stamp>> =
-        files.iter().map(|(target, stamp)| (target.display.as_str(), *stamp)).collect();
+    let by_display: HashMap<&str, &Wanted> = files.iter().map(|file| (file.target.display.as_str(), file)).collect();
     let mut failures = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(diagnostics) => {
-                let accepted = accept(&checkers[job.checker], job, diagnostics, &sources);
+                let accepted = accept(&checkers[job.checker], job, diagnostics, &sources.bytes);
                 for path in &job.paths {
                     let mine: Vec<&Diagnostic> = accepted.iter().filter(|d| &d.path == path).collect();
-                    let marker = sources.get(path).is_some_and(|bytes| suppress::has_marker(bytes));
-                    let stamp = stamps.get(path.as_str()).copied().flatten();
-                    stores[job.checker].put(path, &digests[path], stamp, marker, &mine);
+                    let marker = sources.bytes.get(path).is_some_and(|bytes| suppress::has_marker(bytes));
+                    let stamp = by_display.get(path.as_str()).and_then(|file| file.stamp);
+                    stores[job.checker].put(path, &sources.digests[path], stamp, marker, &mine);
                 }
                 found.extend(accepted);
             }
@@ -256,13 +269,8 @@ fn lint_once(
 
     // Files with findings are shown with their source lines and fixed from
     // their contents: read the ones the cache spared.
-    let by_display: HashMap<&str, &Target> =
-        files.iter().map(|(target, _)| (target.display.as_str(), *target)).collect();
-    for diagnostic in &found {
-        if let Some(target) = by_display.get(diagnostic.path.as_str()) {
-            read_into(&mut sources, &mut digests, target);
-        }
-    }
+    sources.read(found.iter().filter_map(|diagnostic| Some(by_display.get(diagnostic.path.as_str())?.target)), false);
+    let sources = sources.bytes;
 
     // Suppressions first (they name rules, whatever severity the user
     // gave them), then severities from the config.
@@ -277,10 +285,10 @@ fn lint_once(
         !by_file.get_mut(diagnostic.path.as_str()).is_some_and(|s| suppress::allows(s, diagnostic))
     });
     for (path, suppressions) in &by_file {
-        let target = targets.iter().find(|target| target.display == *path);
+        let file = by_display.get(path);
         let checked = |rule: &str| {
-            target.is_some_and(|target| {
-                checkers.iter().any(|checker| wants(checker, target) && checker.info.rules.iter().any(|r| r.id == rule))
+            file.is_some_and(|file| {
+                file.checkers.iter().any(|&index| checkers[index].info.rules.iter().any(|r| r.id == rule))
             })
         };
         found.extend(suppress::findings(path, suppressions, checked));
@@ -297,8 +305,8 @@ fn lint_once(
         })
         .collect();
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.path.clone(), d.span.map_or((0, 0), |s| (s.line, s.column)), d.rule.clone());
-        key(a).cmp(&key(b))
+        let key = |d: &Diagnostic| d.span.map_or((0, 0), |s| (s.line, s.column));
+        (&a.path, key(a), &a.rule).cmp(&(&b.path, key(b), &b.rule))
     });
     Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources }
 }
@@ -420,45 +428,78 @@ fn rule_severities(context: &Context, checkers: &[Checker]) -> Result<severity::
     severity::Severities::from_config(&context.config.lint, &config_name, known, |id| suggest(checkers, id))
 }
 
+/// A file some checker wants.
+struct Wanted<'a> {
+    target: &'a Target,
+    /// Size and modification time.
+    stamp: Option<cache::Stamp>,
+    /// Indices of the checkers that want it.
+    checkers: Vec<usize>,
+}
+
 /// Every file some checker wants, with its size and time; files too
 /// large or unreadable are left out with a warning.
-fn wanted_files<'a>(targets: &'a [Target], checkers: &[Checker]) -> Vec<(&'a Target, Option<cache::Stamp>)> {
-    let wanted: Vec<&Target> =
-        targets.iter().filter(|target| checkers.iter().any(|checker| wants(checker, target))).collect();
-    // A `stat` per file is most of a warm run: spread them over threads.
-    let stats = crate::parallel::map(&wanted, crate::parallel::IO_THREADS, |target| std::fs::metadata(&target.path));
-    let mut files = Vec::with_capacity(wanted.len());
-    for (target, stat) in wanted.into_iter().zip(stats) {
+fn wanted_files<'a>(targets: &'a [Target], checkers: &[Checker]) -> Vec<Wanted<'a>> {
+    // Matching each file against each checker's globs, and a `stat` per
+    // file, are most of a warm run: both spread over threads.
+    let found = crate::parallel::map(targets, crate::parallel::IO_THREADS, |target| {
+        let wanting: Vec<usize> = (0..checkers.len()).filter(|&index| wants(&checkers[index], target)).collect();
+        if wanting.is_empty() {
+            return None;
+        }
+        Some((wanting, std::fs::metadata(&target.path)))
+    });
+    let mut files = Vec::with_capacity(targets.len());
+    for (target, found) in targets.iter().zip(found) {
+        let Some((wanting, stat)) = found else { continue };
         match stat {
             Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
                 log::warn!("{}: skipped, larger than {} MiB", target.display, MAX_FILE_BYTES >> 20);
             }
-            Ok(metadata) => files.push((target, cache::Stamp::of(&metadata))),
+            Ok(metadata) => files.push(Wanted { target, stamp: cache::Stamp::of(&metadata), checkers: wanting }),
             Err(error) => log::warn!("{}: skipped: {error}", target.display),
         }
     }
     files
 }
 
-/// Reads a file into `sources` once and returns its digest.
-fn read_into(
-    sources: &mut HashMap<String, Arc<[u8]>>,
-    digests: &mut HashMap<String, String>,
-    target: &Target,
-) -> Option<String> {
-    if let Some(digest) = digests.get(&target.display) {
-        return Some(digest.clone());
-    }
-    match std::fs::read(&target.path) {
-        Ok(bytes) => {
-            let digest = crate::plugins::cache::digest(&bytes);
-            sources.insert(target.display.clone(), Arc::from(bytes));
-            digests.insert(target.display.clone(), digest.clone());
-            Some(digest)
-        }
-        Err(error) => {
-            log::warn!("{}: skipped: {error}", target.display);
-            None
+/// The contents of the files a pass read, and the digests of those it
+/// had to compare with the cache.
+#[derive(Default)]
+struct Sources {
+    bytes: HashMap<String, Arc<[u8]>>,
+    digests: HashMap<String, String>,
+}
+
+impl Sources {
+    /// Reads the `targets` not read yet (with their digests when `digest`
+    /// says), in parallel; an unreadable file is left out with a warning.
+    fn read<'a>(&mut self, targets: impl IntoIterator<Item = &'a Target>, digest: bool) {
+        let mut seen = HashSet::new();
+        let unread: Vec<&Target> = targets
+            .into_iter()
+            .filter(|target| {
+                let have =
+                    self.bytes.contains_key(&target.display) && (!digest || self.digests.contains_key(&target.display));
+                !have && seen.insert(target.display.as_str())
+            })
+            .collect();
+        let read = crate::parallel::map(&unread, crate::parallel::IO_THREADS, |target| {
+            std::fs::read(&target.path).map(|bytes| {
+                let hash = digest.then(|| crate::plugins::cache::digest(&bytes));
+                (bytes, hash)
+            })
+        });
+        for (target, result) in unread.into_iter().zip(read) {
+            match result {
+                Ok((bytes, hash)) => {
+                    if let Some(hash) = hash {
+                        self.digests.insert(target.display.clone(), hash);
+                    }
+                    self.bytes.entry(target.display.clone()).or_insert_with(|| Arc::from(bytes));
+                }
+                Err(error) => log::warn!("{}: skipped: {error}", target.display),
+            }
         }
     }
 }

@@ -8,7 +8,7 @@
 //! exclusions still apply to what lies below a named directory.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use globset::GlobSet;
 
@@ -116,26 +116,38 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// shows as `other/x`), since plugins never see `..`. `/`-separated, with
 /// no leading `./`, and computed without touching the disk.
 fn display_path(path: &Path, root: &Path, cwd: &Path) -> String {
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    let relative = match absolute.strip_prefix(cwd) {
-        Ok(relative) if !relative.components().any(|part| part == std::path::Component::ParentDir) => {
-            relative.to_path_buf()
-        }
-        _ => {
-            let within = path.strip_prefix(root).unwrap_or(path);
-            let name = root.components().rev().find_map(|part| match part {
-                std::path::Component::Normal(name) => Some(name),
-                _ => None,
-            });
-            name.map_or_else(|| within.to_path_buf(), |name| Path::new(name).join(within))
-        }
+    let climbs = |path: &Path| path.components().any(|part| part == Component::ParentDir);
+    let outside;
+    // The common case, a relative path that does not climb, is its own
+    // relative path: no allocation but the result's (a warm lint of a big
+    // tree makes one per file).
+    let relative = if path.is_relative() && !climbs(path) {
+        path
+    } else {
+        let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+        outside = match absolute.strip_prefix(cwd) {
+            Ok(relative) if !climbs(relative) => relative.to_path_buf(),
+            _ => {
+                let within = path.strip_prefix(root).unwrap_or(path);
+                let name = root.components().rev().find_map(|part| match part {
+                    Component::Normal(name) => Some(name),
+                    _ => None,
+                });
+                name.map_or_else(|| within.to_path_buf(), |name| Path::new(name).join(within))
+            }
+        };
+        outside.as_path()
     };
-    let text: Vec<String> = relative
-        .components()
-        .filter(|part| matches!(part, std::path::Component::Normal(_)))
-        .map(|part| part.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    text.join("/")
+    let mut text = String::with_capacity(relative.as_os_str().len());
+    for part in relative.components() {
+        if let Component::Normal(name) = part {
+            if !text.is_empty() {
+                text.push('/');
+            }
+            text.push_str(&name.to_string_lossy());
+        }
+    }
+    text
 }
 
 #[cfg(test)]
