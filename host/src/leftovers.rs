@@ -6,7 +6,10 @@
 //! it is, so a later run removes only those whose writer is gone, never
 //! one that a workbench running beside it is still writing. (If the id has
 //! since been reused by another process, the leftover waits for a later
-//! run.) Names without that shape are never touched.
+//! run.) Names without that shape are never touched. A workbench in another
+//! PID namespace writing into the same folder (a container sharing it) is
+//! not seen as running: its temporary file can be swept and its run then
+//! fails to rename, never a user's file lost.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -291,6 +291,9 @@ fn a_huge_request_head_gets_431_and_is_not_buffered() {
 
     let mut stream = TcpStream::connect(served.address).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // A server that buffers everything makes every write succeed; one that
+    // neither reads nor closes must not hang the test.
+    stream.set_write_timeout(Some(Duration::from_secs(20))).unwrap();
     let line = format!("X-Filler: {}\r\n", "a".repeat(1000));
     let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
     // The server stops reading at 64 KiB and closes: writes then fail.
