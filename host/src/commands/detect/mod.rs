@@ -32,11 +32,16 @@ use target::{Shard, Target};
 /// fast, so they go in bigger chunks: a detector's per-call setup (its
 /// patterns compile in each fresh instance) is then paid over more pages.
 const URL_CHUNK: usize = 32;
-const FILE_CHUNK: usize = 256;
+const FILE_CHUNK: usize = 1024;
 /// One detector call gets at most this much page text: every call starts a
 /// fresh instance (its setup is paid per call), and the instance's memory
 /// limit must hold the pages.
 const BATCH_BYTES: usize = 16 << 20;
+/// Pages are split over the cores only into batches at least this big: each
+/// batch's fresh instance compiles the patterns its pages need (about
+/// 50 ms of CPU when they need them all), more than a hundred pages take to
+/// detect, so smaller splits would buy little wall time for much CPU.
+const MIN_BATCH_PAGES: usize = 256;
 const DEFAULT_TIMEOUT_SECONDS: f64 = 15.0;
 const DEFAULT_MAX_BODY_MIB: u64 = 8;
 const MAX_REDIRECTS: u32 = 10;
@@ -117,7 +122,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let browser = if args.render { Some(render::Browser::find(args.browser.as_deref())?) } else { None };
 
     let runtime = context.runtime()?;
-    let set = context.plugin_search().load(&runtime);
+    let set = context.plugin_search().load_playing(&runtime, Role::Detector);
     for failure in &set.failures {
         crate::cli::report(&Error::from(failure.clone()));
     }
@@ -286,11 +291,13 @@ fn load_all(loader: &Loader, targets: &[Target], jobs: usize) -> Vec<Result<Load
 /// One detector's answer for one page.
 type PageResult = Result<Vec<Detection>, PluginFailure>;
 
-/// Every detector over every page, in batches (by bytes, and at least one
-/// per core) spread over the cores; `result[detector][page]`.
+/// Every detector over every page, in batches (by bytes, and one per core
+/// once there are `MIN_BATCH_PAGES` pages for each) spread over the cores;
+/// `result[detector][page]`.
 fn run_detectors(detectors: &[Detector], pages: &[Page]) -> Vec<Vec<PageResult>> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_batch = pages.len().div_ceil(threads).max(1);
+    let batches_wanted = (pages.len() / MIN_BATCH_PAGES).clamp(1, threads);
+    let per_batch = pages.len().div_ceil(batches_wanted).max(1);
     let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
     let mut start = 0;
     let mut bytes = 0;

@@ -19,11 +19,13 @@ pub struct Printer {
     collected: Vec<Record>,
     failed: usize,
     detections: usize,
+    /// The `--format ndjson` line being written.
+    line: Vec<u8>,
 }
 
 impl Printer {
     pub fn new(format: Format) -> Printer {
-        Printer { format, collected: Vec::new(), failed: 0, detections: 0 }
+        Printer { format, collected: Vec::new(), failed: 0, detections: 0, line: Vec::new() }
     }
 
     pub fn record(&mut self, record: Record) {
@@ -42,9 +44,13 @@ impl Printer {
             }
             Format::Json => self.collected.push(record),
             Format::Ndjson => {
+                // One write a line: stdout's own buffer is 1 KiB and a
+                // record is often several.
+                self.line.clear();
+                let _ = serde_json::to_writer(&mut self.line, &record_out(&record, Some(SCHEMA_VERSION)));
+                self.line.push(b'\n');
                 let mut stdout = std::io::stdout().lock();
-                let _ = serde_json::to_writer(&mut stdout, &record_out(&record, Some(SCHEMA_VERSION)));
-                let _ = writeln!(stdout);
+                let _ = stdout.write_all(&self.line);
                 let _ = stdout.flush();
             }
         }
