@@ -33,6 +33,9 @@ use target::{Shard, Target};
 /// patterns compile in each fresh instance) is then paid over more pages.
 const URL_CHUNK: usize = 32;
 const FILE_CHUNK: usize = 1024;
+/// A chunk of files also ends once their sizes (each counted up to the
+/// body cap) reach this, so a list of big pages is not all held at once.
+const FILE_CHUNK_BYTES: u64 = 64 << 20;
 /// One detector call gets at most this much page text: every call starts a
 /// fresh instance (its setup is paid per call), and the instance's memory
 /// limit must hold the pages.
@@ -162,8 +165,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let mut printer = report::Printer::new(args.format);
     let mut failed_targets = 0;
     let mut plugin_failed = !set.failures.is_empty();
-    let chunk_size = if targets.iter().any(|target| matches!(target, Target::Url(_))) { URL_CHUNK } else { FILE_CHUNK };
-    for chunk in targets.chunks(chunk_size) {
+    for chunk in chunks(&targets, settings.max_body) {
         let loaded = load_all(&loader, chunk, args.jobs.max(1));
         let records = detect_all(&detectors, chunk, loaded);
         for record in records {
@@ -262,6 +264,35 @@ impl Loader<'_> {
         loaded.encoding = "UTF-8";
         Ok(loaded)
     }
+}
+
+/// The targets in the groups they are loaded and detected in: `URL_CHUNK`
+/// at a time when any is a URL, else up to `FILE_CHUNK` files holding up to
+/// `FILE_CHUNK_BYTES` (a file that cannot be sized counts as empty here;
+/// loading it reports why).
+fn chunks(targets: &[Target], max_body: u64) -> Vec<&[Target]> {
+    if targets.iter().any(|target| matches!(target, Target::Url(_))) {
+        return targets.chunks(URL_CHUNK).collect();
+    }
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (index, target) in targets.iter().enumerate() {
+        let size = match target {
+            Target::File(path) => std::fs::metadata(path).map_or(0, |metadata| metadata.len().min(max_body)),
+            Target::Url(_) | Target::Stdin => 0,
+        };
+        if index > start && (index - start >= FILE_CHUNK || bytes + size > FILE_CHUNK_BYTES) {
+            chunks.push(&targets[start..index]);
+            start = index;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < targets.len() {
+        chunks.push(&targets[start..]);
+    }
+    chunks
 }
 
 /// Loads every target of a chunk, `jobs` at a time; results in target order.
@@ -406,5 +437,54 @@ fn accept(plugin: &str, detections: &[Detection], into: &mut Vec<(String, Detect
         } else {
             into.push((plugin.to_string(), detection.clone()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &std::path::Path, sizes: &[usize]) -> Vec<Target> {
+        sizes
+            .iter()
+            .enumerate()
+            .map(|(index, size)| {
+                let path = dir.join(format!("page-{index}.html"));
+                std::fs::write(&path, vec![b'x'; *size]).unwrap();
+                Target::File(path)
+            })
+            .collect()
+    }
+
+    fn lengths(chunks: &[&[Target]]) -> Vec<usize> {
+        chunks.iter().map(|chunk| chunk.len()).collect()
+    }
+
+    #[test]
+    fn small_files_go_in_chunks_of_file_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let targets = files(dir.path(), &vec![10; FILE_CHUNK + 5]);
+        assert_eq!(lengths(&chunks(&targets, 8 << 20)), [FILE_CHUNK, 5]);
+    }
+
+    #[test]
+    fn big_files_end_a_chunk_at_its_byte_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        // Five sparse 40 MiB files, each counted as the 30 MiB body cap:
+        // two fit in the 64 MiB budget.
+        let targets = files(dir.path(), &[1; 5]);
+        for target in &targets {
+            let Target::File(path) = target else { unreachable!() };
+            std::fs::File::options().write(true).open(path).unwrap().set_len(40 << 20).unwrap();
+        }
+        assert_eq!(lengths(&chunks(&targets, 30 << 20)), [2, 2, 1]);
+    }
+
+    #[test]
+    fn a_url_among_the_targets_makes_chunks_of_url_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut targets = files(dir.path(), &vec![10; 40]);
+        targets.push(Target::Url(Url::parse("https://example.com/").unwrap()));
+        assert_eq!(lengths(&chunks(&targets, 8 << 20)), [URL_CHUNK, 41 - URL_CHUNK]);
     }
 }

@@ -103,6 +103,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         }
     }
 
+    log::debug!("lint: {} checks described after {:?}", checkers.len(), started.elapsed());
     if let Some(rule) = &args.explain {
         return explain(&checkers, rule);
     }
@@ -124,7 +125,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
     }
 
-    log::debug!("lint: {} checks and {} files ready after {:?}", checkers.len(), targets.len(), started.elapsed());
+    log::debug!("lint: {} files walked after {:?}", targets.len(), started.elapsed());
     let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
     let mut stores: Vec<cache::Store> = checkers
         .iter()
