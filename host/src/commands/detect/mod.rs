@@ -40,10 +40,11 @@ const FILE_CHUNK_BYTES: u64 = 64 << 20;
 /// fresh instance (its setup is paid per call), and the instance's memory
 /// limit must hold the pages.
 const BATCH_BYTES: usize = 16 << 20;
-/// Pages are split over the cores only into batches at least this big: each
-/// batch's fresh instance compiles the patterns its pages need (about
-/// 50 ms of CPU when they need them all), more than a hundred pages take to
-/// detect, so smaller splits would buy little wall time for much CPU.
+/// Pages are split over the cores only into batches at least this big.
+/// Each batch's fresh instance first compiles the patterns its pages need:
+/// about 50 ms of CPU when they need them all, which is longer than a
+/// hundred pages take to detect, so smaller splits would buy a little wall
+/// time for much CPU.
 const MIN_BATCH_PAGES: usize = 256;
 const DEFAULT_TIMEOUT_SECONDS: f64 = 15.0;
 const DEFAULT_MAX_BODY_MIB: u64 = 8;
