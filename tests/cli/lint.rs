@@ -1,5 +1,7 @@
 //! `workbench lint` with the bundled `text` plugin (and test plugins).
 
+use std::io::Write as _;
+
 use crate::support::{Test, test_plugin};
 
 #[test]
@@ -288,6 +290,39 @@ fn a_warm_run_reuses_results_and_prints_the_same() {
     assert!(edited.stdout.contains("ok.txt"), "{edited}");
     let uncached = test.run_with(["lint", "--format", "json", "--no-cache"]).code(0);
     assert_eq!(uncached.stdout, edited.stdout);
+}
+
+#[test]
+fn a_warm_run_shows_findings_with_the_lines_the_cache_kept() {
+    let test = Test::new().file("Makefile", "a:\n\techo loud\n").file("notes.txt", "one\ntwo  \n");
+    let cold = test.age().run_with(["lint"]).code(0).stdout_has("2 | two  \n");
+    // Old times: the files' stamps are trusted, so their findings come
+    // from the cache without the files being read.
+    let warm = test.run_with(["lint", "-vv"]).code(0).stderr_has("reused 3 of 3");
+    assert_eq!(cold.stdout, warm.stdout);
+}
+
+#[test]
+fn a_remembered_walk_still_sees_added_removed_and_newly_ignored_files() {
+    const REUSED: &str = "the walk of . is unchanged";
+    let test = Test::new().file("a.txt", "x  \n").file("sub/b.txt", "y  \n").file(".gitignore", "nothing\n");
+    test.age().run_with(["lint", "-vv"]).code(0).stderr_lacks(REUSED);
+    test.run_with(["lint", "-vv"]).code(0).stderr_has(REUSED).stdout_has("sub/b.txt:1:2");
+
+    std::fs::write(test.dir().join("sub/c.txt"), "z  \n").unwrap();
+    test.run_with(["lint", "-vv"]).code(0).stderr_lacks(REUSED).stdout_has("sub/c.txt:1:2");
+    test.age().run_with(["lint"]).code(0);
+    std::fs::remove_file(test.dir().join("sub/b.txt")).unwrap();
+    let run = test.run_with(["lint", "-vv"]).code(0).stderr_lacks(REUSED);
+    assert!(!run.stdout.contains("sub/b.txt"), "{run}");
+
+    test.age().run_with(["lint"]).code(0);
+    test.run_with(["lint", "-vv"]).code(0).stderr_has(REUSED);
+    // Edited in place: the folder's time stays, the ignore file's does not.
+    std::fs::OpenOptions::new().write(true).open(test.dir().join(".gitignore")).unwrap().write_all(b"sub/\n").unwrap();
+    let run = test.run_with(["lint", "-vv"]).code(0).stderr_lacks(REUSED);
+    assert!(run.stdout.contains("a.txt") && !run.stdout.contains("sub/c.txt"), "{run}");
+    test.run_with(["lint", "--no-cache", "-vv"]).code(0).stderr_lacks(REUSED);
 }
 
 #[test]

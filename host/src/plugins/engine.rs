@@ -1,8 +1,7 @@
 //! The one wasmtime `Engine` of a process, and the ticker that makes time
 //! limits work.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -29,33 +28,31 @@ pub fn new_engine() -> wasmtime::Result<Engine> {
 /// Advances the engine's epoch every [`EPOCH_TICK`] until dropped, so that
 /// a store's epoch deadline turns into a wall-clock limit.
 pub struct EpochTicker {
-    stop: Arc<AtomicBool>,
+    /// Dropping it wakes the ticker at once to stop: a plain sleep made
+    /// every command wait up to a tick (5 ms on average) at exit.
+    stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl EpochTicker {
     pub fn start(engine: &Engine) -> EpochTicker {
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let stop = Arc::clone(&stop);
-            let engine = engine.clone();
-            std::thread::Builder::new()
-                .name("workbench-epoch".into())
-                .spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(EPOCH_TICK);
-                        engine.increment_epoch();
-                    }
-                })
-                .ok()
-        };
-        EpochTicker { stop, thread }
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let engine = engine.clone();
+        let thread = std::thread::Builder::new()
+            .name("workbench-epoch".into())
+            .spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(EPOCH_TICK) {
+                    engine.increment_epoch();
+                }
+            })
+            .ok();
+        EpochTicker { stop: Some(stop), thread }
     }
 }
 
 impl Drop for EpochTicker {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

@@ -1,9 +1,11 @@
 //! `workbench lint [PATH...]`: every lint-check plugin over the files it
 //! asks for, in batches, in parallel; findings with the user's severities.
 
+mod binary;
 mod cache;
 mod changed;
 mod fix;
+mod listing;
 mod report;
 mod severity;
 mod suppress;
@@ -117,22 +119,26 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
     let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let lint = &context.config.lint;
-    let include = walk::glob_set(&lint.include, "[lint] include in workbench.toml")?;
-    let exclude = walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?;
-    let mut targets = walk::walk(&roots, &cwd, &include, &exclude)?;
+    let filters = walk::Filters {
+        include: walk::glob_set(&lint.include, "[lint] include in workbench.toml")?,
+        exclude: walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?,
+        written: format!("include={:?} exclude={:?}", lint.include, lint.exclude),
+    };
+    let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
+    let mut targets = walk::walk(&roots, &cwd, &filters, cache_dir.as_deref())?;
     if let Some(base) = &args.changed {
         let changed = changed::changed_files(&cwd, base)?;
         targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
     }
 
     log::debug!("lint: {} files walked after {:?}", targets.len(), started.elapsed());
-    let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
     let mut stores: Vec<cache::Store> = checkers
         .iter()
         .map(|checker| cache::Store::open(cache_dir.as_deref(), checker.plugin, &checker.options))
         .collect();
     log::debug!("lint: results caches read after {:?}", started.elapsed());
-    let mut pass = lint_once(&checkers, &targets, &severities, &mut stores);
+    let read_found = args.fix || args.diff;
+    let mut pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found);
     log::debug!("lint: linted after {:?}", started.elapsed());
     if args.diff {
         let changed = print_diffs(&pass);
@@ -157,19 +163,19 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
                 break;
             }
             fixed += applied;
-            pass = lint_once(&checkers, &targets, &severities, &mut stores);
+            pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found);
         }
     }
     for store in &stores {
         store.save();
     }
     failures.extend(std::mem::take(&mut pass.outcome.failures));
-    let Pass { outcome, sources, .. } = pass;
+    let Pass { outcome, sources, kept_lines } = pass;
     let outcome = Outcome { failures, ..outcome };
 
     match args.format {
         Format::Human if args.quiet && outcome.diagnostics.is_empty() => {}
-        Format::Human => print!("{}", report::human(&outcome, &sources)),
+        Format::Human => print!("{}", report::human(&outcome, &report::Lines { sources: &sources, kept: &kept_lines })),
         Format::Json => print!("{}", report::json(&outcome)),
         Format::Github => print!("{}", report::github(&outcome)),
         Format::Sarif => print!("{}", report::sarif(&outcome, &rule_metas(&checkers), &cwd)),
@@ -193,29 +199,44 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     })
 }
 
-/// One lint of the tree: findings (after suppressions and severities) and
-/// the contents they were found in.
+/// One lint of the tree: findings (after suppressions and severities),
+/// the contents of the files it read, and the lines the cache kept for
+/// findings in files it did not read.
 struct Pass {
     outcome: Outcome,
     sources: HashMap<String, Arc<[u8]>>,
+    kept_lines: report::KeptLines,
 }
 
+/// `read_found`: read every file with findings (fixes are made from the
+/// contents); otherwise cached findings are shown with the lines the cache
+/// kept, and their files are left unread.
 fn lint_once(
     checkers: &[Checker],
     targets: &[Target],
     severities: &severity::Severities,
     stores: &mut [cache::Store],
+    read_found: bool,
 ) -> Pass {
     let started = std::time::Instant::now();
     let files = wanted_files(targets, checkers);
     log::debug!("lint: {} files stated after {:?}", files.len(), started.elapsed());
     let files_checked = files.len();
     let mut sources = Sources::default();
+    let mut kept_lines = report::KeptLines::default();
 
     // Results the cache still holds are taken as they are (without reading
     // the file when its size and time are unchanged); the rest are read,
     // and run unless their contents are what the cache knows.
     let mut found = Vec::new();
+    let mut keep = |cached: cache::Cached, found: &mut Vec<Diagnostic>| {
+        for (diagnostic, line) in cached.diagnostics {
+            if let (Some(span), Some(line)) = (diagnostic.span, line) {
+                kept_lines.keep(&diagnostic.path, span.line, line);
+            }
+            found.push(diagnostic);
+        }
+    };
     let mut stale: Vec<(&Wanted, usize)> = Vec::new();
     let mut marked: Vec<&Target> = Vec::new();
     let mut wanted = 0usize;
@@ -223,11 +244,11 @@ fn lint_once(
         for &index in &file.checkers {
             wanted += 1;
             match stores[index].get_fresh(&file.target.display, file.stamp) {
-                Some((cached, marker)) => {
-                    found.extend(cached);
-                    if marker {
+                Some(cached) => {
+                    if cached.marker {
                         marked.push(file.target);
                     }
+                    keep(cached, &mut found);
                 }
                 None => stale.push((file, index)),
             }
@@ -239,7 +260,7 @@ fn lint_once(
     for (file, index) in stale {
         let Some(digest) = sources.digests.get(&file.target.display) else { continue };
         match stores[index].get(&file.target.display, digest, file.stamp) {
-            Some(cached) => found.extend(cached),
+            Some(cached) => keep(cached, &mut found),
             None => {
                 needed[index].insert(file.target.display.clone());
             }
@@ -258,9 +279,9 @@ fn lint_once(
                 let accepted = accept(&checkers[job.checker], job, diagnostics, &sources.bytes);
                 for path in &job.paths {
                     let mine: Vec<&Diagnostic> = accepted.iter().filter(|d| &d.path == path).collect();
-                    let marker = sources.bytes.get(path).is_some_and(|bytes| suppress::has_marker(bytes));
                     let stamp = by_display.get(path.as_str()).and_then(|file| file.stamp);
-                    stores[job.checker].put(path, &sources.digests[path], stamp, marker, &mine);
+                    let contents = sources.bytes.get(path).map_or(&[][..], |bytes| &bytes[..]);
+                    stores[job.checker].put(path, &sources.digests[path], stamp, contents, &mine);
                 }
                 found.extend(accepted);
             }
@@ -268,13 +289,15 @@ fn lint_once(
         }
     }
 
-    // Files with findings are shown with their source lines and fixed from
-    // their contents: read the ones the cache spared.
-    sources.read(found.iter().filter_map(|diagnostic| Some(by_display.get(diagnostic.path.as_str())?.target)), false);
+    if read_found {
+        sources
+            .read(found.iter().filter_map(|diagnostic| Some(by_display.get(diagnostic.path.as_str())?.target)), false);
+    }
     let sources = sources.bytes;
 
     // Suppressions first (they name rules, whatever severity the user
-    // gave them), then severities from the config.
+    // gave them), then severities from the config. Every file that holds
+    // one was read: its marker is in the cache.
     let mut by_file: HashMap<&str, Vec<suppress::Suppression>> = HashMap::new();
     for (path, bytes) in &sources {
         let suppressions = suppress::scan(bytes);
@@ -309,7 +332,7 @@ fn lint_once(
         let key = |d: &Diagnostic| d.span.map_or((0, 0), |s| (s.line, s.column));
         (&a.path, key(a), &a.rule).cmp(&(&b.path, key(b), &b.rule))
     });
-    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources }
+    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources, kept_lines }
 }
 
 /// The fixed contents of every file with fixes, and how many fixes.
@@ -441,6 +464,7 @@ struct Wanted<'a> {
 /// Every file some checker wants, with its size and time; files too
 /// large or unreadable are left out with a warning.
 fn wanted_files<'a>(targets: &'a [Target], checkers: &[Checker]) -> Vec<Wanted<'a>> {
+    let run_start_ns = cache::nanos(std::time::SystemTime::now()).unwrap_or(0);
     // Matching each file against each checker's globs, and a `stat` per
     // file, are most of a warm run: both spread over threads.
     let found = crate::parallel::map(targets, crate::parallel::IO_THREADS, |target| {
@@ -457,7 +481,9 @@ fn wanted_files<'a>(targets: &'a [Target], checkers: &[Checker]) -> Vec<Wanted<'
             Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
                 log::warn!("{}: skipped, larger than {} MiB", target.display, MAX_FILE_BYTES >> 20);
             }
-            Ok(metadata) => files.push(Wanted { target, stamp: cache::Stamp::of(&metadata), checkers: wanting }),
+            Ok(metadata) => {
+                files.push(Wanted { target, stamp: cache::Stamp::of(&metadata, run_start_ns), checkers: wanting });
+            }
             Err(error) => log::warn!("{}: skipped: {error}", target.display),
         }
     }

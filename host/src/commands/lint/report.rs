@@ -28,8 +28,40 @@ fn label(severity: Severity) -> &'static str {
     wit_json::severity(severity)
 }
 
+/// The lines the results cache kept for findings in files a run did not
+/// read, by path and line number.
+#[derive(Default)]
+pub struct KeptLines(HashMap<String, Vec<(u32, String)>>);
+
+impl KeptLines {
+    pub fn keep(&mut self, path: &str, number: u32, line: String) {
+        match self.0.get_mut(path) {
+            Some(lines) => lines.push((number, line)),
+            None => {
+                self.0.insert(path.to_string(), vec![(number, line)]);
+            }
+        }
+    }
+}
+
+/// Where the report finds the line a finding points at: in the file when
+/// the run read it, else among the lines the cache kept.
+pub struct Lines<'a> {
+    pub sources: &'a HashMap<String, std::sync::Arc<[u8]>>,
+    pub kept: &'a KeptLines,
+}
+
+impl Lines<'_> {
+    fn get(&self, path: &str, number: u32) -> Option<String> {
+        match self.sources.get(path) {
+            Some(bytes) => source_line(bytes, number),
+            None => self.kept.0.get(path)?.iter().find(|(kept, _)| *kept == number).map(|(_, line)| line.clone()),
+        }
+    }
+}
+
 /// `warning[text/final-newline]: message` then the source line and a caret.
-pub fn human(outcome: &Outcome, sources: &HashMap<String, std::sync::Arc<[u8]>>) -> String {
+pub fn human(outcome: &Outcome, lines: &Lines) -> String {
     let mut out = String::new();
     for diagnostic in &outcome.diagnostics {
         let (rule, message, path) =
@@ -38,7 +70,7 @@ pub fn human(outcome: &Outcome, sources: &HashMap<String, std::sync::Arc<[u8]>>)
         match diagnostic.span {
             Some(span) => {
                 let _ = writeln!(out, "  --> {path}:{}:{}", span.line, span.column);
-                if let Some(line) = sources.get(&diagnostic.path).and_then(|bytes| source_line(bytes, span.line)) {
+                if let Some(line) = lines.get(&diagnostic.path, span.line) {
                     let number = span.line.to_string();
                     let gutter = " ".repeat(number.len());
                     let width = caret_width(&line, span.column, span.end.saturating_sub(span.start));
@@ -73,7 +105,8 @@ pub fn human(outcome: &Outcome, sources: &HashMap<String, std::sync::Arc<[u8]>>)
     out
 }
 
-fn source_line(bytes: &[u8], line: u32) -> Option<String> {
+/// Line `line` (from 1) of `bytes`, without its line ending.
+pub fn source_line(bytes: &[u8], line: u32) -> Option<String> {
     let raw = bytes.split(|&b| b == b'\n').nth(line.checked_sub(1)? as usize)?;
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     Some(String::from_utf8_lossy(raw).into_owned())

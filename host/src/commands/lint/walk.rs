@@ -14,6 +14,7 @@ use globset::GlobSet;
 
 pub use crate::globs::glob_set;
 
+use super::listing::{Listing, Recorder};
 use crate::error::Error;
 
 /// A file to lint: where it is, and the `/`-separated path plugins and
@@ -24,8 +25,18 @@ pub struct Target {
     pub display: String,
 }
 
-/// Every file under `roots`, sorted by display path.
-pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<Target>, Error> {
+/// The `[lint]` globs that narrow a walk, and how they were written (a
+/// remembered listing is only reused for the same ones).
+pub struct Filters {
+    pub include: GlobSet,
+    pub exclude: GlobSet,
+    pub written: String,
+}
+
+/// Every file under `roots`, sorted by display path. With a `cache_dir`, a
+/// folder's walk is remembered and reused while nothing it read changes.
+pub fn walk(roots: &[PathBuf], cwd: &Path, filters: &Filters, cache_dir: Option<&Path>) -> Result<Vec<Target>, Error> {
+    let Filters { include, exclude, .. } = filters;
     let mut targets = Vec::new();
     for root in roots {
         if !root.exists() {
@@ -43,8 +54,15 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet)
             }
             continue;
         }
-        // In parallel: on a big tree the walk (a directory read and a
-        // `.gitignore` probe per folder) is most of a warm lint.
+        let listing = Listing::at(cache_dir, cwd, root, &filters.written);
+        if let Some(listed) = listing.as_ref().and_then(Listing::load) {
+            log::debug!("lint: the walk of {} is unchanged since the last run", root.display());
+            targets.extend(listed);
+            continue;
+        }
+        let recorder = listing.as_ref().map(|_| Recorder::new(root));
+        // In parallel: on a big tree the walk (a directory read and
+        // ignore-file probes per folder) is most of a warm lint.
         let found = std::sync::Mutex::new(Vec::new());
         ignore::WalkBuilder::new(root)
             .hidden(false)
@@ -53,15 +71,21 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet)
             .filter_entry(|entry| entry.file_name() != ".git")
             .build_parallel()
             .run(|| {
-                let found = &found;
+                let (found, recorder) = (&found, &recorder);
                 Box::new(move |entry| {
                     let entry = match entry {
                         Ok(entry) => entry,
                         Err(error) => {
                             log::warn!("skipping: {error}");
+                            recorder.as_ref().inspect(|recorder| recorder.distrust());
                             return ignore::WalkState::Continue;
                         }
                     };
+                    if let Some(recorder) = recorder
+                        && entry.file_type().is_some_and(|kind| kind.is_dir())
+                    {
+                        recorder.folder(entry.path(), entry.depth() == 0);
+                    }
                     if !entry.file_type().is_some_and(|kind| kind.is_file()) {
                         return ignore::WalkState::Continue;
                     }
@@ -74,7 +98,11 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, include: &GlobSet, exclude: &GlobSet)
                     ignore::WalkState::Continue
                 })
             });
-        targets.extend(found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let found = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let (Some(listing), Some(recorder)) = (listing, recorder) {
+            listing.save(recorder, &found);
+        }
+        targets.extend(found);
     }
     disambiguate(&mut targets, cwd);
     targets.sort_by(|a, b| a.display.cmp(&b.display));
@@ -181,7 +209,8 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         let exclude = glob_set(&["skip/**".into()], "test").unwrap();
-        let targets = walk(&[dir.path().to_path_buf()], dir.path(), &GlobSet::empty(), &exclude).unwrap();
+        let filters = Filters { include: GlobSet::empty(), exclude, written: String::new() };
+        let targets = walk(&[dir.path().to_path_buf()], dir.path(), &filters, None).unwrap();
         let names: Vec<&str> = targets.iter().map(|t| t.display.as_str()).collect();
         assert_eq!(names, [".gitignore", "a.txt", "b/c.txt"]);
     }
