@@ -12,6 +12,7 @@
 //! found by binary search in the bytes as read, and only the entries used
 //! are decoded.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -77,6 +78,8 @@ pub struct Store {
     /// sorted by path.
     bytes: Vec<u8>,
     index: Vec<(Range<usize>, Range<usize>)>,
+    /// Where in `index` the next lookup starts.
+    next: Cell<usize>,
     changed: HashMap<String, Entry>,
 }
 
@@ -88,9 +91,14 @@ impl Store {
             let key = digest(format!("{MAGIC:?}\0{}\0{options}", plugin.digest).as_bytes());
             dir.join("lint").join(format!("{key}.bin"))
         });
+        Store::at(path)
+    }
+
+    /// The store kept at `path`, if any.
+    fn at(path: Option<PathBuf>) -> Store {
         let bytes = path.as_ref().and_then(|path| std::fs::read(path).ok()).unwrap_or_default();
         let index = index(&bytes).unwrap_or_default();
-        Store { path, bytes, index, changed: HashMap::new() }
+        Store { path, bytes, index, next: Cell::new(0), changed: HashMap::new() }
     }
 
     /// The cached findings for `path` if its size and modification time
@@ -174,7 +182,14 @@ impl Store {
     }
 
     fn record(&self, path: &str) -> Option<Record<'_>> {
-        let at = self.index.binary_search_by(|(key, _)| self.bytes[key.clone()].cmp(path.as_bytes())).ok()?;
+        // Runs look files up in path order, so the entry after the last
+        // one found is usually the one wanted.
+        let next = self.next.get();
+        let at = match self.index.get(next) {
+            Some((key, _)) if &self.bytes[key.clone()] == path.as_bytes() => next,
+            _ => self.index.binary_search_by(|(key, _)| self.bytes[key.clone()].cmp(path.as_bytes())).ok()?,
+        };
+        self.next.set(at + 1);
         Record::decode(&self.bytes[self.index[at].1.clone()])
     }
 }
@@ -342,10 +357,7 @@ mod tests {
     }
 
     fn store(dir: &std::path::Path) -> Store {
-        let file = dir.join("store.bin");
-        let bytes = std::fs::read(&file).unwrap_or_default();
-        let index = index(&bytes).unwrap_or_default();
-        Store { path: Some(file), bytes, index, changed: HashMap::new() }
+        Store::at(Some(dir.join("store.bin")))
     }
 
     #[test]

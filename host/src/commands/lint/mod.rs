@@ -86,7 +86,16 @@ struct Checker<'a> {
 pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let started = std::time::Instant::now();
     let runtime = context.runtime()?;
-    let set = context.plugin_search().load_playing(&runtime, Role::LintCheck);
+    let search = context.plugin_search();
+    let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
+    // Loading the plugins (mostly reading their compiled code) and walking
+    // the tree need nothing from each other: on a warm run each takes a few
+    // milliseconds, so they overlap.
+    let (set, walked) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| search.load_playing(&runtime, Role::LintCheck));
+        let walked = args.explain.is_none().then(|| walk_targets(context, args, cache_dir.as_deref()));
+        (loading.join().expect("loading plugins does not panic"), walked)
+    });
     let mut failures: Vec<PluginFailure> = Vec::new();
     for failure in &set.failures {
         crate::cli::report(&Error::from(failure.clone()));
@@ -106,31 +115,15 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     }
 
     log::debug!("lint: {} checks described after {:?}", checkers.len(), started.elapsed());
-    if let Some(rule) = &args.explain {
-        return explain(&checkers, rule);
-    }
+    let (Some(walked), None) = (walked, &args.explain) else {
+        return explain(&checkers, args.explain.as_deref().unwrap_or_default());
+    };
     if checkers.is_empty() {
         return Err(Error::input("no lint-check plugins are loaded")
             .help("build workbench with `make build` to bundle the core checks, or add plugins with --plugin PATH"));
     }
     let severities = rule_severities(context, &checkers)?;
-
-    let cwd =
-        std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
-    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let lint = &context.config.lint;
-    let filters = walk::Filters {
-        include: walk::glob_set(&lint.include, "[lint] include in workbench.toml")?,
-        exclude: walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?,
-        written: format!("include={:?} exclude={:?}", lint.include, lint.exclude),
-    };
-    let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
-    let mut targets = walk::walk(&roots, &cwd, &filters, cache_dir.as_deref())?;
-    if let Some(base) = &args.changed {
-        let changed = changed::changed_files(&cwd, base)?;
-        targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
-    }
-
+    let (cwd, targets) = walked?;
     log::debug!("lint: {} files walked after {:?}", targets.len(), started.elapsed());
     let mut stores: Vec<cache::Store> = checkers
         .iter()
@@ -197,6 +190,30 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     } else {
         Exit::Success
     })
+}
+
+/// The current directory and the files to lint in it: the paths named
+/// (default `.`) walked, narrowed by `[lint]` globs and `--changed`.
+fn walk_targets(
+    context: &Context,
+    args: &LintArgs,
+    cache_dir: Option<&std::path::Path>,
+) -> Result<(PathBuf, Vec<Target>), Error> {
+    let cwd =
+        std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
+    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let lint = &context.config.lint;
+    let filters = walk::Filters {
+        include: walk::glob_set(&lint.include, "[lint] include in workbench.toml")?,
+        exclude: walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?,
+        written: format!("include={:?} exclude={:?}", lint.include, lint.exclude),
+    };
+    let mut targets = walk::walk(&roots, &cwd, &filters, cache_dir)?;
+    if let Some(base) = &args.changed {
+        let changed = changed::changed_files(&cwd, base)?;
+        targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
+    }
+    Ok((cwd, targets))
 }
 
 /// One lint of the tree: findings (after suppressions and severities),

@@ -98,13 +98,19 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, filters: &Filters, cache_dir: Option<
                     ignore::WalkState::Continue
                 })
             });
-        let found = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut found = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Kept sorted, so that the sort below finds a remembered walk in order.
+        found.sort_unstable_by(|a, b| a.display.cmp(&b.display));
         if let (Some(listing), Some(recorder)) = (listing, recorder) {
             listing.save(recorder, &found);
         }
         targets.extend(found);
     }
-    disambiguate(&mut targets, cwd);
+    // One root's files have distinct paths below it, so only several
+    // roots can clash.
+    if roots.len() > 1 {
+        disambiguate(&mut targets, cwd);
+    }
     targets.sort_by(|a, b| a.display.cmp(&b.display));
     targets.dedup_by(|a, b| a.display == b.display);
     Ok(targets)
