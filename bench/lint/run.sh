@@ -26,11 +26,16 @@ PY
 
 if command -v hyperfine >/dev/null; then
   # Cold: no lint results cached (compiled plugins stay cached); warm: all cached.
-  hyperfine --warmup 1 --runs "$runs" -i -N \
+  hyperfine --warmup 1 --runs "$runs" -i -N --export-json "$work/cold.json" \
     --prepare "rm -rf $WORKBENCH_CACHE_DIR/lint" \
     --command-name "workbench lint, cold ($files files)" "$workbench lint --quiet $work/tree"
-  hyperfine --warmup 1 --runs "$runs" -i -N \
+  hyperfine --warmup 1 --runs "$runs" -i -N --export-json "$work/warm.json" \
     --command-name "workbench lint, warm ($files files)" "$workbench lint --quiet $work/tree"
+  python3 - "$work/cold.json" "$work/warm.json" <<'PY'
+import json, sys
+cold, warm = (json.load(open(path))["results"][0]["median"] * 1000 for path in sys.argv[1:])
+print(f"medians: cold {cold:.1f} ms, warm {warm:.1f} ms: warm is {cold / warm:.2f}x faster (goal: 5x)")
+PY
 else
   echo "hyperfine not installed; one timed run:"
   /usr/bin/time -f "%e s wall, %U s user, %M KiB peak" "$workbench" lint --quiet "$work/tree" > /dev/null || true

@@ -8,6 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Threads for filesystem work, which mostly waits.
 pub const IO_THREADS: usize = 8;
 
+/// Threads for work that keeps a core busy: one a core.
+pub fn cpu_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
 /// Below this many items, threads cost more than they save.
 const SERIAL_BELOW: usize = 64;
 

@@ -278,8 +278,9 @@ impl Listing {
             };
             seen.push((path, follow, stamp));
         }
-        let threads = std::thread::available_parallelism().map_or(2, usize::from);
-        let unchanged = crate::parallel::map(&seen, threads, |(path, follow, stamp)| Seen::of(path, *follow) == *stamp);
+        let unchanged = crate::parallel::map(&seen, crate::parallel::cpu_threads(), |(path, follow, stamp)| {
+            Seen::of(path, *follow) == *stamp
+        });
         if unchanged.contains(&false) {
             return None;
         }
