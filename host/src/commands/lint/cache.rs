@@ -33,6 +33,11 @@ const MAGIC: &[u8; 8] = b"WBLINT05";
 /// it "racily clean"), so its time is not trusted until it is older.
 pub const RACY: Duration = Duration::from_secs(2);
 
+/// Whether a time of `modified_ns` is too close to `start_ns` to trust.
+pub fn is_racy(modified_ns: u128, start_ns: u128) -> bool {
+    modified_ns.saturating_add(RACY.as_nanos()) > start_ns
+}
+
 /// Nanoseconds since the epoch: how run starts and file times compare.
 pub fn nanos(time: SystemTime) -> Option<u128> {
     time.duration_since(SystemTime::UNIX_EPOCH).ok().map(|since| since.as_nanos())
@@ -50,8 +55,7 @@ impl Stamp {
     /// `None` when the file changed too close to `run_start_ns` to trust.
     pub fn of(metadata: &std::fs::Metadata, run_start_ns: u128) -> Option<Stamp> {
         let modified_ns = nanos(metadata.modified().ok()?)?;
-        (modified_ns.saturating_add(RACY.as_nanos()) <= run_start_ns)
-            .then_some(Stamp { size: metadata.len(), modified_ns })
+        (!is_racy(modified_ns, run_start_ns)).then_some(Stamp { size: metadata.len(), modified_ns })
     }
 }
 

@@ -9,9 +9,10 @@
 //! file with the config files that name it. Each is compared by kind,
 //! inode, size, and modification and change times; one difference and the
 //! tree is walked afresh. A listing is not saved when the walk reported an
-//! error, or when anything it depends on changed within [`RACY`] of the
-//! walk's start: a change that lands in the same clock tick as the one
-//! recorded would not show (git calls such entries "racily clean").
+//! error, or when anything it depends on changed within two seconds
+//! (`cache::RACY`) of the walk's start: a change that lands in the same
+//! clock tick as the one recorded would not show (git calls such entries
+//! "racily clean").
 //!
 //! The key holds the current directory, the root as given, the `[lint]`
 //! globs and the environment variables that move git's config, so a
@@ -23,7 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use super::binary::{Reader, Writer};
-use super::cache::{RACY, nanos};
+use super::cache::{is_racy, nanos};
 use super::walk::Target;
 
 /// Bumped whenever the stored shape or the validation changes.
@@ -210,7 +211,7 @@ impl Recorder {
     }
 
     fn keep(&self, path: &Path, follow: bool, seen: Seen) {
-        let racy = seen.modified_ns.saturating_add(RACY.as_nanos()) > self.start_ns;
+        let racy = is_racy(seen.modified_ns, self.start_ns);
         match path.to_str() {
             Some(text) if !racy && seen.kind != Kind::Unreadable => {
                 self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((
@@ -332,6 +333,8 @@ mod tests {
     use super::*;
 
     use std::time::Duration;
+
+    use crate::commands::lint::cache::RACY;
 
     fn aged(path: &Path) {
         let old = SystemTime::now() - Duration::from_mins(1);
