@@ -1,5 +1,10 @@
 # workbench: one CLI for the everyday jobs of a repository of small projects.
-# Targets: default (= build), build, clean, clean-deps, lint, server, test (and bench).
+# Targets: default (= build), build, clean, clean-deps, lint, server, test
+# (and check, polyglot, bench, fuzz).
+#
+# `make build` needs Rust and make only. The example plugins in JavaScript,
+# Python, C and Zig (`make polyglot`, which `make test` runs) also need
+# Node.js with npm and Python 3 with venv.
 
 # Tools
 CARGO         ?= cargo
@@ -9,8 +14,9 @@ CP            ?= cp -p
 RM             = rm -rf # not ?=: make predefines RM as rm -f
 CARGO_FUZZ    ?= cargo fuzz
 
-# Flags (override on the command line, e.g. `make test TEST_FLAGS=--no-fail-fast`)
-CARGO_FLAGS   ?= --locked --quiet
+# Flags (override on the command line, e.g. `make test TEST_FLAGS=--no-fail-fast`).
+# Cargo's progress shows on a terminal; CI (CI=true) keeps its log short.
+CARGO_FLAGS   ?= --locked $(if $(filter true 1,$(CI)),--quiet)
 CLIPPY_FLAGS  ?= -D warnings
 TEST_FLAGS    ?=
 LINT_FLAGS    ?= --quiet --max-warnings 0
@@ -60,7 +66,7 @@ POLYGLOT_OUT    := $(BUILD_DIR)/polyglot
 POLYGLOT_TOOLS  := PYTHON=$(abspath $(VENV))/bin/python COMPONENTIZE_PY=$(abspath $(VENV))/bin/componentize-py \
                    WIT_BINDGEN="$(abspath $(WASM_KIT)) wit-bindgen" WASM_TOOLS="$(abspath $(WASM_KIT)) wasm-tools"
 
-.PHONY: default build plugins polyglot toolchains clean clean-deps lint server test bench fuzz
+.PHONY: default build plugins polyglot toolchains check clean clean-deps lint format clippy self-lint server test bench fuzz
 
 default: build
 
@@ -69,12 +75,12 @@ build: plugins
 	@$(CARGO) build $(CARGO_FLAGS) --release
 	@$(CP) target/release/workbench $(WORKBENCH)
 
-# Every guest component; core ones to build/plugins (bundled by host/build.rs),
-# test ones to build/test-plugins, the other languages' to build/polyglot.
+# Every Rust guest component; core ones to build/plugins (bundled by
+# host/build.rs), test ones to build/test-plugins.
 # The core detector builds on its own: in one build with the rest, cargo
 # unifies its regex features with fancy-regex's, and the full-DFA and
 # Unicode tables those bring made it 40% slower a page.
-plugins: polyglot
+plugins:
 	@$(CARGO) build $(CARGO_FLAGS) --release $(GUEST_FLAGS) --workspace --exclude services
 	@$(CARGO) build $(CARGO_FLAGS) --release $(GUEST_FLAGS) -p services
 	@$(MKDIR) $(BUNDLE_DIR) $(TEST_PLUGIN_DIR) $(REFUSED_PLUGIN_DIR)
@@ -82,6 +88,7 @@ plugins: polyglot
 	@for plugin in $(TEST_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(TEST_PLUGIN_DIR)/; done
 	@for plugin in $(REFUSED_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(REFUSED_PLUGIN_DIR)/; done
 
+# The example plugins in other languages, gathered in build/polyglot.
 polyglot: toolchains
 	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir build $(POLYGLOT_TOOLS) || exit 1; done
 	@$(MKDIR) $(POLYGLOT_OUT)
@@ -105,24 +112,47 @@ clean:
 clean-deps:
 	@$(RM) target $(GUEST_DIR)/target $(VENV) $(GUEST_DIR)/js-detector/node_modules
 
-# Formatting, clippy on both workspaces, then workbench's own checks on this repository.
-lint: plugins
+# The edit loop: type-check the host (with its tests) and the guests, no codegen.
+check:
+	@$(CARGO) check $(CARGO_FLAGS) --workspace --all-targets
+	@$(CARGO) check $(CARGO_FLAGS) $(GUEST_FLAGS) --workspace
+
+# Formatting, clippy on both workspaces, the examples' own linters, then
+# workbench's own checks on this repository.
+lint: format clippy polyglot self-lint
+	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
+
+format:
 	@$(CARGO) fmt --all --check
 	@$(CARGO) fmt --all --check --manifest-path $(GUEST_MANIFEST)
+
+clippy: plugins
 	@$(CARGO) clippy $(CARGO_FLAGS) --workspace --all-targets -- $(CLIPPY_FLAGS)
 	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
-	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
-	@$(CARGO) run $(CARGO_FLAGS) -- lint $(LINT_FLAGS)
+
+self-lint: build
+	@$(WORKBENCH) lint $(LINT_FLAGS)
 
 # The example site (or SITE=dir) built, served on 127.0.0.1:8000 and
 # rebuilt on every change, with live reload; Ctrl-C stops it.
 server: build
 	@$(WORKBENCH) serve $(SITE) $(SERVE_FLAGS)
 
-# Lint first, then unit and end-to-end tests (which load build/test-plugins).
-test: lint
+# Lint, then unit and end-to-end tests (which load build/test-plugins and
+# build/polyglot). The host's tests build in the release profile `make
+# build` used, so its dependencies (wasmtime most of all) compile once;
+# clippy lints the host's own crates in that same compile (as
+# RUSTC_WORKSPACE_WRAPPER, which is all `cargo clippy` does), instead of
+# checking every dependency a second time.
+HOST_CLIPPY := RUSTC_WORKSPACE_WRAPPER=clippy-driver \
+               CLIPPY_ARGS=$(subst $(eval) ,__CLIPPY_HACKERY__,$(strip $(CLIPPY_FLAGS)))
+test: format build polyglot
+	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
+	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
+	@$(WORKBENCH) lint $(LINT_FLAGS)
 	@$(CARGO) test $(CARGO_FLAGS) --manifest-path $(GUEST_MANIFEST) --target $(HOST_TARGET) --lib $(GUEST_UNIT_TESTS) $(TEST_FLAGS)
-	@$(CARGO) test $(CARGO_FLAGS) $(TEST_FLAGS)
+	@$(HOST_CLIPPY) $(CARGO) test $(CARGO_FLAGS) --release --workspace --lib --bins --tests $(TEST_FLAGS)
+	@$(HOST_CLIPPY) $(CARGO) build $(CARGO_FLAGS) --release --workspace --benches
 
 # Fuzzing: every parser that reads user input (fuzz/fuzz_targets), seeded
 # from the test inputs, FUZZ_SECONDS each; findings land in fuzz/artifacts/.

@@ -30,7 +30,8 @@ fn main() {
         std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).map(PathBuf::from).collect();
     assert!(!paths.is_empty(), "pass component paths; bench/polyglot/run.sh builds and passes them");
     let cache_dir = tempfile::tempdir().expect("temp dir");
-    let settings = RuntimeSettings { cache_dir: Some(cache_dir.path().to_path_buf()), limits: Limits::default() };
+    let settings =
+        RuntimeSettings { cache_dir: Some(cache_dir.path().to_path_buf()), limits: Limits::default(), perf_map: false };
     let runtime = Runtime::new(&settings).expect("runtime");
     let engine = runtime.engine().clone();
     let uncached = Cache::new(&engine, None);

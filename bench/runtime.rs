@@ -39,7 +39,8 @@ fn main() {
     });
     let source = Source::File(path.clone());
     let cache_dir = tempfile::tempdir().expect("temp dir");
-    let settings = RuntimeSettings { cache_dir: Some(cache_dir.path().to_path_buf()), limits: Limits::default() };
+    let settings =
+        RuntimeSettings { cache_dir: Some(cache_dir.path().to_path_buf()), limits: Limits::default(), perf_map: false };
     let runtime = Runtime::new(&settings).expect("runtime");
     let engine = runtime.engine().clone();
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::line_column::line_column;
 
 pub const FILE_NAME: &str = "workbench.toml";
 
@@ -164,14 +165,6 @@ impl Config {
     }
 }
 
-/// 1-based line and column of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,10 +209,5 @@ time-limit-ms = 2000
         let message = error.message();
         assert!(message.starts_with("dir/workbench.toml:3:1: "), "{message}");
         assert!(message.contains("timeout"), "{message}");
-    }
-
-    #[test]
-    fn line_column_counts_characters() {
-        assert_eq!(line_column("ab\ncé d", 7), (2, 4));
     }
 }

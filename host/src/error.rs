@@ -5,6 +5,7 @@
 //! codes") and never change meaning.
 
 use std::fmt;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// The documented exit codes.
@@ -79,3 +80,12 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Prints an error the way every command does: `error: ...`, then
+/// `  help: ...` when there is something to do next.
+pub fn report(error: &Error, out: &mut dyn Write) {
+    let _ = writeln!(out, "error: {}", error.message());
+    if let Some(help) = error.help_text() {
+        let _ = writeln!(out, "  help: {help}");
+    }
+}

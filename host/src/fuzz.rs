@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use crate::commands::detect::{Document, parse_page};
 use crate::commands::scaffold::template::{Entry, Template, Tree};
+use crate::page::{Document, parse as parse_page};
 
 fn text(data: &[u8]) -> String {
     String::from_utf8_lossy(data).into_owned()
@@ -14,7 +14,7 @@ fn text(data: &[u8]) -> String {
 
 /// A page's front matter (YAML `---` or TOML `+++` blocks).
 pub fn front_matter(data: &[u8]) {
-    let _ = crate::commands::build::front_matter::split(&text(data));
+    let _ = crate::front_matter::split(&text(data));
 }
 
 /// `workbench.toml`.
@@ -50,7 +50,7 @@ pub fn page(data: &[u8]) {
         Some("text/html; charset=bogus"),
     ];
     let Some((&pick, body)) = data.split_first() else { return };
-    let (body, _) = crate::commands::detect::decode_body(body, CHARSETS[usize::from(pick % 4)]);
+    let (body, _) = crate::page::charset::decode(body, CHARSETS[usize::from(pick % 4)]);
     let url = url::Url::parse("https://example.test/page").expect("a valid URL");
     let _ = parse_page(Document { url, status: 200, headers: Vec::new(), body });
 }

@@ -4,14 +4,24 @@
 //! The binary is thin (`main.rs` calls [`cli::main`]); everything else is
 //! this library, so commands can be tested without a process.
 
+// First, so its printing macros are in scope everywhere below.
+#[macro_use]
+pub mod context;
+
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod front_matter;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod globs;
 pub mod leftovers;
+pub mod line_column;
+pub mod page;
 pub mod parallel;
+pub mod plugin_paths;
 pub mod plugins;
 pub mod terminal;
+#[cfg(test)]
+pub mod testing;

@@ -63,11 +63,12 @@ impl Test {
     }
 
     /// Copies a directory of the repository (e.g. `examples/site`) into the
-    /// test's directory under `name`.
+    /// test's directory under `name`: only what the repository would track,
+    /// so what a user's own runs left there (`build/`, caches) stays out.
     pub fn copy_from_repo(self, repo_path: &str, name: &str) -> Test {
         let target = self.dir.path().join(name);
         std::fs::create_dir_all(&target).expect("mkdir");
-        copy_dir(&repo_root().join(repo_path), &target);
+        copy_from_repo_tree(&repo_root().join(repo_path), &target);
         self
     }
 
@@ -263,16 +264,33 @@ impl std::fmt::Display for Run {
     }
 }
 
+/// Copies a repository folder minus what its `.gitignore` files leave out
+/// (the repository's own rules, not the user's global ones).
+fn copy_from_repo_tree(from: &Path, to: &Path) {
+    let walk = ignore::WalkBuilder::new(from)
+        .hidden(false)
+        .require_git(false)
+        .git_global(false)
+        .git_exclude(false)
+        .parents(true)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
+    for entry in walk {
+        let entry = entry.expect("walk a fixture");
+        let relative = entry.path().strip_prefix(from).expect("inside the folder");
+        let target = to.join(relative);
+        if entry.file_type().is_some_and(|kind| kind.is_dir()) {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Copies a directory whole (a test's own cache).
 fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("read directory to copy") {
         let entry = entry.expect("entry");
-        // A build output left in the repository is not part of a fixture.
-        if entry.file_name() == "build"
-            && entry.file_type().is_ok_and(|kind| kind.is_dir())
-            && from.join("workbench.toml").is_file()
-        {
-            continue;
-        }
         let target = to.join(entry.file_name());
         if entry.file_type().expect("type").is_dir() {
             std::fs::create_dir_all(&target).expect("mkdir");

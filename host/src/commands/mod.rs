@@ -1,8 +1,8 @@
 //! One module per command.
 
-pub mod build;
 pub mod detect;
 pub mod lint;
 pub mod plugins;
 pub mod scaffold;
 pub mod serve;
+pub mod site;

@@ -71,15 +71,6 @@ impl Cache {
         Cache { dir, engine_hash: format!("{:016x}", hasher.finish()) }
     }
 
-    /// The default location: `$WORKBENCH_CACHE_DIR`, else the platform
-    /// cache directory, else none.
-    pub fn default_dir() -> Option<PathBuf> {
-        std::env::var_os("WORKBENCH_CACHE_DIR")
-            .filter(|dir| !dir.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| dirs::cache_dir().map(|dir| dir.join("workbench")))
-    }
-
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
     }
@@ -204,7 +195,7 @@ mod tests {
     const EMPTY_COMPONENT: &[u8] = b"\0asm\x0d\0\x01\0";
 
     fn cache(dir: &Path) -> (Engine, Cache) {
-        let engine = crate::plugins::engine::new_engine().unwrap();
+        let engine = crate::plugins::engine::new_engine(false).unwrap();
         let cache = Cache::new(&engine, Some(dir.to_path_buf()));
         (engine, cache)
     }

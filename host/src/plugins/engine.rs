@@ -13,13 +13,14 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Builds the engine. Its settings are part of the compiled-artifact cache
 /// key (through `Engine::precompile_compatibility_hash`), so changing them
 /// invalidates the cache rather than loading mismatched code.
-pub fn new_engine() -> wasmtime::Result<Engine> {
+pub fn new_engine(perf_map: bool) -> wasmtime::Result<Engine> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(true);
     config.cranelift_opt_level(OptLevel::Speed);
-    // For people profiling plugins: `perf` then names the wasm functions.
-    if std::env::var_os("WORKBENCH_PERFMAP").is_some() {
+    // For people profiling plugins (`WORKBENCH_PERFMAP`): `perf` then names
+    // the wasm functions.
+    if perf_map {
         config.profiler(wasmtime::ProfilingStrategy::PerfMap);
     }
     Engine::new(&config)

@@ -20,6 +20,8 @@ pub struct RuntimeSettings {
     /// Where compiled components are cached; `None` turns the cache off.
     pub cache_dir: Option<PathBuf>,
     pub limits: Limits,
+    /// Write a perf map, so `perf` names the wasm functions.
+    pub perf_map: bool,
 }
 
 pub struct Runtime {
@@ -51,8 +53,8 @@ impl From<LoadError> for Error {
 
 impl Runtime {
     pub fn new(settings: &RuntimeSettings) -> Result<Runtime, Error> {
-        let engine =
-            new_engine().map_err(|error| Error::plugin(format!("cannot start the WebAssembly engine: {error:#}")))?;
+        let engine = new_engine(settings.perf_map)
+            .map_err(|error| Error::plugin(format!("cannot start the WebAssembly engine: {error:#}")))?;
         let mut linker = Linker::new(&engine);
         let link = |result: wasmtime::Result<()>| {
             result.map_err(|error| Error::plugin(format!("cannot set up the plugin sandbox: {error:#}")))

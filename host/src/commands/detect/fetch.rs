@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::charset;
-use super::page::Document;
 use super::target::Target;
+use crate::page::{Document, charset};
 
 pub const USER_AGENT: &str =
     concat!("workbench-detect/", env!("CARGO_PKG_VERSION"), " (+https://github.com/workbench-dev/workbench)");

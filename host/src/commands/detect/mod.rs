@@ -2,10 +2,8 @@
 //! hand the structured page to every detector plugin, and report the
 //! services found with their settings and the evidence for each.
 
-mod charset;
 mod fetch;
 mod fingerprints;
-mod page;
 mod render;
 mod report;
 mod target;
@@ -18,13 +16,11 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use url::Url;
 
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::bindings::detector::{Detection, Page};
 use crate::plugins::{Plugin, PluginFailure, Role};
-pub use charset::decode as decode_body;
 use fetch::{FetchSettings, Fetcher, Loaded};
-pub use page::{Document, parse as parse_page};
 use target::{Shard, Target};
 
 /// Targets fetched and detected together: enough to keep the fetch threads
@@ -118,17 +114,30 @@ pub struct Found {
 }
 
 pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
-    let targets = targets(args)?;
+    let targets: Vec<Target> = targets(args)?
+        .into_iter()
+        .map(|target| match target {
+            Target::File(path) => Target::File(context.resolve(&path).into_owned()),
+            other => other,
+        })
+        .collect();
     let settings = fetch_settings(context, args)?;
     let fingerprint_files = fingerprint_files(context, args);
     let fingerprint_documents = fingerprints::read(&fingerprint_files)?;
 
-    let browser = if args.render { Some(render::Browser::find(args.browser.as_deref())?) } else { None };
+    let browser = if args.render {
+        Some(render::Browser::find(
+            args.browser.as_deref().map(|path| context.resolve(path)).as_deref(),
+            context.var_os("PATH"),
+        )?)
+    } else {
+        None
+    };
 
     let runtime = context.runtime()?;
     let set = context.plugin_search().load_playing(&runtime, Role::Detector);
     for failure in &set.failures {
-        crate::cli::report(&Error::from(failure.clone()));
+        context.report(&Error::from(failure.clone()));
     }
     let mut detectors = Vec::new();
     for plugin in set.plugins.iter().filter(|plugin| plugin.plays(Role::Detector)) {
@@ -163,7 +172,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let fetcher = Fetcher::new(settings);
     let loader =
         Loader { fetcher: &fetcher, browser: browser.as_ref(), stdin_url: &stdin_url, timeout: settings.timeout };
-    let mut printer = report::Printer::new(args.format);
+    let mut printer = report::Printer::new(context, args.format);
     let mut failed_targets = 0;
     let mut plugin_failed = !set.failures.is_empty();
     for chunk in chunks(&targets, settings.max_body) {
@@ -384,7 +393,7 @@ fn detect_all(detectors: &[Detector], targets: &[Target], loaded: Vec<Result<Loa
     let mut slots: Vec<Result<(usize, &'static str, bool), String>> = Vec::new();
     for result in loaded {
         slots.push(result.map(|loaded| {
-            pages.push(page::parse(loaded.document));
+            pages.push(crate::page::parse(loaded.document));
             (pages.len() - 1, loaded.encoding, loaded.truncated)
         }));
     }
@@ -487,5 +496,26 @@ mod tests {
         let mut targets = files(dir.path(), &vec![10; 40]);
         targets.push(Target::Url(Url::parse("https://example.com/").unwrap()));
         assert_eq!(lengths(&chunks(&targets, 8 << 20)), [URL_CHUNK, 41 - URL_CHUNK]);
+    }
+}
+
+#[cfg(test)]
+mod in_process {
+    use crate::error::Exit;
+    use crate::testing::InProcess;
+
+    #[test]
+    fn detects_in_a_file_named_relative_to_the_current_directory() {
+        let page = "<html><head>\n<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-8XK2M4P9QZ\"></script>\n</head></html>\n";
+        let ran = InProcess::new().file("page.html", page).run(&["detect", "page.html", "--format", "json"]);
+        assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+        let report: serde_json::Value = serde_json::from_str(&ran.stdout).expect("a JSON report");
+        let services: Vec<&str> = report["targets"][0]["detections"]
+            .as_array()
+            .expect("detections")
+            .iter()
+            .filter_map(|detection| detection["service"].as_str())
+            .collect();
+        assert!(services.contains(&"google-analytics-4"), "{}", ran.stdout);
     }
 }

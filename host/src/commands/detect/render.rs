@@ -26,8 +26,8 @@ pub struct Browser {
 
 impl Browser {
     /// `explicit` (from `--browser` or `$WORKBENCH_BROWSER`), else the first
-    /// Chromium on PATH.
-    pub fn find(explicit: Option<&Path>) -> Result<Browser, Error> {
+    /// Chromium on `path_var` (the `PATH` a command sees).
+    pub fn find(explicit: Option<&Path>, path_var: Option<std::ffi::OsString>) -> Result<Browser, Error> {
         if let Some(path) = explicit {
             return if path.is_file() {
                 Ok(Browser { path: path.to_path_buf() })
@@ -36,7 +36,7 @@ impl Browser {
                     .help("pass the path of a Chromium or Chrome executable to --browser"))
             };
         }
-        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path = path_var.unwrap_or_default();
         std::env::split_paths(&path)
             .flat_map(|dir| CANDIDATES.iter().map(move |name| dir.join(name)))
             .find(|candidate| candidate.is_file())

@@ -7,13 +7,15 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use super::{Format, Record};
+use crate::context::Context;
 use crate::error::Error;
 use crate::plugins::bindings::detector::Evidence;
 use crate::terminal::printable;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub struct Printer {
+pub struct Printer<'a> {
+    context: &'a Context,
     format: Format,
     /// Records kept for `--format json`, printed at the end.
     collected: Vec<Record>,
@@ -23,9 +25,9 @@ pub struct Printer {
     line: Vec<u8>,
 }
 
-impl Printer {
-    pub fn new(format: Format) -> Printer {
-        Printer { format, collected: Vec::new(), failed: 0, detections: 0, line: Vec::new() }
+impl<'a> Printer<'a> {
+    pub fn new(context: &'a Context, format: Format) -> Printer<'a> {
+        Printer { context, format, collected: Vec::new(), failed: 0, detections: 0, line: Vec::new() }
     }
 
     pub fn record(&mut self, record: Record) {
@@ -35,10 +37,10 @@ impl Printer {
         }
         match self.format {
             Format::Human => {
-                print!("{}", human(&record));
+                out!(self.context, "{}", human(&record));
                 if let Ok(found) = &record.outcome {
                     for failure in &found.failures {
-                        crate::cli::report(&Error::from(failure.clone()));
+                        self.context.report(&Error::from(failure.clone()));
                     }
                 }
             }
@@ -49,7 +51,7 @@ impl Printer {
                 self.line.clear();
                 let _ = serde_json::to_writer(&mut self.line, &record_out(&record, Some(SCHEMA_VERSION)));
                 self.line.push(b'\n');
-                let mut stdout = std::io::stdout().lock();
+                let mut stdout = self.context.stdout();
                 let _ = stdout.write_all(&self.line);
                 let _ = stdout.flush();
             }
@@ -63,8 +65,8 @@ impl Printer {
                 targets: self.collected.iter().map(|record| record_out(record, None)).collect(),
                 summary: Summary { targets: self.collected.len(), failed: self.failed, detections: self.detections },
             };
-            let mut stdout = std::io::stdout().lock();
-            let _ = serde_json::to_writer_pretty(&mut stdout, &document);
+            let mut stdout = self.context.stdout();
+            let _ = serde_json::to_writer_pretty(&mut *stdout, &document);
             let _ = writeln!(stdout);
         }
     }

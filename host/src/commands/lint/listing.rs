@@ -37,6 +37,22 @@ const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 /// which global excludes file, the walk reads.
 const GIT_ENVIRONMENT: [&str; 4] = ["HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"];
 
+/// The values of those variables, read once through the context; unset
+/// and empty are the same to git.
+#[derive(Debug, Clone, Default)]
+pub struct GitVars([Option<String>; 4]);
+
+impl GitVars {
+    pub fn read(lookup: impl Fn(&str) -> Option<String>) -> GitVars {
+        GitVars(GIT_ENVIRONMENT.map(|name| lookup(name).filter(|value| !value.is_empty())))
+    }
+
+    fn path(&self, name: &str) -> Option<PathBuf> {
+        let index = GIT_ENVIRONMENT.iter().position(|known| *known == name)?;
+        self.0[index].as_ref().map(PathBuf::from)
+    }
+}
+
 /// A path as the walk saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Seen {
@@ -130,7 +146,7 @@ pub struct Recorder {
 impl Recorder {
     /// Starts recording a walk of `root`: the ignore files above it and
     /// git's global excludes are noted now.
-    pub fn new(root: &Path) -> Recorder {
+    pub fn new(root: &Path, git: &GitVars) -> Recorder {
         let start_ns = nanos(SystemTime::now()).unwrap_or(0);
         let recorder = Recorder { start_ns, seen: Mutex::new(Vec::new()), trusted: AtomicBool::new(true) };
         match root.canonicalize() {
@@ -141,7 +157,7 @@ impl Recorder {
             }
             Err(_) => recorder.distrust(),
         }
-        for path in git_config_files() {
+        for path in git_config_files(git) {
             recorder.note(&path, true);
         }
         if let Some(excludes) = ignore::gitignore::gitconfig_excludes_path() {
@@ -226,8 +242,8 @@ impl Recorder {
 }
 
 /// The git config files that can name a global excludes file.
-fn git_config_files() -> Vec<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty()).map(PathBuf::from);
+fn git_config_files(git: &GitVars) -> Vec<PathBuf> {
+    let var = |name: &str| git.path(name);
     let mut files = Vec::new();
     files.extend(var("GIT_CONFIG_GLOBAL"));
     files.push(var("GIT_CONFIG_SYSTEM").unwrap_or_else(|| PathBuf::from("/etc/gitconfig")));
@@ -250,11 +266,11 @@ pub struct Listing {
 impl Listing {
     /// The listing for walking `root` from `cwd` with these `[lint]` globs
     /// (`filters` describes them); `None` when caching is off.
-    pub fn at(cache_dir: Option<&Path>, cwd: &Path, root: &Path, filters: &str) -> Option<Listing> {
+    pub fn at(cache_dir: Option<&Path>, cwd: &Path, root: &Path, filters: &str, git: &GitVars) -> Option<Listing> {
         let mut key = format!("{MAGIC:?}\0{}\0{}\0{filters}", cwd.display(), root.display());
-        for name in GIT_ENVIRONMENT {
+        for value in &git.0 {
             key.push('\0');
-            key.push_str(&std::env::var(name).unwrap_or_default());
+            key.push_str(value.as_deref().unwrap_or_default());
         }
         let digest = crate::plugins::cache::digest(key.as_bytes());
         Some(Listing { file: cache_dir?.join("lint").join("walks").join(format!("{digest}.bin")) })
@@ -342,7 +358,7 @@ mod tests {
     }
 
     fn listed(dir: &Path) -> (Recorder, Vec<Target>) {
-        let recorder = Recorder::new(dir);
+        let recorder = Recorder::new(dir, &GitVars::default());
         recorder.folder(dir, true);
         let target = Target { path: dir.join("a.txt"), display: "a.txt".into() };
         (recorder, vec![target])
@@ -354,7 +370,7 @@ mod tests {
         let cache = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "").unwrap();
         aged(dir.path());
-        let listing = Listing::at(Some(cache.path()), dir.path(), dir.path(), "").unwrap();
+        let listing = Listing::at(Some(cache.path()), dir.path(), dir.path(), "", &GitVars::default()).unwrap();
         let (recorder, targets) = listed(dir.path());
         listing.save(recorder, &targets);
         assert_eq!(listing.load().unwrap()[0].display, "a.txt");
@@ -370,7 +386,7 @@ mod tests {
         std::fs::write(&ignore, "b.txt\n").unwrap();
         aged(&ignore);
         aged(dir.path());
-        let listing = Listing::at(Some(cache.path()), dir.path(), dir.path(), "").unwrap();
+        let listing = Listing::at(Some(cache.path()), dir.path(), dir.path(), "", &GitVars::default()).unwrap();
         let (recorder, targets) = listed(dir.path());
         listing.save(recorder, &targets);
         assert!(listing.load().is_some());
@@ -382,7 +398,7 @@ mod tests {
     fn a_walk_of_just_changed_folders_is_not_kept() {
         let dir = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
-        let listing = Listing::at(Some(cache.path()), dir.path(), dir.path(), "").unwrap();
+        let listing = Listing::at(Some(cache.path()), dir.path(), dir.path(), "", &GitVars::default()).unwrap();
         let (recorder, targets) = listed(dir.path());
         listing.save(recorder, &targets);
         assert!(listing.load().is_none(), "a folder changed within {RACY:?} of the walk may change again unseen");
@@ -390,9 +406,17 @@ mod tests {
 
     #[test]
     fn the_key_holds_the_globs() {
-        let a = Listing::at(Some(Path::new("/c")), Path::new("/w"), Path::new("."), "include=[]").unwrap();
-        let b = Listing::at(Some(Path::new("/c")), Path::new("/w"), Path::new("."), "include=[\"*.mk\"]").unwrap();
+        let a = Listing::at(Some(Path::new("/c")), Path::new("/w"), Path::new("."), "include=[]", &GitVars::default())
+            .unwrap();
+        let b = Listing::at(
+            Some(Path::new("/c")),
+            Path::new("/w"),
+            Path::new("."),
+            "include=[\"*.mk\"]",
+            &GitVars::default(),
+        )
+        .unwrap();
         assert_ne!(a.file, b.file);
-        assert!(Listing::at(None, Path::new("/w"), Path::new("."), "").is_none());
+        assert!(Listing::at(None, Path::new("/w"), Path::new("."), "", &GitVars::default()).is_none());
     }
 }

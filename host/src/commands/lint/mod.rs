@@ -14,14 +14,14 @@ mod walk;
 pub use suppress::scan as scan_suppressions;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 use globset::GlobSet;
 
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::bindings::lint_check::{CheckerInfo, Diagnostic};
 use crate::plugins::bindings::types::{File, Severity};
@@ -87,7 +87,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let started = std::time::Instant::now();
     let runtime = context.runtime()?;
     let search = context.plugin_search();
-    let cache_dir = if context.global.no_cache { None } else { crate::plugins::Cache::default_dir() };
+    let cache_dir = context.cache_dir();
     // Loading the plugins (mostly reading their compiled code) and walking
     // the tree need nothing from each other: on a warm run each takes a few
     // milliseconds, so they overlap.
@@ -98,7 +98,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     });
     let mut failures: Vec<PluginFailure> = Vec::new();
     for failure in &set.failures {
-        crate::cli::report(&Error::from(failure.clone()));
+        context.report(&Error::from(failure.clone()));
     }
     let load_failed = !set.failures.is_empty();
 
@@ -116,7 +116,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
 
     log::debug!("lint: {} checks described after {:?}", checkers.len(), started.elapsed());
     let (Some(walked), None) = (walked, &args.explain) else {
-        return explain(&checkers, args.explain.as_deref().unwrap_or_default());
+        return explain(context, &checkers, args.explain.as_deref().unwrap_or_default());
     };
     if checkers.is_empty() {
         return Err(Error::input("no lint-check plugins are loaded")
@@ -134,9 +134,9 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let mut pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found);
     log::debug!("lint: linted after {:?}", started.elapsed());
     if args.diff {
-        let changed = print_diffs(&pass);
+        let changed = print_diffs(context, &pass);
         for failure in failures.iter().chain(&pass.outcome.failures) {
-            crate::cli::report(&Error::from(failure.clone()));
+            context.report(&Error::from(failure.clone()));
         }
         return Ok(if load_failed || !failures.is_empty() || !pass.outcome.failures.is_empty() {
             Exit::PluginFailure
@@ -168,17 +168,19 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
 
     match args.format {
         Format::Human if args.quiet && outcome.diagnostics.is_empty() => {}
-        Format::Human => print!("{}", report::human(&outcome, &report::Lines { sources: &sources, kept: &kept_lines })),
-        Format::Json => print!("{}", report::json(&outcome)),
-        Format::Github => print!("{}", report::github(&outcome)),
-        Format::Sarif => print!("{}", report::sarif(&outcome, &rule_metas(&checkers), &cwd)),
+        Format::Human => {
+            out!(context, "{}", report::human(&outcome, &report::Lines { sources: &sources, kept: &kept_lines }));
+        }
+        Format::Json => out!(context, "{}", report::json(&outcome)),
+        Format::Github => out!(context, "{}", report::github(&outcome)),
+        Format::Sarif => out!(context, "{}", report::sarif(&outcome, &rule_metas(&checkers), &cwd)),
     }
     if fixed > 0 && args.format == Format::Human {
-        println!("fixed {fixed} problem{}", if fixed == 1 { "" } else { "s" });
+        outln!(context, "fixed {fixed} problem{}", if fixed == 1 { "" } else { "s" });
     }
     if !matches!(args.format, Format::Json | Format::Sarif) {
         for failure in &outcome.failures {
-            crate::cli::report(&Error::from(failure.clone()));
+            context.report(&Error::from(failure.clone()));
         }
     }
 
@@ -199,16 +201,20 @@ fn walk_targets(
     args: &LintArgs,
     cache_dir: Option<&std::path::Path>,
 ) -> Result<(PathBuf, Vec<Target>), Error> {
-    let cwd =
-        std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
-    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let cwd = context.cwd().to_path_buf();
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![context.resolve(Path::new(".")).into_owned()]
+    } else {
+        args.paths.iter().map(|path| context.resolve(path).into_owned()).collect()
+    };
+    let git = listing::GitVars::read(|name| context.var(name));
     let lint = &context.config.lint;
     let filters = walk::Filters {
         include: walk::glob_set(&lint.include, "[lint] include in workbench.toml")?,
         exclude: walk::glob_set(&lint.exclude, "[lint] exclude in workbench.toml")?,
         written: format!("include={:?} exclude={:?}", lint.include, lint.exclude),
     };
-    let mut targets = walk::walk(&roots, &cwd, &filters, cache_dir)?;
+    let mut targets = walk::walk(&roots, &cwd, &filters, cache_dir, &git)?;
     if let Some(base) = &args.changed {
         let changed = changed::changed_files(&cwd, base)?;
         targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
@@ -388,13 +394,13 @@ fn apply_fixes(pass: &Pass, targets: &[Target]) -> Result<usize, Error> {
 
 /// Prints a unified diff of what `--fix` would change; returns how many
 /// files would change.
-fn print_diffs(pass: &Pass) -> usize {
+fn print_diffs(context: &Context, pass: &Pass) -> usize {
     let changed = fixed_files(pass);
     for (path, contents, _) in &changed {
         let before = String::from_utf8_lossy(&pass.sources[path.as_str()]).into_owned();
         let after = String::from_utf8_lossy(contents).into_owned();
         let diff = similar::TextDiff::from_lines(&before, &after);
-        print!("{}", diff.unified_diff().context_radius(2).header(&format!("a/{path}"), &format!("b/{path}")));
+        out!(context, "{}", diff.unified_diff().context_radius(2).header(&format!("a/{path}"), &format!("b/{path}")));
     }
     changed.len()
 }
@@ -423,9 +429,10 @@ fn rule_metas(checkers: &[Checker]) -> Vec<report::RuleMeta> {
     metas
 }
 
-fn explain(checkers: &[Checker], id: &str) -> Result<Exit, Error> {
+fn explain(context: &Context, checkers: &[Checker], id: &str) -> Result<Exit, Error> {
     if let Some((id, summary, explanation)) = suppress::HOST_RULES.iter().find(|(rule, _, _)| *rule == id) {
-        println!(
+        outln!(
+            context,
             "{id}: {summary}\n\nreported by: workbench itself\nseverity:    warning (by default)\nfixable:     no\n\n{explanation}"
         );
         return Ok(Exit::Success);
@@ -433,13 +440,13 @@ fn explain(checkers: &[Checker], id: &str) -> Result<Exit, Error> {
     for checker in checkers {
         if let Some(rule) = checker.info.rules.iter().find(|rule| rule.id == id) {
             let fix = if rule.fixable { "yes" } else { "no" };
-            println!("{}: {}", rule.id, rule.summary);
-            println!();
-            println!("plugin:    {}", checker.plugin.name());
-            println!("severity:  {} (by default)", crate::plugins::json::severity(rule.default_severity));
-            println!("fixable:   {fix}");
-            println!();
-            println!("{}", rule.explanation);
+            outln!(context, "{}: {}", rule.id, rule.summary);
+            outln!(context);
+            outln!(context, "plugin:    {}", checker.plugin.name());
+            outln!(context, "severity:  {} (by default)", crate::plugins::json::severity(rule.default_severity));
+            outln!(context, "fixable:   {fix}");
+            outln!(context);
+            outln!(context, "{}", rule.explanation);
             return Ok(Exit::Success);
         }
     }
@@ -651,4 +658,29 @@ fn accept(
         kept.push(diagnostic);
     }
     kept
+}
+
+#[cfg(test)]
+mod in_process {
+    use crate::error::Exit;
+    use crate::testing::InProcess;
+
+    #[test]
+    fn lints_the_current_directory_and_reports_on_stdout() {
+        let project = InProcess::new().file("notes.txt", "fine\ntrailing \n").file("clean.txt", "clean\n");
+        let ran = project.run(&["lint", "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&ran.stdout).expect("a JSON report");
+        let files: Vec<&str> =
+            report["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["path"].as_str()).collect();
+        assert_eq!(files, ["notes.txt"], "{}", ran.stdout);
+        assert!(matches!(ran.exit, Exit::Success | Exit::Findings), "{}", ran.stderr);
+    }
+
+    #[test]
+    fn a_missing_path_is_an_input_error_naming_it() {
+        let ran = InProcess::new().run(&["lint", "nowhere"]);
+        assert_eq!(ran.exit, Exit::Usage);
+        assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
+        assert!(ran.stderr.contains("nowhere: no such file or directory"), "{}", ran.stderr);
+    }
 }

@@ -14,7 +14,7 @@ use globset::GlobSet;
 
 pub use crate::globs::glob_set;
 
-use super::listing::{Listing, Recorder};
+use super::listing::{GitVars, Listing, Recorder};
 use crate::error::Error;
 
 /// A file to lint: where it is, and the `/`-separated path plugins and
@@ -35,7 +35,13 @@ pub struct Filters {
 
 /// Every file under `roots`, sorted by display path. With a `cache_dir`, a
 /// folder's walk is remembered and reused while nothing it read changes.
-pub fn walk(roots: &[PathBuf], cwd: &Path, filters: &Filters, cache_dir: Option<&Path>) -> Result<Vec<Target>, Error> {
+pub fn walk(
+    roots: &[PathBuf],
+    cwd: &Path,
+    filters: &Filters,
+    cache_dir: Option<&Path>,
+    git: &GitVars,
+) -> Result<Vec<Target>, Error> {
     let Filters { include, exclude, .. } = filters;
     let mut targets = Vec::new();
     for root in roots {
@@ -54,13 +60,13 @@ pub fn walk(roots: &[PathBuf], cwd: &Path, filters: &Filters, cache_dir: Option<
             }
             continue;
         }
-        let listing = Listing::at(cache_dir, cwd, root, &filters.written);
+        let listing = Listing::at(cache_dir, cwd, root, &filters.written, git);
         if let Some(listed) = listing.as_ref().and_then(Listing::load) {
             log::debug!("lint: the walk of {} is unchanged since the last run", root.display());
             targets.extend(listed);
             continue;
         }
-        let recorder = listing.as_ref().map(|_| Recorder::new(root));
+        let recorder = listing.as_ref().map(|_| Recorder::new(root, git));
         // In parallel: on a big tree the walk (a directory read and
         // ignore-file probes per folder) is most of a warm lint.
         let found = std::sync::Mutex::new(Vec::new());
@@ -216,7 +222,7 @@ mod tests {
         }
         let exclude = glob_set(&["skip/**".into()], "test").unwrap();
         let filters = Filters { include: GlobSet::empty(), exclude, written: String::new() };
-        let targets = walk(&[dir.path().to_path_buf()], dir.path(), &filters, None).unwrap();
+        let targets = walk(&[dir.path().to_path_buf()], dir.path(), &filters, None, &GitVars::default()).unwrap();
         let names: Vec<&str> = targets.iter().map(|t| t.display.as_str()).collect();
         assert_eq!(names, [".gitignore", "a.txt", "b/c.txt"]);
     }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::Source;
 
@@ -17,7 +17,8 @@ pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
         match result {
             Ok(prepared) => {
                 let roles: Vec<&str> = prepared.contract.roles.iter().map(|role| role.name()).collect();
-                println!(
+                outln!(
+                    context,
                     "ok    {}: {} for workbench:plugin@{}",
                     path.display(),
                     roles.join(", "),
@@ -26,7 +27,7 @@ pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
             }
             Err(message) => {
                 failed = true;
-                println!("FAIL  {message}");
+                outln!(context, "FAIL  {message}");
             }
         }
     }

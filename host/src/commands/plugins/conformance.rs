@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::bindings::{detector, site_step, template_helper, types};
@@ -47,22 +47,23 @@ enum Verdict {
     Skip(String),
 }
 
-struct Report {
+struct Report<'a> {
+    context: &'a Context,
     passed: usize,
     failed: usize,
 }
 
-impl Report {
+impl Report<'_> {
     fn record(&mut self, check: &str, verdict: Verdict) {
         match verdict {
             Verdict::Pass => {
                 self.passed += 1;
-                println!("  ok    {check}");
+                outln!(self.context, "  ok    {check}");
             }
-            Verdict::Skip(why) => println!("  skip  {check}: {why}"),
+            Verdict::Skip(why) => outln!(self.context, "  skip  {check}: {why}"),
             Verdict::Fail(why) => {
                 self.failed += 1;
-                println!("  FAIL  {check}\n        {why}");
+                outln!(self.context, "  FAIL  {check}\n        {why}");
             }
         }
     }
@@ -71,7 +72,7 @@ impl Report {
 pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
     let limits = context.limits()?;
     let runtime = context.runtime_with(limits)?;
-    let mut report = Report { passed: 0, failed: 0 };
+    let mut report = Report { context, passed: 0, failed: 0 };
     for path in paths {
         let bytes = std::fs::read(path).map_err(|error| {
             Error::input(format!("cannot read {}: {error}", path.display()))
@@ -80,7 +81,7 @@ pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
         let source = Source::File(path.clone());
         let plugin = runtime.load(&source, &bytes)?;
         let roles: Vec<&str> = plugin.contract.roles.iter().map(|role| role.name()).collect();
-        println!("{} ({}: {})", path.display(), plugin.name(), roles.join(", "));
+        outln!(context, "{} ({}: {})", path.display(), plugin.name(), roles.join(", "));
         for &role in &plugin.contract.roles {
             match role {
                 Role::Detector => detector_checks(&plugin, &mut report),
@@ -91,8 +92,8 @@ pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
         }
         sandbox_checks(&plugin, limits, &mut report);
     }
-    println!();
-    println!("{} passed, {} failed", report.passed, report.failed);
+    outln!(context);
+    outln!(context, "{} passed, {} failed", report.passed, report.failed);
     Ok(if report.failed > 0 { Exit::Findings } else { Exit::Success })
 }
 
@@ -148,7 +149,7 @@ fn script(src: Option<&str>, text: String) -> detector::Script {
     }
 }
 
-fn detector_checks(plugin: &Plugin, report: &mut Report) {
+fn detector_checks(plugin: &Plugin, report: &mut Report<'_>) {
     let services = plugin.detector_services();
     let known: HashSet<String> =
         services.as_ref().map(|list| list.iter().map(|s| s.service.clone()).collect()).unwrap_or_default();
@@ -238,7 +239,7 @@ fn usable_diagnostics(files: &[types::File], rules: &HashSet<String>, diagnostic
     Verdict::Pass
 }
 
-fn lint_checks(plugin: &Plugin, report: &mut Report) {
+fn lint_checks(plugin: &Plugin, report: &mut Report<'_>) {
     let described = plugin.lint_describe();
     report.record(
         "lint-check: rules are named and unique",
@@ -300,14 +301,14 @@ fn usable_site(output: &site_step::Site) -> Verdict {
         if !object(&file.metadata) {
             return Verdict::Fail(format!("the metadata of `{}` is not a JSON object", file.path));
         }
-        if let Err(problem) = crate::commands::build::paths::check_output_path(&file.path) {
+        if let Err(problem) = crate::plugin_paths::check_output_path(&file.path) {
             return Verdict::Fail(format!("it returned `{}`: {problem}", file.path));
         }
     }
     Verdict::Pass
 }
 
-fn step_checks(plugin: &Plugin, report: &mut Report) {
+fn step_checks(plugin: &Plugin, report: &mut Report<'_>) {
     let described = plugin.step_describe("{}");
     report.record("site-step: describe answers with no options", answered(described.clone(), false, |_| Verdict::Pass));
     let Ok(step) = described else { return };
@@ -346,7 +347,7 @@ fn text_calls(helper: &str, text: &str, count: usize) -> Vec<template_helper::Ca
     vec![call; count]
 }
 
-fn helper_checks(plugin: &Plugin, report: &mut Report) {
+fn helper_checks(plugin: &Plugin, report: &mut Report<'_>) {
     let helpers = plugin.helpers();
     report.record(
         "template-helper: helpers are named and unique",
@@ -428,7 +429,7 @@ fn heavy_call(plugin: &Plugin) -> Result<(), PluginFailure> {
     }
 }
 
-fn sandbox_checks(plugin: &Plugin, limits: Limits, report: &mut Report) {
+fn sandbox_checks(plugin: &Plugin, limits: Limits, report: &mut Report<'_>) {
     // Not a check: a component importing anything the sandbox lacks does
     // not load at all. What it asks for is worth showing, though.
     let imports = plugin.imports();
@@ -436,7 +437,8 @@ fn sandbox_checks(plugin: &Plugin, limits: Limits, report: &mut Report) {
     let grant = |package: &str, denied: &str| {
         if wants(package) { format!("imports {package}, {denied}") } else { format!("does not import {package}") }
     };
-    println!(
+    outln!(
+        report.context,
         "  info  imports {} interface(s); files: {}; network: {}",
         imports.len(),
         grant("wasi:filesystem", "but no directory is preopened"),

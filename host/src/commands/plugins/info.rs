@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::Format;
 use super::list::{roles, summary_json};
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::{Plugin, PluginFailure, Role, json as wit_json};
 
@@ -36,9 +36,9 @@ pub fn run(context: &Context, name: &str, format: Format) -> Result<Exit, Error>
                 document[key.as_str()] =
                     value.clone().unwrap_or_else(|failure| json!({ "error": failure.to_string() }));
             }
-            println!("{document:#}");
+            outln!(context, "{document:#}");
         }
-        Format::Human => print_human(plugin, &details, runtime.cache().dir()),
+        Format::Human => print_human(context, plugin, &details, runtime.cache().dir()),
     }
     let failed = details.iter().any(|(_, detail)| detail.is_err());
     Ok(if failed { Exit::PluginFailure } else { Exit::Success })
@@ -71,41 +71,42 @@ fn role_details(plugin: &Plugin, options: &str) -> Vec<Detail> {
     details
 }
 
-fn print_human(plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path::Path>) {
-    println!("{} {}", plugin.name(), plugin.info.version);
+fn print_human(context: &Context, plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path::Path>) {
+    outln!(context, "{} {}", plugin.name(), plugin.info.version);
     if !plugin.info.description.is_empty() {
-        println!("  {}", plugin.info.description);
+        outln!(context, "  {}", plugin.info.description);
     }
-    println!();
-    println!("  roles:    {}", roles(plugin));
-    println!("  wit:      workbench:plugin@{}", plugin.contract.version);
-    println!("  source:   {}", plugin.source);
-    println!("  size:     {} KiB", plugin.size.div_ceil(1024));
+    outln!(context);
+    outln!(context, "  roles:    {}", roles(plugin));
+    outln!(context, "  wit:      workbench:plugin@{}", plugin.contract.version);
+    outln!(context, "  source:   {}", plugin.source);
+    outln!(context, "  size:     {} KiB", plugin.size.div_ceil(1024));
     match cache_dir {
-        Some(dir) => println!("  cache:    {} ({})", plugin.cache.describe(), dir.display()),
-        None => println!("  cache:    {}", plugin.cache.describe()),
+        Some(dir) => outln!(context, "  cache:    {} ({})", plugin.cache.describe(), dir.display()),
+        None => outln!(context, "  cache:    {}", plugin.cache.describe()),
     }
     if plugin.info.options_schema.is_some() {
-        println!("  options:  takes options (schema: `workbench plugins info {} --format json`)", plugin.name());
+        outln!(context, "  options:  takes options (schema: `workbench plugins info {} --format json`)", plugin.name());
     }
     for (key, detail) in details {
-        println!();
+        outln!(context);
         let value = match detail {
             Ok(value) => value,
             Err(failure) => {
-                println!("  {key}: error: {failure}");
+                outln!(context, "  {key}: error: {failure}");
                 continue;
             }
         };
         match key.as_str() {
             "services" => {
-                println!("  services:");
+                outln!(context, "  services:");
                 for service in value.as_array().into_iter().flatten() {
                     let settings: Vec<&str> =
                         service["settings"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                     let settings =
                         if settings.is_empty() { String::new() } else { format!(" [{}]", settings.join(", ")) };
-                    println!(
+                    outln!(
+                        context,
                         "    {:<28} {:<14} {}{settings}",
                         service["service"].as_str().unwrap_or(""),
                         service["category"].as_str().unwrap_or(""),
@@ -116,14 +117,16 @@ fn print_human(plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path
             "lint" => {
                 let patterns: Vec<&str> =
                     value["patterns"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                println!(
+                outln!(
+                    context,
                     "  checks:   {}",
                     if patterns.is_empty() { "every file".to_string() } else { patterns.join(", ") }
                 );
-                println!("  rules:");
+                outln!(context, "  rules:");
                 for rule in value["rules"].as_array().into_iter().flatten() {
                     let fix = if rule["fixable"].as_bool() == Some(true) { " (fixable)" } else { "" };
-                    println!(
+                    outln!(
+                        context,
                         "    {:<28} {:<8} {}{fix}",
                         rule["id"].as_str().unwrap_or(""),
                         rule["default-severity"].as_str().unwrap_or(""),
@@ -132,9 +135,10 @@ fn print_human(plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path
                 }
             }
             "helpers" => {
-                println!("  helpers:");
+                outln!(context, "  helpers:");
                 for helper in value.as_array().into_iter().flatten() {
-                    println!(
+                    outln!(
+                        context,
                         "    {:<20} {}",
                         helper["name"].as_str().unwrap_or(""),
                         helper["description"].as_str().unwrap_or("")
@@ -142,7 +146,8 @@ fn print_human(plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path
                 }
             }
             _ => {
-                println!(
+                outln!(
+                    context,
                     "  step:     {}",
                     if value["per-file"].as_bool() == Some(true) {
                         "per file (runs in parallel batches)"
@@ -155,14 +160,15 @@ fn print_human(plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path
                     Some(patterns) if patterns.is_empty() => "none".to_string(),
                     Some(patterns) => patterns.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
                 };
-                println!("  files:    {files}");
+                outln!(context, "  files:    {files}");
                 let reads: Vec<&str> =
                     value["reads"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 if !reads.is_empty() {
-                    println!("  reads:    {}", reads.join(", "));
+                    outln!(context, "  reads:    {}", reads.join(", "));
                 }
                 for copy in value["copies"].as_array().into_iter().flatten() {
-                    println!(
+                    outln!(
+                        context,
                         "  copies:   {} -> {}/",
                         copy["from"].as_str().unwrap_or(""),
                         copy["to"].as_str().unwrap_or("")

@@ -3,7 +3,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use super::{Format, report_load_failures};
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::Plugin;
 
@@ -18,18 +18,21 @@ pub fn run(context: &Context, format: Format) -> Result<Exit, Error> {
                 .iter()
                 .map(|failure| json!({ "source": failure.source.to_string(), "error": failure.message }))
                 .collect();
-            println!("{:#}", json!({ "plugins": plugins, "failures": failures }));
+            outln!(context, "{:#}", json!({ "plugins": plugins, "failures": failures }));
         }
         Format::Human => {
             if set.plugins.is_empty() {
-                println!("no plugins found");
-                println!("  add some with --plugin PATH, [plugins] paths in workbench.toml, or $WORKBENCH_PLUGIN_PATH");
+                outln!(context, "no plugins found");
+                outln!(
+                    context,
+                    "  add some with --plugin PATH, [plugins] paths in workbench.toml, or $WORKBENCH_PLUGIN_PATH"
+                );
             } else {
-                print_table(&set.plugins);
+                print_table(context, &set.plugins);
             }
         }
     }
-    Ok(if report_load_failures(&set) { Exit::PluginFailure } else { Exit::Success })
+    Ok(if report_load_failures(context, &set) { Exit::PluginFailure } else { Exit::Success })
 }
 
 pub fn roles(plugin: &Plugin) -> String {
@@ -49,7 +52,7 @@ pub fn summary_json(plugin: &Plugin) -> serde_json::Value {
     })
 }
 
-fn print_table(plugins: &[Plugin]) {
+fn print_table(context: &Context, plugins: &[Plugin]) {
     let rows: Vec<[String; 6]> = plugins
         .iter()
         .map(|plugin| {
@@ -79,7 +82,7 @@ fn print_table(plugins: &[Plugin]) {
                 let _ = write!(out, "{cell:<width$}  ");
             }
         }
-        println!("{}", out.trim_end());
+        outln!(context, "{}", out.trim_end());
     };
     line(header);
     for row in &rows {

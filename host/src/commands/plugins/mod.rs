@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 
 #[derive(Debug, Subcommand)]
@@ -57,19 +57,45 @@ pub enum Format {
 }
 
 pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
+    let resolve =
+        |paths: &[PathBuf]| -> Vec<PathBuf> { paths.iter().map(|path| context.resolve(path).into_owned()).collect() };
     match command {
         PluginsCommand::List { format } => list::run(context, format),
         PluginsCommand::Info { name, format } => info::run(context, &name, format),
-        PluginsCommand::Check { paths } => check::run(context, &paths),
-        PluginsCommand::Test { plugin, specs } => spec::run(context, &plugin, &specs),
-        PluginsCommand::Conformance { plugins } => conformance::run(context, &plugins),
+        PluginsCommand::Check { paths } => check::run(context, &resolve(&paths)),
+        PluginsCommand::Test { plugin, specs } => spec::run(context, &context.resolve(&plugin), &resolve(&specs)),
+        PluginsCommand::Conformance { plugins } => conformance::run(context, &resolve(&plugins)),
     }
 }
 
 /// Prints load failures and tells whether there were any.
-fn report_load_failures(set: &crate::plugins::PluginSet) -> bool {
+fn report_load_failures(context: &Context, set: &crate::plugins::PluginSet) -> bool {
     for failure in &set.failures {
-        crate::cli::report(&Error::from(failure.clone()));
+        context.report(&Error::from(failure.clone()));
     }
     !set.failures.is_empty()
+}
+
+#[cfg(test)]
+mod in_process {
+    use crate::error::Exit;
+    use crate::testing::InProcess;
+
+    #[test]
+    fn lists_the_bundled_plugins_and_none_from_the_environment() {
+        let ran = InProcess::new().run(&["plugins", "list", "--format", "json"]);
+        assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+        let list: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
+        let names: Vec<&str> =
+            list["plugins"].as_array().unwrap().iter().filter_map(|plugin| plugin["name"].as_str()).collect();
+        assert!(names.contains(&"markdown") && names.contains(&"services"), "{names:?}");
+    }
+
+    #[test]
+    fn info_on_an_unknown_plugin_says_what_to_run() {
+        let ran = InProcess::new().run(&["plugins", "info", "no-such-plugin"]);
+        assert_eq!(ran.exit, Exit::Usage);
+        assert!(ran.stderr.contains("no-such-plugin"), "{}", ran.stderr);
+        assert!(ran.stderr.contains("help:"), "{}", ran.stderr);
+    }
 }

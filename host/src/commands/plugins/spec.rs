@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::json::{self, CallInput, FileInput, PageInput};
 use crate::plugins::{Plugin, PluginFailure, Role, Source, bindings::site_step};
@@ -106,21 +106,21 @@ pub fn run(context: &Context, plugin_path: &Path, spec_paths: &[PathBuf]) -> Res
             match outcome {
                 Outcome::Passed => {
                     passed += 1;
-                    println!("ok    {label}");
+                    outln!(context, "ok    {label}");
                 }
                 Outcome::Mismatch(detail) => {
                     failed += 1;
-                    println!("FAIL  {label}\n{detail}");
+                    outln!(context, "FAIL  {label}\n{detail}");
                 }
                 Outcome::Failed(failure) => {
                     crashed += 1;
-                    println!("FAIL  {label}\n      {failure}\n      help: {}", failure.help());
+                    outln!(context, "FAIL  {label}\n      {failure}\n      help: {}", failure.help());
                 }
             }
         }
     }
-    println!();
-    println!("{passed} passed, {} failed", failed + crashed);
+    outln!(context);
+    outln!(context, "{passed} passed, {} failed", failed + crashed);
     Ok(if crashed > 0 {
         Exit::PluginFailure
     } else if failed > 0 {
@@ -156,7 +156,7 @@ fn read_spec(path: &Path) -> Result<SpecFile, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| Error::input(format!("cannot read spec {}: {error}", path.display())))?;
     let spec: SpecFile = toml::from_str(&text).map_err(|error| {
-        let (line, column) = error.span().map_or((1, 1), |span| crate::config::line_column(&text, span.start));
+        let (line, column) = error.span().map_or((1, 1), |span| crate::line_column::line_column(&text, span.start));
         Error::input(format!("{}:{line}:{column}: {}", path.display(), error.message().trim_end()))
             .help("spec files are described in `workbench plugins test --help` and docs/plugins.md")
     })?;
@@ -210,7 +210,7 @@ fn parsed_page(page: &PageInput, html: &str) -> Result<crate::plugins::bindings:
     }
     let url = url::Url::parse(&page.url).map_err(|error| format!("page url `{}`: {error}", page.url))?;
     let detected = page.to_page();
-    let mut parsed = crate::commands::detect::parse_page(crate::commands::detect::Document {
+    let mut parsed = crate::page::parse(crate::page::Document {
         url,
         status: page.status,
         headers: detected.headers,

@@ -172,8 +172,9 @@ pub fn read_values(path: &Path) -> Result<Map<String, Value>> {
     let value = match extension.as_str() {
         "json" => serde_json::from_str(&text)
             .map_err(|error| Error::input(format!("{name}:{}:{}: {error}", error.line(), error.column())))?,
-        "yaml" | "yml" => crate::commands::build::front_matter::yaml_document(&text)
-            .map_err(|error| Error::input(format!("{name}:{error}")))?,
+        "yaml" | "yml" => {
+            crate::front_matter::yaml_document(&text).map_err(|error| Error::input(format!("{name}:{error}")))?
+        }
         _ => {
             let table: toml::Table = toml::from_str(&text).map_err(|error| {
                 let line = error.span().map_or(0, |span| super::template::line_of(&text, span.start));
@@ -184,7 +185,7 @@ pub fn read_values(path: &Path) -> Result<Map<String, Value>> {
                 Some(toml::Value::Table(answers)) if table.contains_key("template") => answers.clone(),
                 _ => table,
             };
-            crate::commands::build::front_matter::toml_value(toml::Value::Table(table))
+            crate::front_matter::toml_value(toml::Value::Table(table))
         }
     };
     match value {

@@ -19,7 +19,6 @@ pub mod update;
 pub mod write;
 
 use std::fmt::Write as _;
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +29,7 @@ use handlebars::Handlebars;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::cli::Context;
+use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use crate::plugins::{Runtime, Source};
 use answers::Given;
@@ -90,8 +89,7 @@ struct AnswersFile {
 }
 
 pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
-    let cwd =
-        std::env::current_dir().map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
+    let cwd = context.cwd().to_path_buf();
     if args.list {
         list(context, &cwd);
         return Ok(Exit::Success);
@@ -104,9 +102,10 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let dest = cwd.join(args.dest.as_deref().expect("clap requires DEST"));
     // Before any question: answering them all to be refused at the end is no way to learn it.
     write::check_destination(&dest, args.force, args.git)?;
-    let loaded = source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd)?;
+    let loaded =
+        source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd, context.cache_dir().as_deref())?;
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
-    let now = now()?;
+    let now = now(context)?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let setting = Setting { context, now, basename: &basename, repo_root: loaded.repo_root.as_deref() };
     let Rendered { answers, mut files } = setting.render(&template, &given, true, &loaded.label)?;
@@ -118,9 +117,9 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let git = args.git.then(|| write::GitInit { message: &message });
     let written = write::write_project(&dest, &files, args.force, git.as_ref())?;
     for path in &written.replaced {
-        eprintln!("replaced {path}");
+        errln!(context, "replaced {path}");
     }
-    eprintln!("created {} from {} ({rendered} files)", dest.display(), loaded.label);
+    errln!(context, "created {} from {} ({rendered} files)", dest.display(), loaded.label);
     Ok(Exit::Success)
 }
 
@@ -142,16 +141,11 @@ fn given(args: &ScaffoldArgs) -> Result<Given> {
     Ok(Given { set, values, previous: Map::new(), defaults: args.defaults })
 }
 
-/// Questions are asked only when a person can answer them.
-fn interactive() -> bool {
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
 /// The run's time: `SOURCE_DATE_EPOCH` when set (reproducible output, as
 /// in reproducible builds), else now in the local zone.
-fn now() -> Result<DateTime<FixedOffset>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => {
+fn now(context: &Context) -> Result<DateTime<FixedOffset>> {
+    match context.var("SOURCE_DATE_EPOCH") {
+        Some(text) if !text.trim().is_empty() => {
             let seconds: i64 = text.trim().parse().map_err(|_| {
                 Error::input(format!("SOURCE_DATE_EPOCH={text} is not a number of seconds"))
                     .help("unset it, or set it to a Unix time such as 1700000000")
@@ -290,7 +284,8 @@ impl Setting<'_> {
         let engine = registry_for(self.context, template, self.now)?;
         let automatic = automatic(template.format, self.basename, self.now, self.repo_root);
         let mut terminal = answers::Terminal;
-        let asker: Option<&mut dyn answers::Ask> = if ask && interactive() { Some(&mut terminal) } else { None };
+        let asker: Option<&mut dyn answers::Ask> =
+            if ask && self.context.interactive() { Some(&mut terminal) } else { None };
         let answers = engine.classify(answers::collect(template, &engine.registry, automatic.clone(), given, asker))?;
         let mut values = automatic;
         values.extend(answers.clone());
@@ -317,7 +312,7 @@ fn list(context: &Context, cwd: &Path) {
     if listed.is_empty() && context.config.scaffold.aliases.is_empty() {
         let dirs: Vec<String> =
             source::template_dirs(&context.config, cwd).iter().map(|d| d.display().to_string()).collect();
-        eprintln!("no templates in {}", dirs.join(", "));
+        errln!(context, "no templates in {}", dirs.join(", "));
         return;
     }
     let width = listed
@@ -339,7 +334,7 @@ fn list(context: &Context, cwd: &Path) {
     for (alias, target) in &context.config.scaffold.aliases {
         let _ = writeln!(out, "{alias:width$}  alias of {target}");
     }
-    print!("{out}");
+    out!(context, "{out}");
 }
 
 fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> {
@@ -361,10 +356,10 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .map_err(|error| Error::input(format!("{}: `generated`: {error}", answers_path.display())))?;
     let is_git = !Path::new(&record.template.source).is_absolute();
     let (old_tree, new_loaded) = if is_git {
-        let old = source::load_git(record.template.clone(), Some(&old_commit))?.tree;
+        let old = source::load_git(record.template.clone(), Some(&old_commit), context.cache_dir().as_deref())?.tree;
         let mut latest = record.template.clone();
         latest.commit = None;
-        (old, source::load_git(latest, None)?)
+        (old, source::load_git(latest, None, context.cache_dir().as_deref())?)
     } else {
         let old = source::load_local_at(&record.template, &old_commit)?;
         (old, source::load_dir(Path::new(&record.template.source), &record.template.source)?)
@@ -409,15 +404,16 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
                 "kept yours (binary file changed on both sides)"
             }
         };
-        eprintln!("{what:>10} {}", item.path);
+        errln!(context, "{what:>10} {}", item.path);
     }
     if planned.is_empty() {
-        eprintln!("{} is up to date with {label}", dest.display());
+        errln!(context, "{} is up to date with {label}", dest.display());
     }
     if conflicts.is_empty() {
         return Ok(Exit::Success);
     }
-    eprintln!(
+    errln!(
+        context,
         "error: {} file{} changed by both you and the template: {}\n  help: resolve the <<<<<<< markers, then commit",
         conflicts.len(),
         if conflicts.len() == 1 { "" } else { "s" },
@@ -428,4 +424,35 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
 
 fn short(commit: &str) -> &str {
     &commit[..commit.len().min(10)]
+}
+
+#[cfg(test)]
+mod in_process {
+    use crate::error::Exit;
+    use crate::testing::{InProcess, repo_root};
+
+    #[test]
+    fn renders_a_template_into_a_folder_of_the_current_directory() {
+        let template = repo_root().join("templates/site");
+        let project = InProcess::new().var("SOURCE_DATE_EPOCH", "1700000000");
+        let ran = project.run(&["scaffold", template.to_str().unwrap(), "my-site", "--defaults"]);
+        assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+        assert!(ran.stderr.contains("created "), "{}", ran.stderr);
+        assert!(project.dir().join("my-site/workbench.toml").is_file());
+        let answers = std::fs::read_to_string(project.dir().join("my-site/.workbench-answers.toml")).unwrap();
+        assert!(answers.contains("2023-11-14T22:13:20"), "SOURCE_DATE_EPOCH came through the context: {answers}");
+    }
+
+    #[test]
+    fn a_bad_source_date_epoch_is_an_input_error() {
+        let template = repo_root().join("templates/site");
+        let ran = InProcess::new().var("SOURCE_DATE_EPOCH", "soon").run(&[
+            "scaffold",
+            template.to_str().unwrap(),
+            "x",
+            "--defaults",
+        ]);
+        assert_eq!(ran.exit, Exit::Usage);
+        assert!(ran.stderr.contains("SOURCE_DATE_EPOCH=soon"), "{}", ran.stderr);
+    }
 }

@@ -17,7 +17,6 @@ use walkdir::WalkDir;
 use super::template::{Entry, Tree, is_template_dir};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::plugins::Cache;
 
 /// What `.workbench-answers.toml` records to find the template again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +79,7 @@ pub fn list(config: &Config, cwd: &Path) -> Vec<Listed> {
 }
 
 /// Reads the template the user named.
-pub fn load(spec: &str, subdir: Option<&str>, config: &Config, cwd: &Path) -> Result<Loaded> {
+pub fn load(spec: &str, subdir: Option<&str>, config: &Config, cwd: &Path, cache: Option<&Path>) -> Result<Loaded> {
     // An alias names a template once; it is not looked up again, so aliases
     // that name each other cannot loop.
     let spec = config.scaffold.aliases.get(spec).map_or(spec, String::as_str);
@@ -91,7 +90,7 @@ pub fn load(spec: &str, subdir: Option<&str>, config: &Config, cwd: &Path) -> Re
             subdir: subdir.map(|dir| dir.trim_matches('/').to_string()).filter(|dir| !dir.is_empty()),
             commit: None,
         };
-        return load_git(origin, None);
+        return load_git(origin, None, cache);
     }
     let path = if looks_like_path(spec) {
         cwd.join(spec)
@@ -219,8 +218,8 @@ fn local_commit(root: &Path) -> (Option<String>, Option<String>, Option<PathBuf>
 
 // --- git ---
 
-fn cache_repo(url: &str) -> Result<Repository> {
-    let dir = Cache::default_dir()
+fn cache_repo(url: &str, cache: Option<&Path>) -> Result<Repository> {
+    let dir = cache
         .ok_or_else(|| Error::input("no cache folder for git templates").help("set WORKBENCH_CACHE_DIR"))?
         .join("templates")
         .join(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.as_bytes())));
@@ -233,8 +232,8 @@ fn cache_repo(url: &str) -> Result<Repository> {
 
 /// Fetches `origin.source` into the cache (a fetch failure falls back to
 /// what the cache holds) and reads the tree at `commit`, else at the ref.
-pub fn load_git(mut origin: Origin, commit: Option<&str>) -> Result<Loaded> {
-    let repo = cache_repo(&origin.source)?;
+pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>) -> Result<Loaded> {
+    let repo = cache_repo(&origin.source, cache)?;
     let have_commit =
         commit.is_some_and(|commit| git2::Oid::from_str(commit).is_ok_and(|id| repo.find_commit(id).is_ok()));
     if !have_commit {

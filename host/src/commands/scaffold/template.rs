@@ -279,8 +279,7 @@ fn khaos(tree: Tree, manifest: Option<(&str, Entry)>, origin: &str) -> Result<Te
             } else {
                 let text = std::str::from_utf8(&entry.contents)
                     .map_err(|_| Error::input(format!("{where_} is not UTF-8 text")))?;
-                crate::commands::build::front_matter::yaml_document(text)
-                    .map_err(|error| Error::input(format!("{where_}:{error}")))?
+                crate::front_matter::yaml_document(text).map_err(|error| Error::input(format!("{where_}:{error}")))?
             };
             serde_json::from_value(value).map_err(|error| Error::input(format!("{where_}: {error}")))?
         }

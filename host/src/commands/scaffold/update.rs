@@ -121,7 +121,7 @@ pub fn apply(dest: &Path, planned: &[Planned]) -> Result<()> {
 
 /// The old answers, minus keys the user since dropped from the template.
 pub fn previous_answers(answers: &toml::Table) -> Map<String, Value> {
-    match crate::commands::build::front_matter::toml_value(toml::Value::Table(answers.clone())) {
+    match crate::front_matter::toml_value(toml::Value::Table(answers.clone())) {
         Value::Object(map) => map,
         _ => Map::new(),
     }

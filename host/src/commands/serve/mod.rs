@@ -15,15 +15,15 @@ pub mod reload;
 pub mod watch;
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use crate::cli::Context;
-use crate::commands::build::{self, BuildArgs, Caches};
+use crate::commands::site::{self, BuildArgs, Caches};
+use crate::context::Context;
 use crate::error::{Error, Exit};
 
 #[derive(Debug, Args)]
@@ -45,21 +45,26 @@ pub struct ServeArgs {
 /// The project's workbench.toml as it is now, so an edit to steps, options
 /// or metadata takes effect on the next rebuild. Where the site lives is
 /// fixed while serving: moving it needs a restart.
-fn reread(context: &Context, site: &build::Site, args: &ServeArgs) -> Result<Option<Context>, Error> {
+fn reread(context: &Context, site: &site::Site, args: &ServeArgs) -> Result<Option<Context>, Error> {
     let Some(path) = &context.config.path else { return Ok(None) };
     let config = crate::config::Config::read(path)?;
-    let moved = build::resolve(&config, args.dir.as_deref())?;
+    let moved = site::resolve(
+        &config,
+        args.dir.as_deref().map(|dir| context.resolve(dir)).as_deref(),
+        &context.resolve(Path::new(".")),
+    )?;
     if moved.source != site.source || moved.destination != site.destination {
         return Err(Error::input(format!("{}: [site] source or destination changed while serving", path.display()))
             .help("stop `workbench serve` (Ctrl-C) and start it again to serve the new location"));
     }
-    Ok(Some(Context { config, global: context.global.clone() }))
+    Ok(Some(context.with_config(config)))
 }
 
 pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
-    let project = build::project_context(context, args.dir.as_deref())?;
+    let dir = args.dir.as_deref().map(|dir| context.resolve(dir));
+    let project = site::project_context(context, dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
-    let site = build::resolve(&context.config, args.dir.as_deref())?;
+    let site = site::resolve(&context.config, dir.as_deref(), &context.resolve(Path::new(".")))?;
     let build_args = BuildArgs { dir: args.dir.clone(), dry_run: false, quiet: true, jobs: args.jobs };
     let hub = Arc::new(reload::Hub::default());
     let mut caches = Caches::serving(&site, context.global.no_cache);
@@ -67,10 +72,11 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     let mut rebuild = |why: &str| {
         let started = Instant::now();
         let result = reread(context, &site, args)
-            .and_then(|fresh| build::build(fresh.as_ref().unwrap_or(context), &site, &build_args, &mut caches));
+            .and_then(|fresh| site::build(fresh.as_ref().unwrap_or(context), &site, &build_args, &mut caches));
         match result {
             Ok(outcome) => {
-                eprintln!(
+                errln!(
+                    context,
                     "{why}: built {} files in {:.2}s",
                     outcome.files + outcome.copied,
                     started.elapsed().as_secs_f64()
@@ -78,8 +84,8 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
                 hub.reload();
             }
             Err(error) => {
-                crate::cli::report(&error);
-                eprintln!("  (still serving the last good build)");
+                context.report(&error);
+                errln!(context, "  (still serving the last good build)");
                 hub.fail(&error.to_string());
             }
         }
@@ -87,15 +93,10 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     // Listening and watching come first: a port in use fails at once, and
     // an edit made during the first build is not missed.
     let server = http::Server::start((args.host, args.port).into(), site.destination.clone(), Arc::clone(&hub))?;
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .map_err(|error| Error::input(format!("cannot handle Ctrl-C: {error}")))?;
-    }
+    let stop = context.stop_signal()?;
     let watcher = watch::Watcher::start(&site.root, &site.destination)?;
     rebuild("start");
-    eprintln!("serving {} at http://{}/ (Ctrl-C to stop)", site.destination.display(), server.address());
+    errln!(context, "serving {} at http://{}/ (Ctrl-C to stop)", site.destination.display(), server.address());
     while !stop.load(Ordering::SeqCst) {
         if let Some(changed) = watcher.next(Duration::from_millis(200)) {
             rebuild(&format!("changed {}", changed.display()));
@@ -103,6 +104,47 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     }
     server.stop();
     caches.steps.save();
-    eprintln!("stopped");
+    errln!(context, "stopped");
     Ok(Exit::Success)
+}
+
+#[cfg(test)]
+mod in_process {
+    use std::io::{Read as _, Write as _};
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+
+    use crate::error::Exit;
+    use crate::testing::InProcess;
+
+    #[test]
+    fn serves_the_built_site_until_the_stop_signal() {
+        let project = InProcess::new()
+            .file("workbench.toml", "[[site.steps]]\nplugin = \"markdown\"\n")
+            .file("site/index.md", "# Served\n");
+        let args = ["serve", "--port", "0"];
+        let (context, capture) = project.context(&args);
+        std::thread::scope(|scope| {
+            let server = scope.spawn(|| project.run_in(&context, &capture, &args));
+            let deadline = Instant::now() + Duration::from_mins(1);
+            let address = loop {
+                let stderr = capture.stderr.text();
+                if let Some(rest) = stderr.split(" at http://").nth(1) {
+                    break rest.split('/').next().unwrap().to_string();
+                }
+                assert!(Instant::now() < deadline && !server.is_finished(), "never served: {stderr}");
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+            stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+            assert!(response.contains("<h1>Served</h1>"), "{response}");
+            capture.stop.store(true, Ordering::SeqCst);
+            let ran = server.join().expect("serve does not panic");
+            assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+            assert!(ran.stderr.ends_with("stopped\n"), "{}", ran.stderr);
+        });
+    }
 }

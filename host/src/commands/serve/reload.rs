@@ -12,6 +12,8 @@ pub const EVENTS_PATH: &str = "/__workbench/events";
 pub const SCRIPT: &str = r#"<script>
 (() => {
   const events = new EventSource("/__workbench/events");
+  // Tells a test driving a browser that edits will now be heard.
+  events.addEventListener("open", () => { window.__workbenchLive = true; });
   events.addEventListener("reload", () => location.reload());
   events.addEventListener("build-error", (event) => {
     let overlay = document.getElementById("workbench-error");

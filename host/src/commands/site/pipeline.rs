@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use globset::GlobSet;
 
 use super::cache::{Key, KeyBuilder, StepCache};
-use super::paths::check_output_path;
 use super::progress::Progress;
 use crate::error::Error;
+use crate::plugin_paths::check_output_path;
 use crate::plugins::bindings::site_step::{ProjectFile, Site, SiteFile, StepInfo};
 use crate::plugins::{Cause, Plugin, PluginFailure};
 

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 use serde_json::{Map, Value};
 
-use super::front_matter;
 use crate::error::Error;
+use crate::front_matter;
 use crate::parallel;
 use crate::plugins::bindings::site_step::SiteFile;
 

@@ -12,9 +12,7 @@
 //! - [`progress`]: the bar on a terminal.
 
 pub mod cache;
-pub mod front_matter;
 pub mod output;
-pub mod paths;
 pub mod pipeline;
 pub mod progress;
 pub mod source;
@@ -26,8 +24,8 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::{Map, Value};
 
-use crate::cli::Context;
 use crate::config::{Config, StepConfig};
+use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::{PluginSet, Role, Runtime, Source};
 use cache::StepCache;
@@ -59,14 +57,15 @@ pub struct Site {
 
 pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
     let started = Instant::now();
-    let project = project_context(context, args.dir.as_deref())?;
+    let dir = args.dir.as_deref().map(|dir| context.resolve(dir));
+    let project = project_context(context, dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
-    let site = resolve(&context.config, args.dir.as_deref())?;
+    let site = resolve(&context.config, dir.as_deref(), &context.resolve(Path::new(".")))?;
     let mut caches = Caches::one_shot(&site, context.global.no_cache);
     let outcome = build(context, &site, args, &mut caches)?;
     caches.steps.save();
     if !args.quiet {
-        let mut stderr = std::io::stderr().lock();
+        let mut stderr = context.stderr();
         let what = if args.dry_run { "would write" } else { "wrote" };
         let _ = writeln!(
             stderr,
@@ -164,7 +163,7 @@ fn build_with_plugins(
 ) -> Result<Outcome, Error> {
     let steps = describe_steps(context, site, set)?;
     log::debug!("loaded and described the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
-    let progress = progress::Progress::new(steps.len(), !args.quiet);
+    let progress = progress::Progress::new(steps.len(), !args.quiet && context.stderr_is_terminal());
 
     progress.step("reading");
     let ignore = crate::globs::glob_set(&context.config.site.ignore, "[site] ignore in workbench.toml")?;
@@ -187,7 +186,7 @@ fn build_with_plugins(
     progress.step("writing");
     let outcome = if args.dry_run {
         progress.finish();
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = context.stdout();
         for path in state.files.keys() {
             let _ = writeln!(stdout, "{path}");
         }
@@ -227,16 +226,16 @@ pub fn project_context(context: &Context, dir: Option<&Path>) -> Result<Option<C
     }
     let file = dir.join(crate::config::FILE_NAME);
     let config = if file.is_file() { Config::read(&file)? } else { Config::default() };
-    Ok(Some(Context { config, global: context.global.clone() }))
+    Ok(Some(context.with_config(config)))
 }
 
 /// Where things are: paths in `[site]` are relative to the config file's
-/// directory (or DIR, or the current directory, when there is none).
-pub fn resolve(config: &Config, dir: Option<&Path>) -> Result<Site, Error> {
+/// directory (or DIR, or `here`, the current directory, when there is none).
+pub fn resolve(config: &Config, dir: Option<&Path>, here: &Path) -> Result<Site, Error> {
     let root = match (&config.path, dir) {
         (Some(path), _) => path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         (None, Some(dir)) => dir.to_path_buf(),
-        (None, None) => PathBuf::from("."),
+        (None, None) => here.to_path_buf(),
     };
     let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
     let source = root.join(config.site.source.as_deref().unwrap_or(Path::new("site")));
@@ -259,8 +258,13 @@ pub fn resolve(config: &Config, dir: Option<&Path>) -> Result<Site, Error> {
 }
 
 fn site_metadata(config: &Config) -> String {
-    let map: Map<String, Value> =
-        config.site.metadata.clone().into_iter().map(|(key, value)| (key, front_matter::toml_value(value))).collect();
+    let map: Map<String, Value> = config
+        .site
+        .metadata
+        .clone()
+        .into_iter()
+        .map(|(key, value)| (key, crate::front_matter::toml_value(value)))
+        .collect();
     Value::Object(map).to_string()
 }
 
@@ -280,7 +284,7 @@ fn describe_steps<'a>(context: &Context, site: &Site, set: &'a PluginSet) -> Res
             None => None,
             Some(globs) => Some(crate::globs::glob_set(globs, &label)?),
         };
-        let reads = paths::read_project_files(&site.root, &info.reads, &label)?;
+        let reads = crate::plugin_paths::read_project_files(&site.root, &info.reads, &label)?;
         steps.push(Step { position, plugin, options, info, patterns, reads });
     }
     Ok(steps)
@@ -313,7 +317,7 @@ fn step_options(context: &Context, name: &str, own: Option<&toml::Table>) -> Str
         merged.extend(own.clone());
     }
     let map: Map<String, Value> =
-        merged.into_iter().map(|(key, value)| (key, front_matter::toml_value(value))).collect();
+        merged.into_iter().map(|(key, value)| (key, crate::front_matter::toml_value(value))).collect();
     Value::Object(map).to_string()
 }
 
@@ -321,7 +325,7 @@ fn copies(site: &Site, steps: &[Step<'_>]) -> Result<Vec<output::Copy>, Error> {
     let mut copies = Vec::new();
     for step in steps {
         for copy in &step.info.copies {
-            let Some(from) = paths::inside(&site.root, &copy.from) else {
+            let Some(from) = crate::plugin_paths::inside(&site.root, &copy.from) else {
                 return Err(Error::plugin(format!(
                     "{} asks to copy {:?}, outside the project",
                     step.label(),
@@ -330,7 +334,7 @@ fn copies(site: &Site, steps: &[Step<'_>]) -> Result<Vec<output::Copy>, Error> {
                 .help("copy only directories below the directory of workbench.toml"));
             };
             if !copy.to.is_empty() {
-                paths::check_output_path(&copy.to).map_err(|problem| {
+                crate::plugin_paths::check_output_path(&copy.to).map_err(|problem| {
                     Error::plugin(format!("{} asks to copy into {:?}: {problem}", step.label(), copy.to))
                 })?;
             }
@@ -342,4 +346,35 @@ fn copies(site: &Site, steps: &[Step<'_>]) -> Result<Vec<output::Copy>, Error> {
 
 fn shown(path: &Path) -> String {
     path.strip_prefix("./").unwrap_or(path).display().to_string()
+}
+
+#[cfg(test)]
+mod in_process {
+    use crate::error::Exit;
+    use crate::testing::InProcess;
+
+    #[test]
+    fn builds_the_site_of_the_current_directory_into_its_destination() {
+        let project = InProcess::new()
+            .file(
+                "workbench.toml",
+                "[site]\nsource = \"site\"\ndestination = \"public\"\n\n[[site.steps]]\nplugin = \"markdown\"\n",
+            )
+            .file("site/index.md", "---\ntitle: Home\n---\n# Hello\n");
+        let ran = project.run(&["build"]);
+        assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+        assert!(ran.stderr.starts_with("wrote 1 files to "), "{}", ran.stderr);
+        let page = std::fs::read_to_string(project.dir().join("public/index.html")).expect("the page is written");
+        assert!(page.contains("<h1>Hello</h1>"), "{page}");
+    }
+
+    #[test]
+    fn a_dry_run_lists_on_stdout_and_writes_nothing() {
+        let project =
+            InProcess::new().file("workbench.toml", "[[site.steps]]\nplugin = \"markdown\"\n").file("site/a.md", "a\n");
+        let ran = project.run(&["build", "--dry-run"]);
+        assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+        assert_eq!(ran.stdout, "a.html\n");
+        assert!(!project.dir().join("build").exists());
+    }
 }

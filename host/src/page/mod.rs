@@ -7,12 +7,15 @@
 //! placeholders (`type="text/plain"` and friends) are `consent-blocked`,
 //! non-JavaScript types are `inert`.
 
+pub mod charset;
+
 use std::cell::RefCell;
 
 use lol_html::html_content::{Comment, Element, TextChunk};
 use lol_html::{HtmlRewriter, Settings, doc_comments, element, text};
 use url::Url;
 
+use crate::line_column::LineIndex;
 use crate::plugins::bindings::detector::{Link, LocatedText, MetaTag, Page, Script, ScriptState};
 use crate::plugins::bindings::types::Position;
 
@@ -100,7 +103,10 @@ struct Extracted {
 fn extract(html: &str, offset: usize, lines: &LineIndex, in_comment: bool, out: &mut Extracted) {
     let state = RefCell::new(std::mem::take(out));
     let nested_comments = RefCell::new(Vec::new());
-    let position = |local: usize| lines.position(offset + local);
+    let position = |local: usize| {
+        let (line, column) = lines.line_column(offset + local);
+        Position { line: u32::try_from(line).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) }
+    };
     let settings = Settings::new()
         .with_strict(false)
         .append_element_content_handler(element!("script", |el| {
@@ -276,34 +282,6 @@ fn resolve(base: &Url, href: &str) -> String {
         return Url::parse(&format!("https:{href}")).map_or_else(|_| href.to_string(), |url| url.to_string());
     }
     base.join(href).map_or_else(|_| href.to_string(), |url| url.to_string())
-}
-
-/// Byte offset to 1-based line and column (in characters).
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> LineIndex<'a> {
-        let starts = std::iter::once(0).chain(memchr_newlines(text)).collect();
-        LineIndex { text, starts }
-    }
-
-    fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.starts[line];
-        let column = self.text.get(start..offset).map_or(offset - start, |prefix| prefix.chars().count());
-        Position {
-            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
-            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes().enumerate().filter(|(_, byte)| *byte == b'\n').map(|(index, _)| index + 1)
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! A progress bar on a terminal, for builds that take over a second: a
 //! quick build prints nothing but its summary, and pipes get no bar.
 
-use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -18,7 +17,7 @@ impl Progress {
     /// `steps` is the length of the pipeline; `enabled` is false for
     /// `--quiet` and when stderr is not a terminal.
     pub fn new(steps: usize, enabled: bool) -> Progress {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+        let bar = enabled.then(|| {
             let bar = ProgressBar::with_draw_target(Some(steps as u64 + 1), ProgressDrawTarget::hidden());
             if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})") {
                 bar.set_style(style.progress_chars("=> "));

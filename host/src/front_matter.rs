@@ -5,6 +5,8 @@
 use serde_json::{Map, Number, Value};
 use yaml_rust2::{Yaml, YamlLoader};
 
+use crate::line_column::line_column;
+
 /// A bad block, located in the file (1-based line and column).
 #[derive(Debug, PartialEq)]
 pub struct FrontMatterError {
@@ -118,8 +120,9 @@ fn yaml_value(value: Yaml) -> Value {
 
 fn toml_block(block: &str) -> Result<Map<String, Value>, FrontMatterError> {
     let table: toml::Table = toml::from_str(block).map_err(|error| {
-        let (line, column) = error.span().map_or((0, 0), |span| line_column(block, span.start));
-        FrontMatterError { line: line + 1, column: column + 1, message: error.message().to_string() }
+        // The block starts on the line after the opening `+++`.
+        let (line, column) = error.span().map_or((0, 1), |span| line_column(block, span.start));
+        FrontMatterError { line: line + 1, column, message: error.message().to_string() }
     })?;
     Ok(table.into_iter().map(|(key, value)| (key, toml_value(value))).collect())
 }
@@ -137,14 +140,6 @@ pub fn toml_value(value: toml::Value) -> Value {
             Value::Object(table.into_iter().map(|(key, value)| (key, toml_value(value))).collect())
         }
     }
-}
-
-/// 1-based line and 0-based column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count());
-    (line, column)
 }
 
 #[cfg(test)]

@@ -1,0 +1,93 @@
+//! Running a command in-process, for the unit tests beside each command:
+//! a temporary directory as the current directory, the variables a test
+//! chooses, and stdout and stderr captured.
+//!
+//! The end-to-end suite (tests/cli) drives the real binary; these tests
+//! pin what a command does through the [`Context`] seam alone.
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser as _;
+
+use crate::cli::{self, Cli};
+use crate::context::{Capture, Context};
+use crate::error::{Exit, report};
+
+/// One in-process run's outcome.
+pub struct Ran {
+    pub exit: Exit,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// A temporary project directory to run commands in.
+#[must_use]
+pub struct InProcess {
+    dir: tempfile::TempDir,
+    vars: Vec<(String, String)>,
+}
+
+impl InProcess {
+    /// An empty directory, and a plugin cache whose compiled components
+    /// are shared with every other test (compiling the bundled plugins per
+    /// test would take most of the suite's time).
+    #[allow(clippy::new_without_default, reason = "each one makes a directory: not a default")]
+    pub fn new() -> InProcess {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = repo_root().join("target/unit-plugin-cache");
+        std::fs::create_dir_all(&cache).expect("cache dir");
+        InProcess { dir, vars: vec![("WORKBENCH_CACHE_DIR".into(), cache.display().to_string())] }
+    }
+
+    /// Writes a file (creating its folders) under the directory.
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> InProcess {
+        let path = self.dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write a fixture");
+        self
+    }
+
+    /// Sets an environment variable as the command sees it.
+    pub fn var(mut self, name: &str, value: &str) -> InProcess {
+        self.vars.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Parses `args` (without the program name) as the binary would and
+    /// runs the command; a failure is reported to the captured stderr.
+    pub fn run(&self, args: &[&str]) -> Ran {
+        let (context, capture) = self.context(args);
+        self.run_in(&context, &capture, args)
+    }
+
+    /// The context a run of `args` gets, for a test that needs its stop flag.
+    pub fn context(&self, args: &[&str]) -> (Context, Capture) {
+        let cli = parse(args);
+        Context::capture(cli.global, self.dir.path(), self.vars.clone()).expect("a context")
+    }
+
+    /// Runs `args` in a context made by [`InProcess::context`].
+    pub fn run_in(&self, context: &Context, capture: &Capture, args: &[&str]) -> Ran {
+        let exit = match cli::run(context, parse(args).command) {
+            Ok(exit) => exit,
+            Err(error) => {
+                report(&error, &mut *context.stderr());
+                error.exit()
+            }
+        };
+        Ran { exit, stdout: capture.stdout.text(), stderr: capture.stderr.text() }
+    }
+}
+
+fn parse(args: &[&str]) -> Cli {
+    Cli::try_parse_from(std::iter::once("workbench").chain(args.iter().copied())).expect("arguments that parse")
+}
+
+/// The repository's root, for fixtures and the built test plugins.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("host/ has a parent").to_path_buf()
+}
