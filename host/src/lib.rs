@@ -22,6 +22,7 @@ pub mod page;
 pub mod parallel;
 pub mod plugin_paths;
 pub mod plugins;
+pub mod store;
 pub mod terminal;
 #[cfg(test)]
 pub mod testing;

@@ -6,23 +6,25 @@
 //! precompile-compatibility hash (wasmtime version + engine settings), so a
 //! new workbench or a changed engine config never loads stale code.
 //!
-//! Each entry is `MAGIC`, the payload length and its CRC-32, then the
-//! payload wasmtime serialized. Entries are written to a temporary file and
-//! renamed into place, so readers never see half an entry; an entry that
-//! fails its checks (truncated, bit-flipped, from another build) is
-//! recompiled and replaced, never trusted and never a crash.
+//! Each entry is the payload wasmtime serialized, in the shared
+//! [`crate::store`] format (magic, length, CRC-32; written atomically), so
+//! readers never see half an entry; an entry that fails its checks
+//! (truncated, bit-flipped, from another build) is recompiled and replaced,
+//! never trusted and never a crash.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-const MAGIC: &[u8; 8] = b"WBCWASM1";
-const HEADER_LEN: usize = MAGIC.len() + 8 + 4;
+use crate::store::{self, Magic};
+
+const MAGIC: &Magic = b"WBCWASM1";
+/// The roles a component played, one name a line.
+const ROLES_MAGIC: &Magic = b"WBROLES1";
 
 /// What happened when a component was looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,8 +87,8 @@ impl Cache {
     /// so a command can skip loading the plugins it has no use for.
     pub fn roles(&self, digest: &str) -> Option<Vec<super::Role>> {
         let path = self.entry_path(digest)?.with_extension("roles");
-        let text = fs::read_to_string(path).ok()?;
-        text.lines().map(super::Role::from_name).collect()
+        let stored = store::read(&path, ROLES_MAGIC)?;
+        std::str::from_utf8(stored.payload()).ok()?.lines().map(super::Role::from_name).collect()
     }
 
     /// Records [`Cache::roles`]; a failure only costs a later load.
@@ -96,12 +98,7 @@ impl Cache {
             return;
         }
         let text = roles.iter().map(|role| role.name()).collect::<Vec<_>>().join("\n");
-        let written = path.parent().map(fs::create_dir_all).transpose().and_then(|_| {
-            let mut file = crate::leftovers::file_in(path.parent().unwrap_or(Path::new(".")), "cache")?;
-            file.write_all(text.as_bytes())?;
-            file.persist(&path).map(|_| ()).map_err(|error| error.error)
-        });
-        if let Err(error) = written {
+        if let Err(error) = store::write(&path, ROLES_MAGIC, text.as_bytes(), false) {
             log::debug!("cannot record the roles at {}: {error}", path.display());
         }
     }
@@ -156,16 +153,7 @@ pub fn digest(bytes: &[u8]) -> String {
 }
 
 fn load_entry(engine: &Engine, entry: &[u8]) -> Option<Component> {
-    let header = entry.get(..HEADER_LEN)?;
-    if &header[..MAGIC.len()] != MAGIC {
-        return None;
-    }
-    let len = u64::from_le_bytes(header[8..16].try_into().ok()?);
-    let crc = u32::from_le_bytes(header[16..20].try_into().ok()?);
-    let payload = &entry[HEADER_LEN..];
-    if u64::try_from(payload.len()).ok()? != len || crc32fast::hash(payload) != crc {
-        return None;
-    }
+    let payload = store::check(entry, MAGIC)?;
     // SAFETY: the payload is exactly what `Component::serialize` wrote for
     // this engine configuration (the key includes the compatibility hash)
     // and its checksum matches, so it is not truncated or altered by
@@ -174,17 +162,9 @@ fn load_entry(engine: &Engine, entry: &[u8]) -> Option<Component> {
     unsafe { Component::deserialize(engine, payload) }.ok()
 }
 
+/// Durable: an entry costs up to seconds to compile again.
 fn store_entry(path: &Path, payload: &[u8]) -> wasmtime::Result<()> {
-    let dir = path.parent().expect("entry paths have a parent");
-    fs::create_dir_all(dir)?;
-    let mut file = crate::leftovers::file_in(dir, "cache")?;
-    file.write_all(MAGIC)?;
-    file.write_all(&(payload.len() as u64).to_le_bytes())?;
-    file.write_all(&crc32fast::hash(payload).to_le_bytes())?;
-    file.write_all(payload)?;
-    file.as_file().sync_data()?;
-    file.persist(path)?;
-    Ok(())
+    Ok(store::write(path, MAGIC, payload, true)?)
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 //! together), which is what makes this cache correct. Suppressions and
 //! severities are applied after it, so config changes never go stale.
 //!
-//! One binary file per plugin and options under `$WORKBENCH_CACHE_DIR/lint/`,
-//! written atomically at the end of a run; an unreadable or damaged one is
-//! ignored and rewritten. A warm run of a big tree looks up every file, so
+//! One file per plugin and options under `$WORKBENCH_CACHE_DIR/lint/`, in
+//! the shared [`crate::store`] format, written at the end of a run; an
+//! unreadable or damaged one is ignored and rewritten. A warm run of a big tree looks up every file, so
 //! the file is not parsed into a map: its entries are sorted by path and
 //! found by binary search in the bytes as read, and only the entries used
 //! are decoded.
@@ -18,14 +18,14 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use super::binary::{Reader, Writer};
 use crate::plugins::Plugin;
 use crate::plugins::bindings::lint_check::{Diagnostic, Edit, Fix};
 use crate::plugins::bindings::types::{Severity, Span};
 use crate::plugins::cache::digest;
+use crate::store::{self, Magic, Reader, Writer};
 
 /// Bumped whenever the stored shape changes.
-const MAGIC: &[u8; 8] = b"WBLINT05";
+const MAGIC: &Magic = b"WBLINT06";
 
 /// How long a change may take to show in a timestamp: a clock tick on
 /// most file systems, two seconds on FAT. A file changed this close to a
@@ -78,8 +78,8 @@ struct Entry {
 
 pub struct Store {
     path: Option<PathBuf>,
-    /// The file as read, and where each entry's path and record lie in it,
-    /// sorted by path.
+    /// The file as read (header and all), and where each entry's path and
+    /// record lie in it, sorted by path.
     bytes: Vec<u8>,
     index: Vec<(Range<usize>, Range<usize>)>,
     /// Where in `index` the next lookup starts.
@@ -100,8 +100,9 @@ impl Store {
 
     /// The store kept at `path`, if any.
     fn at(path: Option<PathBuf>) -> Store {
-        let bytes = path.as_ref().and_then(|path| std::fs::read(path).ok()).unwrap_or_default();
-        let index = index(&bytes).unwrap_or_default();
+        let (bytes, start) =
+            path.as_ref().and_then(|path| store::read(path, MAGIC)).map(store::Stored::into_parts).unwrap_or_default();
+        let index = index(&bytes, start).unwrap_or_default();
         Store { path, bytes, index, next: Cell::new(0), changed: HashMap::new() }
     }
 
@@ -162,7 +163,7 @@ impl Store {
     /// Writes the store if anything changed; a failure only costs time.
     pub fn save(&self) {
         let (Some(path), false) = (&self.path, self.changed.is_empty()) else { return };
-        let mut writer = Writer::new(MAGIC, self.bytes.len() + self.changed.len() * 256);
+        let mut writer = Writer::with_capacity(self.bytes.len() + self.changed.len() * 256);
         let mut kept: Vec<(&str, Option<&[u8]>)> = Vec::with_capacity(self.index.len() + self.changed.len());
         for (path, record) in &self.index {
             let path = std::str::from_utf8(&self.bytes[path.clone()]).unwrap_or_default();
@@ -180,7 +181,7 @@ impl Store {
                 None => writer.bytes(&encode(&self.changed[path])),
             }
         }
-        if let Err(error) = writer.persist(path) {
+        if let Err(error) = store::write(path, MAGIC, &writer.out, false) {
             log::warn!("cannot write the lint cache at {}: {error}", path.display());
         }
     }
@@ -198,10 +199,10 @@ impl Store {
     }
 }
 
-/// Where each entry lies in a store's bytes, sorted by path; `None` when
-/// the bytes are not a store of this version or are damaged.
-fn index(bytes: &[u8]) -> Option<Vec<(Range<usize>, Range<usize>)>> {
-    let mut reader = Reader::new(bytes, MAGIC)?;
+/// Where each entry lies in a store's bytes (its payload from `start`),
+/// sorted by path; `None` when the payload is damaged.
+fn index(bytes: &[u8], start: usize) -> Option<Vec<(Range<usize>, Range<usize>)>> {
+    let mut reader = Reader::new(bytes.get(start..)?);
     let count = reader.count()?;
     let mut index = Vec::with_capacity(count);
     let offset = |reader: &Reader, field: &[u8]| {
@@ -234,7 +235,7 @@ struct Record<'a> {
 
 impl<'a> Record<'a> {
     fn decode(bytes: &'a [u8]) -> Option<Record<'a>> {
-        let mut reader = Reader { bytes };
+        let mut reader = Reader::new(bytes);
         let digest = reader.text()?;
         let stamp = match reader.u8()? {
             0 => None,
@@ -245,7 +246,7 @@ impl<'a> Record<'a> {
     }
 
     fn diagnostics(&self, path: &str) -> Option<Vec<(Diagnostic, Option<String>)>> {
-        let mut reader = Reader { bytes: self.findings };
+        let mut reader = Reader::new(self.findings);
         let count = reader.count()?;
         let mut found = Vec::with_capacity(count);
         let optional = |reader: &mut Reader<'a>| match reader.u8()? {
@@ -415,10 +416,11 @@ mod tests {
         first.put("a.txt", "d", None, b"x\n", &[]);
         first.save();
         let file = dir.path().join("store.bin");
-        let mut bytes = std::fs::read(&file).unwrap();
-        bytes.truncate(bytes.len() - 3);
-        assert!(index(&bytes).is_none());
-        assert!(index(b"WBLINT04junk").is_none());
+        let (bytes, start) = store::read(&file, MAGIC).expect("an intact store").into_parts();
+        assert!(index(&bytes[..bytes.len() - 3], start).is_none(), "a truncated payload");
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(store(dir.path()).get("a.txt", "d", None).is_none(), "a truncated file");
+        assert!(index(b"junk", 0).is_none());
     }
 
     #[test]

@@ -23,12 +23,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
-use super::binary::{Reader, Writer};
 use super::cache::{is_racy, nanos};
 use super::walk::Target;
+use crate::store::{self, Magic, Reader, Writer};
 
 /// Bumped whenever the stored shape or the validation changes.
-const MAGIC: &[u8; 8] = b"WBWALK01";
+const MAGIC: &Magic = b"WBWALK02";
 
 /// The ignore files the walk reads in each folder (`ignore`'s defaults).
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
@@ -278,8 +278,8 @@ impl Listing {
 
     /// The files of the last walk, if nothing it depends on has changed.
     pub fn load(&self) -> Option<Vec<Target>> {
-        let bytes = std::fs::read(&self.file).ok()?;
-        let mut reader = Reader::new(&bytes, MAGIC)?;
+        let stored = store::read(&self.file, MAGIC)?;
+        let mut reader = Reader::new(stored.payload());
         let count = reader.count()?;
         let mut seen = Vec::with_capacity(count);
         for _ in 0..count {
@@ -319,7 +319,7 @@ impl Listing {
             return;
         }
         let seen = recorder.seen.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut writer = Writer::new(MAGIC, 64 + seen.len() * 96 + targets.len() * 96);
+        let mut writer = Writer::with_capacity(64 + seen.len() * 96 + targets.len() * 96);
         writer.count(seen.len());
         for (path, follow, stamp) in &seen {
             writer.text(path);
@@ -338,7 +338,7 @@ impl Listing {
             writer.text(path);
             writer.text(&target.display);
         }
-        if let Err(error) = writer.persist(&self.file) {
+        if let Err(error) = store::write(&self.file, MAGIC, &writer.out, false) {
             log::warn!("cannot write the lint cache at {}: {error}", self.file.display());
         }
     }

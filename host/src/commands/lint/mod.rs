@@ -1,7 +1,6 @@
 //! `workbench lint [PATH...]`: every lint-check plugin over the files it
 //! asks for, in batches, in parallel; findings with the user's severities.
 
-mod binary;
 mod cache;
 mod changed;
 mod fix;

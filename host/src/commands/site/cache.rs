@@ -8,15 +8,16 @@
 //!
 //! Only a run's final outputs are kept, not each step's, so the cache stays
 //! about the size of the output. It lives in memory for `serve` and in one
-//! file beside the output (`.NAME.cache`) between builds, written
-//! atomically and only when something changed; entries that the last build
-//! did not use are dropped then. A damaged or foreign file is ignored.
+//! file beside the output (`.NAME.cache`) between builds, in the shared
+//! [`crate::store`] format, written only when something changed; entries
+//! that the last build did not use are dropped then. A damaged or foreign
+//! file is ignored.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::plugins::bindings::site_step::SiteFile;
+use crate::store::{self, Magic, Reader, Writer};
 
 /// XXH3-128: a 128-bit hash is collision-free for any site's worth of
 /// files by accident, and it is about ten times faster than a cryptographic
@@ -24,8 +25,8 @@ use crate::plugins::bindings::site_step::SiteFile;
 /// project's own sources, which decide the output anyway.
 pub type Key = [u8; 16];
 
-/// File header; the number is bumped whenever the stored shape changes.
-const MAGIC: &[u8; 8] = b"WBSTEP03";
+/// The stored shape's version: bumped whenever it changes.
+const MAGIC: &Magic = b"WBSTEP04";
 
 #[derive(Default)]
 pub struct StepCache {
@@ -52,12 +53,12 @@ impl StepCache {
 
     /// The cache stored at `path`, or an empty one when there is none.
     pub fn open(path: PathBuf) -> StepCache {
-        let entries = match std::fs::read(&path) {
-            Ok(bytes) => decode(&bytes).unwrap_or_else(|| {
+        let entries = match store::read(&path, MAGIC) {
+            Some(stored) => decode(stored.payload()).unwrap_or_else(|| {
                 log::info!("ignoring the step cache at {}: not one this version wrote", path.display());
                 HashMap::new()
             }),
-            Err(_) => HashMap::new(),
+            None => HashMap::new(),
         };
         StepCache { path: Some(path), enabled: true, entries, ..StepCache::default() }
     }
@@ -141,83 +142,41 @@ impl KeyBuilder {
 }
 
 fn store(path: &Path, entries: &HashMap<Key, Vec<SiteFile>>) -> std::io::Result<()> {
-    let dir = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file = crate::leftovers::file_in(dir, "cache")?;
-    {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file.as_file_mut());
-        out.write_all(MAGIC)?;
-        out.write_all(&(entries.len() as u64).to_le_bytes())?;
-        for (key, files) in entries {
-            out.write_all(key)?;
-            out.write_all(&(files.len() as u64).to_le_bytes())?;
-            for site_file in files {
-                for part in [
-                    site_file.path.as_bytes(),
-                    site_file.source.as_bytes(),
-                    &site_file.contents,
-                    site_file.metadata.as_bytes(),
-                ] {
-                    out.write_all(&(part.len() as u64).to_le_bytes())?;
-                    out.write_all(part)?;
-                }
-            }
+    let size: usize = entries.values().flatten().map(|file| file.contents.len() + file.metadata.len() + 64).sum();
+    let mut writer = Writer::with_capacity(16 + size + entries.len() * 24);
+    writer.count(entries.len());
+    for (key, files) in entries {
+        writer.u128(u128::from_le_bytes(*key));
+        writer.count(files.len());
+        for file in files {
+            writer.text(&file.path);
+            writer.text(&file.source);
+            writer.long_bytes(&file.contents);
+            writer.long_bytes(file.metadata.as_bytes());
         }
-        out.flush()?;
     }
-    file.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    store::write(path, MAGIC, &writer.out, false)
 }
 
 fn decode(bytes: &[u8]) -> Option<HashMap<Key, Vec<SiteFile>>> {
-    let mut reader = Reader { bytes: bytes.strip_prefix(MAGIC.as_slice())? };
+    let mut reader = Reader::new(bytes);
     let count = reader.count()?;
     let mut entries = HashMap::with_capacity(count);
     for _ in 0..count {
-        let key: Key = reader.take(16)?.try_into().ok()?;
+        let key: Key = reader.u128()?.to_le_bytes();
         let files = reader.count()?;
         let mut list = Vec::with_capacity(files);
         for _ in 0..files {
             list.push(SiteFile {
-                path: reader.text()?,
-                source: reader.text()?,
-                contents: reader.part()?.to_vec(),
-                metadata: reader.text()?,
+                path: reader.text()?.to_string(),
+                source: reader.text()?.to_string(),
+                contents: reader.long_bytes()?.to_vec(),
+                metadata: String::from_utf8(reader.long_bytes()?.to_vec()).ok()?,
             });
         }
         entries.insert(key, list);
     }
     reader.bytes.is_empty().then_some(entries)
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
-        if len > self.bytes.len() {
-            return None;
-        }
-        let (head, rest) = self.bytes.split_at(len);
-        self.bytes = rest;
-        Some(head)
-    }
-
-    /// A length or count, bounded by what is left so a damaged file cannot
-    /// ask for a huge allocation.
-    fn count(&mut self) -> Option<usize> {
-        let value = u64::from_le_bytes(self.take(8)?.try_into().ok()?);
-        usize::try_from(value).ok().filter(|&value| value <= self.bytes.len())
-    }
-
-    fn part(&mut self) -> Option<&'a [u8]> {
-        let len = self.count()?;
-        self.take(len)
-    }
-
-    fn text(&mut self) -> Option<String> {
-        String::from_utf8(self.part()?.to_vec()).ok()
-    }
 }
 
 #[cfg(test)]
@@ -257,13 +216,16 @@ mod tests {
         cache.put(KeyBuilder::default().part(b"a").finish(), vec![file("a.html", "x")]);
         cache.finish();
         cache.save();
-        let bytes = std::fs::read(&path).unwrap();
-        for cut in [0, 8, 20, bytes.len() - 1] {
-            assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        let payload = store::read(&path, MAGIC).expect("an intact file").payload().to_vec();
+        for cut in [0, 8, 20, payload.len() - 1] {
+            assert!(decode(&payload[..cut]).is_none(), "cut at {cut}");
         }
-        let mut huge = bytes.clone();
-        huge[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+        let mut huge = payload.clone();
+        huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
         assert!(decode(&huge).is_none());
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(StepCache::open(path).get_all(&[KeyBuilder::default().part(b"a").finish()], 1)[0].is_none());
     }
 
     #[test]
