@@ -137,13 +137,8 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         for failure in failures.iter().chain(&pass.outcome.failures) {
             context.report(&Error::from(failure.clone()));
         }
-        return Ok(if load_failed || !failures.is_empty() || !pass.outcome.failures.is_empty() {
-            Exit::PluginFailure
-        } else if changed > 0 {
-            Exit::Findings
-        } else {
-            Exit::Success
-        });
+        let plugin_failed = load_failed || !failures.is_empty() || !pass.outcome.failures.is_empty();
+        return Ok(exit(plugin_failed, changed > 0));
     }
     let mut fixed = 0;
     if args.fix {
@@ -184,13 +179,18 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     }
 
     let too_many_warnings = args.max_warnings.is_some_and(|max| outcome.count(Severity::Warning) > max);
-    Ok(if load_failed || !outcome.failures.is_empty() {
+    Ok(exit(load_failed || !outcome.failures.is_empty(), outcome.count(Severity::Error) > 0 || too_many_warnings))
+}
+
+/// A plugin failure outranks findings: the findings may be incomplete.
+fn exit(plugin_failed: bool, findings: bool) -> Exit {
+    if plugin_failed {
         Exit::PluginFailure
-    } else if outcome.count(Severity::Error) > 0 || too_many_warnings {
+    } else if findings {
         Exit::Findings
     } else {
         Exit::Success
-    })
+    }
 }
 
 /// The current directory and the files to lint in it: the paths named
@@ -316,12 +316,23 @@ fn lint_once(
             .read(found.iter().filter_map(|diagnostic| Some(by_display.get(diagnostic.path.as_str())?.target)), false);
     }
     let sources = sources.bytes;
+    let diagnostics = settle(found, &sources, &by_display, checkers, severities);
+    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources, kept_lines }
+}
 
-    // Suppressions first (they name rules, whatever severity the user
-    // gave them), then severities from the config. Every file that holds
-    // one was read: its marker is in the cache.
+/// What the plugins found, as the user sees it: suppressions applied first
+/// (they name rules, whatever severity the user gave them), then the
+/// config's severities, in path and position order. Every file that holds
+/// a suppression was read: its marker is in the cache.
+fn settle(
+    mut found: Vec<Diagnostic>,
+    sources: &HashMap<String, Arc<[u8]>>,
+    by_display: &HashMap<&str, &Wanted>,
+    checkers: &[Checker],
+    severities: &severity::Severities,
+) -> Vec<Diagnostic> {
     let mut by_file: HashMap<&str, Vec<suppress::Suppression>> = HashMap::new();
-    for (path, bytes) in &sources {
+    for (path, bytes) in sources {
         let suppressions = suppress::scan(bytes);
         if !suppressions.is_empty() {
             by_file.insert(path.as_str(), suppressions);
@@ -354,7 +365,7 @@ fn lint_once(
         let key = |d: &Diagnostic| d.span.map_or((0, 0), |s| (s.line, s.column));
         (&a.path, key(a), &a.rule).cmp(&(&b.path, key(b), &b.rule))
     });
-    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources, kept_lines }
+    diagnostics
 }
 
 /// The fixed contents of every file with fixes, and how many fixes.

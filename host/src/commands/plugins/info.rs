@@ -6,6 +6,10 @@ use super::Format;
 use super::list::{roles, summary_json};
 use crate::context::Context;
 use crate::error::{Error, Exit};
+use crate::plugins::bindings::detector::ServiceInfo;
+use crate::plugins::bindings::lint_check::CheckerInfo;
+use crate::plugins::bindings::site_step::StepInfo;
+use crate::plugins::bindings::template_helper::HelperInfo;
 use crate::plugins::{Plugin, PluginFailure, Role, json as wit_json};
 
 pub fn run(context: &Context, name: &str, format: Format) -> Result<Exit, Error> {
@@ -32,46 +36,119 @@ pub fn run(context: &Context, name: &str, format: Format) -> Result<Exit, Error>
             let mut document = summary_json(plugin);
             document["options-schema"] = plugin.info.options_schema.as_deref().map_or(Value::Null, wit_json::metadata);
             document["cache-dir"] = json!(runtime.cache().dir().map(|dir| dir.display().to_string()));
-            for (key, value) in &details {
-                document[key.as_str()] =
-                    value.clone().unwrap_or_else(|failure| json!({ "error": failure.to_string() }));
+            for (role, detail) in &details {
+                document[key(*role)] = match detail {
+                    Ok(detail) => detail.to_json(),
+                    Err(failure) => json!({ "error": failure.to_string() }),
+                };
             }
             outln!(context, "{document:#}");
         }
-        Format::Human => print_human(context, plugin, &details, runtime.cache().dir()),
+        Format::Human => {
+            print_summary(context, plugin, runtime.cache().dir());
+            for (role, detail) in &details {
+                outln!(context);
+                match detail {
+                    Ok(detail) => detail.print(context),
+                    Err(failure) => outln!(context, "  {}: error: {failure}", key(*role)),
+                }
+            }
+        }
     }
     let failed = details.iter().any(|(_, detail)| detail.is_err());
     Ok(if failed { Exit::PluginFailure } else { Exit::Success })
 }
 
-type Detail = (String, Result<Value, PluginFailure>);
-
-/// What each role adds: services, rules, helpers, step scheduling.
-fn role_details(plugin: &Plugin, options: &str) -> Vec<Detail> {
-    let mut details = Vec::new();
-    for role in &plugin.contract.roles {
-        let detail = match role {
-            Role::Detector => plugin
-                .detector_services()
-                .map(|services| Value::Array(services.iter().map(wit_json::service_info).collect())),
-            Role::LintCheck => plugin.lint_describe().map(|info| wit_json::checker_info(&info)),
-            Role::TemplateHelper => {
-                plugin.helpers().map(|helpers| Value::Array(helpers.iter().map(wit_json::helper_info).collect()))
-            }
-            Role::SiteStep => plugin.step_describe(options).map(|info| wit_json::step_info(&info)),
-        };
-        let key = match role {
-            Role::Detector => "services",
-            Role::LintCheck => "lint",
-            Role::TemplateHelper => "helpers",
-            Role::SiteStep => "step",
-        };
-        details.push((key.to_string(), detail));
-    }
-    details
+/// What one role of a plugin says about itself.
+enum Detail {
+    Services(Vec<ServiceInfo>),
+    Lint(CheckerInfo),
+    Helpers(Vec<HelperInfo>),
+    Step(StepInfo),
 }
 
-fn print_human(context: &Context, plugin: &Plugin, details: &[Detail], cache_dir: Option<&std::path::Path>) {
+/// What each role adds: services, rules, helpers, step scheduling.
+fn role_details(plugin: &Plugin, options: &str) -> Vec<(Role, Result<Detail, PluginFailure>)> {
+    let detail = |role: Role| match role {
+        Role::Detector => plugin.detector_services().map(Detail::Services),
+        Role::LintCheck => plugin.lint_describe().map(Detail::Lint),
+        Role::TemplateHelper => plugin.helpers().map(Detail::Helpers),
+        Role::SiteStep => plugin.step_describe(options).map(Detail::Step),
+    };
+    plugin.contract.roles.iter().map(|&role| (role, detail(role))).collect()
+}
+
+/// The key a role's detail has in `--format json`.
+fn key(role: Role) -> &'static str {
+    match role {
+        Role::Detector => "services",
+        Role::LintCheck => "lint",
+        Role::TemplateHelper => "helpers",
+        Role::SiteStep => "step",
+    }
+}
+
+impl Detail {
+    fn to_json(&self) -> Value {
+        match self {
+            Detail::Services(services) => services.iter().map(wit_json::service_info).collect(),
+            Detail::Lint(info) => wit_json::checker_info(info),
+            Detail::Helpers(helpers) => helpers.iter().map(wit_json::helper_info).collect(),
+            Detail::Step(info) => wit_json::step_info(info),
+        }
+    }
+
+    fn print(&self, context: &Context) {
+        match self {
+            Detail::Services(services) => {
+                outln!(context, "  services:");
+                for service in services {
+                    let settings = if service.settings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", service.settings.join(", "))
+                    };
+                    outln!(context, "    {:<28} {:<14} {}{settings}", service.service, service.category, service.name);
+                }
+            }
+            Detail::Lint(info) => {
+                let files = if info.patterns.is_empty() { "every file".to_string() } else { info.patterns.join(", ") };
+                outln!(context, "  checks:   {files}");
+                outln!(context, "  rules:");
+                for rule in &info.rules {
+                    let fix = if rule.fixable { " (fixable)" } else { "" };
+                    let severity = wit_json::severity(rule.default_severity);
+                    outln!(context, "    {:<28} {severity:<8} {}{fix}", rule.id, rule.summary);
+                }
+            }
+            Detail::Helpers(helpers) => {
+                outln!(context, "  helpers:");
+                for helper in helpers {
+                    outln!(context, "    {:<20} {}", helper.name, helper.description);
+                }
+            }
+            Detail::Step(info) => {
+                let step = if info.per_file { "per file (runs in parallel batches)" } else { "whole site" };
+                outln!(context, "  step:     {step}");
+                let files = match &info.patterns {
+                    None => "every file".to_string(),
+                    Some(patterns) if patterns.is_empty() => "none".to_string(),
+                    Some(patterns) => patterns.join(", "),
+                };
+                outln!(context, "  files:    {files}");
+                if !info.reads.is_empty() {
+                    outln!(context, "  reads:    {}", info.reads.join(", "));
+                }
+                for copy in &info.copies {
+                    outln!(context, "  copies:   {} -> {}/", copy.from, copy.to);
+                }
+            }
+        }
+    }
+}
+
+/// What every plugin has: name, roles, contract, where it came from.
+fn print_summary(context: &Context, plugin: &Plugin, cache_dir: Option<&std::path::Path>) {
     outln!(context, "{} {}", plugin.name(), plugin.info.version);
     if !plugin.info.description.is_empty() {
         outln!(context, "  {}", plugin.info.description);
@@ -87,94 +164,5 @@ fn print_human(context: &Context, plugin: &Plugin, details: &[Detail], cache_dir
     }
     if plugin.info.options_schema.is_some() {
         outln!(context, "  options:  takes options (schema: `workbench plugins info {} --format json`)", plugin.name());
-    }
-    for (key, detail) in details {
-        outln!(context);
-        let value = match detail {
-            Ok(value) => value,
-            Err(failure) => {
-                outln!(context, "  {key}: error: {failure}");
-                continue;
-            }
-        };
-        match key.as_str() {
-            "services" => {
-                outln!(context, "  services:");
-                for service in value.as_array().into_iter().flatten() {
-                    let settings: Vec<&str> =
-                        service["settings"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                    let settings =
-                        if settings.is_empty() { String::new() } else { format!(" [{}]", settings.join(", ")) };
-                    outln!(
-                        context,
-                        "    {:<28} {:<14} {}{settings}",
-                        service["service"].as_str().unwrap_or(""),
-                        service["category"].as_str().unwrap_or(""),
-                        service["name"].as_str().unwrap_or("")
-                    );
-                }
-            }
-            "lint" => {
-                let patterns: Vec<&str> =
-                    value["patterns"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                outln!(
-                    context,
-                    "  checks:   {}",
-                    if patterns.is_empty() { "every file".to_string() } else { patterns.join(", ") }
-                );
-                outln!(context, "  rules:");
-                for rule in value["rules"].as_array().into_iter().flatten() {
-                    let fix = if rule["fixable"].as_bool() == Some(true) { " (fixable)" } else { "" };
-                    outln!(
-                        context,
-                        "    {:<28} {:<8} {}{fix}",
-                        rule["id"].as_str().unwrap_or(""),
-                        rule["default-severity"].as_str().unwrap_or(""),
-                        rule["summary"].as_str().unwrap_or("")
-                    );
-                }
-            }
-            "helpers" => {
-                outln!(context, "  helpers:");
-                for helper in value.as_array().into_iter().flatten() {
-                    outln!(
-                        context,
-                        "    {:<20} {}",
-                        helper["name"].as_str().unwrap_or(""),
-                        helper["description"].as_str().unwrap_or("")
-                    );
-                }
-            }
-            _ => {
-                outln!(
-                    context,
-                    "  step:     {}",
-                    if value["per-file"].as_bool() == Some(true) {
-                        "per file (runs in parallel batches)"
-                    } else {
-                        "whole site"
-                    }
-                );
-                let files = match value["patterns"].as_array() {
-                    None => "every file".to_string(),
-                    Some(patterns) if patterns.is_empty() => "none".to_string(),
-                    Some(patterns) => patterns.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
-                };
-                outln!(context, "  files:    {files}");
-                let reads: Vec<&str> =
-                    value["reads"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                if !reads.is_empty() {
-                    outln!(context, "  reads:    {}", reads.join(", "));
-                }
-                for copy in value["copies"].as_array().into_iter().flatten() {
-                    outln!(
-                        context,
-                        "  copies:   {} -> {}/",
-                        copy["from"].as_str().unwrap_or(""),
-                        copy["to"].as_str().unwrap_or("")
-                    );
-                }
-            }
-        }
     }
 }
