@@ -26,3 +26,4 @@ pub mod store;
 pub mod terminal;
 #[cfg(test)]
 pub mod testing;
+pub mod wit_json;

@@ -10,11 +10,13 @@
 //! - [`failure`]: a failed call, in words a user can act on.
 
 pub mod bindings;
+pub mod bundled;
 pub mod cache;
 pub mod contract;
 pub mod engine;
 pub mod failure;
 pub mod plugin;
+pub mod prepared;
 pub mod runtime;
 pub mod sandbox;
 pub mod sources;
@@ -26,4 +28,3 @@ pub use plugin::{Info, Plugin, Source};
 pub use runtime::{LoadError, Runtime, RuntimeSettings};
 pub use sandbox::Limits;
 pub use sources::{PluginSearch, PluginSet};
-pub mod json;

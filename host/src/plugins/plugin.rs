@@ -9,11 +9,11 @@ use std::sync::Arc;
 use wasmtime::component::{Instance, InstancePre};
 use wasmtime::{Engine, Store};
 
-use super::bindings::{detector, lint_check, meta, site_step, template_helper, types};
+use super::bindings::{detector, lint_check, site_step, template_helper, types};
 use super::cache::CacheState;
 use super::contract::{Contract, Role};
 use super::failure::PluginFailure;
-use super::runtime::Prepared;
+use super::prepared::{Indices, Prepared};
 use super::sandbox::{HostState, Limits};
 
 /// Where a plugin came from.
@@ -42,16 +42,6 @@ pub struct Info {
     pub version: String,
     pub description: String,
     pub options_schema: Option<String>,
-}
-
-/// Export indices, resolved once per plugin, per role it plays.
-#[derive(Clone)]
-pub(super) struct Indices {
-    pub meta: meta::GuestIndices,
-    pub detector: Option<detector::GuestIndices>,
-    pub site_step: Option<site_step::GuestIndices>,
-    pub template_helper: Option<template_helper::GuestIndices>,
-    pub lint_check: Option<lint_check::GuestIndices>,
 }
 
 #[derive(Clone)]

@@ -5,13 +5,14 @@ use std::fmt;
 use std::path::PathBuf;
 
 use wasmtime::Engine;
-use wasmtime::component::{HasSelf, InstancePre, Linker};
+use wasmtime::component::{HasSelf, Linker};
 
-use super::bindings::{self, detector, lint_check, meta, site_step, template_helper};
-use super::cache::{Cache, CacheState};
-use super::contract::{self, Contract, Role};
+use super::bindings;
+use super::cache::Cache;
+use super::contract;
 use super::engine::{EpochTicker, new_engine};
-use super::plugin::{Indices, Plugin, Source};
+use super::plugin::{Plugin, Source};
+use super::prepared::{Prepared, resolve_indices};
 use super::sandbox::{HostState, Limits};
 use crate::error::Error;
 
@@ -84,7 +85,7 @@ impl Runtime {
         contract::check_binary(bytes).map_err(|problem| fail(format!("the file {problem}")))?;
         // The bundled plugins' digests were computed when the binary was built.
         let digest = match source {
-            Source::Bundled(stem) => super::sources::bundled_digest(stem).map(str::to_string),
+            Source::Bundled(stem) => super::bundled::digest(stem).map(str::to_string),
             Source::File(_) => None,
         }
         .unwrap_or_else(|| super::cache::digest(bytes));
@@ -119,27 +120,6 @@ impl Runtime {
         check_name(plugin.name()).map_err(fail)?;
         Ok(plugin)
     }
-}
-
-/// A component that passed [`Runtime::check`], ready to instantiate.
-pub struct Prepared {
-    pub contract: Contract,
-    pub cache: CacheState,
-    /// SHA-256 of the component.
-    pub digest: String,
-    pub(super) pre: InstancePre<HostState>,
-    pub(super) indices: Indices,
-}
-
-fn resolve_indices(pre: &InstancePre<HostState>, roles: &[Role]) -> wasmtime::Result<Indices> {
-    let has = |role| roles.contains(&role);
-    Ok(Indices {
-        meta: meta::GuestIndices::new(pre)?,
-        detector: has(Role::Detector).then(|| detector::GuestIndices::new(pre)).transpose()?,
-        site_step: has(Role::SiteStep).then(|| site_step::GuestIndices::new(pre)).transpose()?,
-        template_helper: has(Role::TemplateHelper).then(|| template_helper::GuestIndices::new(pre)).transpose()?,
-        lint_check: has(Role::LintCheck).then(|| lint_check::GuestIndices::new(pre)).transpose()?,
-    })
 }
 
 /// Names appear in config keys and messages: keep them plain.

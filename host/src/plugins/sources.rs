@@ -5,17 +5,11 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::bundled::{self, BUNDLED};
 use super::contract::Role;
 use super::plugin::{Plugin, Source};
 use super::runtime::{LoadError, Runtime};
 use crate::config::Config;
-
-include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
-
-/// The SHA-256 of a bundled plugin, computed by build.rs.
-pub fn bundled_digest(stem: &str) -> Option<&'static str> {
-    BUNDLED.iter().find(|(known, _, _)| *known == stem).map(|(_, _, digest)| *digest)
-}
 
 /// Every plugin that loaded, and every one that did not.
 pub struct PluginSet {
@@ -84,7 +78,7 @@ impl PluginSearch {
         let chosen: Vec<FoundSource> = sources
             .into_iter()
             .filter(|(source, _)| match source {
-                Source::Bundled(stem) => bundled_digest(stem)
+                Source::Bundled(stem) => bundled::digest(stem)
                     .and_then(|digest| runtime.cache().roles(digest))
                     .is_none_or(|roles| roles.contains(&role)),
                 Source::File(_) => true,

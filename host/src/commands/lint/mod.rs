@@ -453,7 +453,7 @@ fn explain(context: &Context, checkers: &[Checker], id: &str) -> Result<Exit, Er
             outln!(context, "{}: {}", rule.id, rule.summary);
             outln!(context);
             outln!(context, "plugin:    {}", checker.plugin.name());
-            outln!(context, "severity:  {} (by default)", crate::plugins::json::severity(rule.default_severity));
+            outln!(context, "severity:  {} (by default)", crate::wit_json::severity(rule.default_severity));
             outln!(context, "fixable:   {fix}");
             outln!(context);
             outln!(context, "{}", rule.explanation);

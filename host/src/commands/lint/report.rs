@@ -6,10 +6,11 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
+use crate::plugins::PluginFailure;
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::bindings::types::Severity;
-use crate::plugins::{PluginFailure, json as wit_json};
 use crate::terminal::printable;
+use crate::wit_json;
 
 /// Everything a lint run produced, sorted by path and position.
 pub struct Outcome {

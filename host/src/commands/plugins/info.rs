@@ -10,7 +10,8 @@ use crate::plugins::bindings::detector::ServiceInfo;
 use crate::plugins::bindings::lint_check::CheckerInfo;
 use crate::plugins::bindings::site_step::StepInfo;
 use crate::plugins::bindings::template_helper::HelperInfo;
-use crate::plugins::{Plugin, PluginFailure, Role, json as wit_json};
+use crate::plugins::{Plugin, PluginFailure, Role};
+use crate::wit_json;
 
 pub fn run(context: &Context, name: &str, format: Format) -> Result<Exit, Error> {
     let runtime = context.runtime()?;

@@ -42,8 +42,8 @@ use serde_json::{Map, Value, json};
 
 use crate::context::Context;
 use crate::error::{Error, Exit};
-use crate::plugins::json::{self, CallInput, FileInput, PageInput};
 use crate::plugins::{Plugin, PluginFailure, Role, Source, bindings::site_step};
+use crate::wit_json::{self as json, CallInput, FileInput, PageInput};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

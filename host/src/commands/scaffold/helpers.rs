@@ -17,7 +17,8 @@ use handlebars::{
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase, ToUpperCamelCase};
 use serde_json::{Value, json};
 
-use crate::plugins::{Plugin, json as plugin_json};
+use crate::plugins::Plugin;
+use crate::wit_json as plugin_json;
 
 /// Khaos's case helpers (from the `to-case` package), by the names Khaos
 /// registered them under.

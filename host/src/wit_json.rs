@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::bindings::{detector, lint_check, site_step, template_helper, types};
+use crate::plugins::bindings::{detector, lint_check, site_step, template_helper, types};
 
 // --- WIT → JSON -------------------------------------------------------------
 
