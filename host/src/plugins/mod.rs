@@ -4,9 +4,9 @@
 //! - [`cache`]: compiled components on disk;
 //! - [`contract`]: roles and WIT versions read from a component's exports;
 //! - [`sandbox`]: what an instance may touch, and its limits;
-//! - [`runtime`]: loading a component into a [`Plugin`];
+//! - [`runtime`]: checking a component ([`prepared`]) and loading it into a [`Plugin`];
 //! - [`plugin`]: typed, limited calls into one plugin;
-//! - [`sources`]: where plugins come from;
+//! - [`sources`]: where plugins come from ([`bundled`]: the ones in the binary);
 //! - [`failure`]: a failed call, in words a user can act on.
 
 pub mod bindings;
