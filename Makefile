@@ -40,15 +40,16 @@ TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
 REFUSED_PLUGIN_DIR := $(BUILD_DIR)/refused-plugins
 WORKBENCH       := $(BUILD_DIR)/workbench
 
-# Core plugins ship inside the binary; test plugins only serve the tests.
-SITE_STEPS      := collections drafts excerpts feed highlight in_place layouts markdown metadata \
-                   pagination permalinks sitemap static taxonomies
-CORE_PLUGINS    := data fingerprints make services text $(SITE_STEPS)
-TEST_PLUGINS  := test_detector test_helper test_lint test_step hostile hostile_step hostile_detector \
-                 hostile_helper sloppy_lint skew_minor
-# Test plugins the host must refuse, kept apart so a directory load of
-# build/test-plugins stays loadable.
-REFUSED_PLUGINS := skew_major
+# Where a guest crate sits says what its component is, so no list is kept
+# by hand: components (crates whose Cargo.toml makes a cdylib) under lint/,
+# detect/ and site/ ship inside the binary; those under tests/ only serve
+# the tests; those under refused/ must be refused by the host, and
+# are kept apart so a directory load of build/test-plugins stays loadable.
+# A crate `in-place` builds `in_place.wasm`.
+components       = $(subst -,_,$(notdir $(patsubst %/Cargo.toml,%,$(shell grep -l cdylib $(1)))))
+CORE_PLUGINS    := $(call components,$(wildcard $(GUEST_DIR)/lint/*/Cargo.toml $(GUEST_DIR)/detect/*/Cargo.toml $(GUEST_DIR)/site/*/Cargo.toml))
+TEST_PLUGINS    := $(call components,$(wildcard $(GUEST_DIR)/tests/*/Cargo.toml))
+REFUSED_PLUGINS := $(call components,$(wildcard $(GUEST_DIR)/refused/*/Cargo.toml))
 
 FUZZ_TARGETS    := front_matter config scaffold_template suppressions page makefile fingerprints
 
@@ -59,8 +60,8 @@ FUZZ_TARGETS    := front_matter config scaffold_template suppressions page makef
 PYTHON          ?= python3
 VENV            := $(GUEST_DIR)/.venv
 WASM_KIT        := target/release/wasm-kit
-POLYGLOT_PLUGINS := js-detector/build/js_detector.wasm py-lint/build/py_lint.wasm \
-                    c-reading-time/build/reading_time.wasm zig-helpers/build/zig_helpers.wasm
+POLYGLOT_PLUGINS := examples/js-detector/build/js_detector.wasm examples/py-lint/build/py_lint.wasm \
+                    examples/c-reading-time/build/reading_time.wasm examples/zig-helpers/build/zig_helpers.wasm
 POLYGLOT_DIRS   := $(patsubst %/build/,$(GUEST_DIR)/%,$(dir $(POLYGLOT_PLUGINS)))
 POLYGLOT_OUT    := $(BUILD_DIR)/polyglot
 POLYGLOT_TOOLS  := PYTHON=$(abspath $(VENV))/bin/python COMPONENTIZE_PY=$(abspath $(VENV))/bin/componentize-py \
@@ -110,7 +111,7 @@ clean:
 # Downloaded and compiled dependencies: both cargo target directories, the
 # virtualenv and node_modules.
 clean-deps:
-	@$(RM) target $(GUEST_DIR)/target $(VENV) $(GUEST_DIR)/js-detector/node_modules
+	@$(RM) target $(GUEST_DIR)/target $(VENV) $(GUEST_DIR)/examples/js-detector/node_modules
 
 # The edit loop: type-check the host (with its tests) and the guests, no codegen.
 check:

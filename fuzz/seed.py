@@ -46,9 +46,9 @@ for _, data in files("tests/fixtures/detect/**/*.html"):
         add("page", bytes([charset]) + data)
 for _, data in files("**/Makefile", "**/*.mk"):
     add("makefile", data)
-for contents in spec_contents("guest-plugins/make/spec.toml"):
+for contents in spec_contents("guest-plugins/lint/make/spec.toml"):
     add("makefile", contents)
-for spec in ("guest-plugins/text/spec.toml", "guest-plugins/data/spec.toml", "guest-plugins/make/spec.toml"):
+for spec in ("guest-plugins/lint/text/spec.toml", "guest-plugins/lint/data/spec.toml", "guest-plugins/lint/make/spec.toml"):
     for contents in spec_contents(spec):
         add("suppressions", contents)
 add("suppressions", "# workbench: allow(make/quiet-recipe) -- generated\n# workbench: allow(text/tabs, data/*)\n")

@@ -23,7 +23,7 @@ for language in rust js python c zig; do
     --set role=lint-check --set "$where" >/dev/null 2>&1
   case $language in
     rust) cp "$root/guest-plugins/Cargo.lock" "$project/" ;;
-    js) ln -s "$root/guest-plugins/js-detector/node_modules" "$project/node_modules" ;;
+    js) ln -s "$root/guest-plugins/examples/js-detector/node_modules" "$project/node_modules" ;;
   esac
   CARGO_TARGET_DIR="$root/target/scaffold-plugin-rust" make -s -C "$project" build DEPS= \
     PYTHON="$venv/python" COMPONENTIZE_PY="$venv/componentize-py" \

@@ -128,13 +128,13 @@ fn a_hanging_plugin_fails_alone_and_the_others_still_report() {
     Test::new()
         .file("x.txt", "loop")
         .file("y.txt", "trailing \n")
-        .plugin(test_plugin("hostile"))
+        .plugin(test_plugin("hostile_lint"))
         .args(["lint", "--time-limit-ms", "300"])
         .run()
         .code(3)
         .stdout_has("warning[text/trailing-whitespace]")
         .stdout_has("y.txt:1:9")
-        .stderr_has("error: plugin `hostile` failed in `lint-check.check`: exceeded its time limit of 300ms");
+        .stderr_has("error: plugin `hostile-lint` failed in `lint-check.check`: exceeded its time limit of 300ms");
 }
 
 #[test]
@@ -224,7 +224,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     let run = Test::new()
         .file("Makefile", "a:\n\techo loud\n")
         .file("notes.txt", "tail  \nno newline")
-        .plugin(test_plugin("hostile"))
+        .plugin(test_plugin("hostile_lint"))
         .file("hang.txt", "loop")
         .args(["lint", "--format", "sarif", "--time-limit-ms", "300"])
         .run()

@@ -1,4 +1,4 @@
-//! The example plugins in JavaScript, Python, C and Zig (guest-plugins/),
+//! The example plugins in JavaScript, Python, C and Zig (guest-plugins/examples/),
 //! through their spec files and through the commands they serve.
 
 use crate::support::{Test, polyglot_plugin, repo_root};
@@ -23,7 +23,7 @@ fn each_language_passes_its_spec() {
         Test::new()
             .args(["plugins", "test"])
             .arg(polyglot_plugin(stem))
-            .arg(repo_root().join("guest-plugins").join(dir).join("spec.toml"))
+            .arg(repo_root().join("guest-plugins/examples").join(dir).join("spec.toml"))
             .run()
             .code(0)
             .stdout_has(" 0 failed");

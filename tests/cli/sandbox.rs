@@ -11,7 +11,7 @@ const SMALL_LIMITS: [&str; 4] = ["--time-limit-ms", "300", "--memory-limit-mib",
 /// template helper.
 #[test]
 fn every_misdeed_is_contained_in_every_role_as_the_specs_expect() {
-    for plugin in ["hostile", "hostile-detector", "hostile-helper"] {
+    for plugin in ["hostile-lint", "hostile-detector", "hostile-helper"] {
         Test::new()
             .args(["plugins", "test"])
             .args(SMALL_LIMITS)
@@ -26,12 +26,12 @@ fn every_misdeed_is_contained_in_every_role_as_the_specs_expect() {
 #[test]
 fn terminal_escapes_from_a_plugin_are_shown_not_obeyed() {
     let run = Test::new()
-        .plugin(test_plugin("hostile"))
+        .plugin(test_plugin("hostile_lint"))
         .file("x.txt", "escapes\n")
         .args(["lint", "--no-cache", "x.txt"])
         .run()
         .code(0)
-        .stdout_has("info[hostile/outcome]: \\u{1b}[2J\\u{1b}]0;owned\\u{7}cleared");
+        .stdout_has("info[hostile-lint/outcome]: \\u{1b}[2J\\u{1b}]0;owned\\u{7}cleared");
     assert!(!run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'), "{run}");
 }
 
@@ -70,12 +70,12 @@ fn a_trapping_call_exits_3_and_the_other_cases_still_run() {
         .file("spec.toml", spec)
         .args(["plugins", "test"])
         .args(SMALL_LIMITS)
-        .arg(test_plugin("hostile"))
+        .arg(test_plugin("hostile_lint"))
         .args(["spec.toml"])
         .run()
         .code(3)
-        .stdout_has("plugin `hostile` failed in `lint-check.check`: exceeded its time limit of 300ms")
-        .stdout_has("plugin `hostile` failed in `lint-check.check`: exceeded its memory limit of 64 MiB")
+        .stdout_has("plugin `hostile-lint` failed in `lint-check.check`: exceeded its time limit of 300ms")
+        .stdout_has("plugin `hostile-lint` failed in `lint-check.check`: exceeded its memory limit of 64 MiB")
         .stdout_has("hostile plugin panicked on purpose")
         .stdout_has("ok    spec.toml › behaves")
         .stdout_has("1 passed, 3 failed");
@@ -89,7 +89,7 @@ fn the_time_limit_comes_from_config_too() {
         .file("workbench.toml", "[plugins]\ntime-limit-ms = 200\n")
         .file("spec.toml", case("loops", "loop"))
         .args(["plugins", "test"])
-        .arg(test_plugin("hostile"))
+        .arg(test_plugin("hostile_lint"))
         .args(["spec.toml"])
         .run()
         .code(3)
@@ -102,11 +102,11 @@ fn plugin_output_reaches_the_log_not_stdout() {
     let run = Test::new()
         .file("spec.toml", case("prints", "stdout"))
         .args(["plugins", "test", "-v"])
-        .arg(test_plugin("hostile"))
+        .arg(test_plugin("hostile_lint"))
         .args(["spec.toml"])
         .run()
         .code(0)
-        .stderr_has("hostile (stdout): hostile plugin writing to stdout")
-        .stderr_has("hostile (stderr): hostile plugin writing to stderr");
+        .stderr_has("hostile-lint (stdout): hostile plugin writing to stdout")
+        .stderr_has("hostile-lint (stderr): hostile plugin writing to stderr");
     assert!(!run.stdout.contains("hostile plugin writing"), "{run}");
 }

@@ -473,7 +473,7 @@ fn plugin_template_passes_its_own_tests(language: &str, role: &str) {
         .current_dir(&project);
     if language == "js" {
         std::os::unix::fs::symlink(
-            repo_root().join("guest-plugins/js-detector/node_modules"),
+            repo_root().join("guest-plugins/examples/js-detector/node_modules"),
             project.join("node_modules"),
         )
         .unwrap();

@@ -13,7 +13,7 @@ impl Plugin for Hostile {}
 impl LintCheck for Hostile {
     fn rules() -> Vec<RuleInfo> {
         vec![RuleInfo {
-            id: "hostile/outcome".into(),
+            id: "hostile-lint/outcome".into(),
             default_severity: Severity::Info,
             summary: "what the misdeed returned".into(),
             explanation: "Reports what each requested misdeed returned, if it returned.".into(),
@@ -30,7 +30,7 @@ impl LintCheck for Hostile {
                 Err(refused) => format!("refused: {refused}"),
             };
             found.push(Diagnostic {
-                rule: "hostile/outcome".into(),
+                rule: "hostile-lint/outcome".into(),
                 severity: Severity::Info,
                 message,
                 path: file.path,
