@@ -1,6 +1,6 @@
 //! What a command takes from the world, in one place: the config, the
 //! global flags, the current directory, environment variables, the
-//! standard streams, the clock and the stop signal.
+//! standard streams (stdin too), the clock and the stop signal.
 //!
 //! Commands read none of these from the process themselves. The binary
 //! builds a [`Context`] from the real process ([`Context::from_process`]);
@@ -9,7 +9,7 @@
 //! in-process (as dprint's `Environment` lets its commands be tested).
 
 use std::ffi::{OsStr, OsString};
-use std::io::{IsTerminal as _, Write};
+use std::io::{IsTerminal as _, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -57,6 +57,7 @@ struct World {
     cwd: PathBuf,
     vars: Vars,
     stdin_is_terminal: bool,
+    stdin: Mutex<Box<dyn Read + Send>>,
     stdout: Stream,
     stderr: Stream,
     stop: Stop,
@@ -129,6 +130,7 @@ impl Context {
             cwd,
             vars: Vars::Process,
             stdin_is_terminal: std::io::stdin().is_terminal(),
+            stdin: Mutex::new(Box::new(std::io::stdin())),
             stdout: Stream::new(std::io::stdout(), std::io::stdout().is_terminal()),
             stderr: Stream::new(std::io::stderr(), std::io::stderr().is_terminal()),
             stop: Stop::CtrlC(Mutex::new(None)),
@@ -136,12 +138,14 @@ impl Context {
         Context::in_world(global, world)
     }
 
-    /// A context over `cwd` with exactly these variables, writing into
-    /// buffers, with no terminal anywhere: for running commands in-process.
+    /// A context over `cwd` with exactly these variables, reading `stdin`
+    /// and writing into buffers, with no terminal anywhere: for running
+    /// commands in-process.
     pub fn capture<K, V>(
         global: Global,
         cwd: &Path,
         vars: impl IntoIterator<Item = (K, V)>,
+        stdin: Vec<u8>,
     ) -> Result<(Context, Capture), Error>
     where
         K: Into<OsString>,
@@ -156,6 +160,7 @@ impl Context {
             cwd: cwd.to_path_buf(),
             vars: Vars::Fixed(vars.into_iter().map(|(key, value)| (key.into(), value.into())).collect()),
             stdin_is_terminal: false,
+            stdin: Mutex::new(Box::new(std::io::Cursor::new(stdin))),
             stdout: Stream::new(capture.stdout.clone(), false),
             stderr: Stream::new(capture.stderr.clone(), false),
             stop: Stop::Flag(Arc::clone(&capture.stop)),
@@ -203,6 +208,11 @@ impl Context {
     /// An environment variable as text; unset, empty and non-UTF-8 are `None`.
     pub fn var(&self, name: &str) -> Option<String> {
         self.var_os(name).and_then(|value| value.into_string().ok()).filter(|value| !value.is_empty())
+    }
+
+    /// Standard input (a page or a target list given as `-`).
+    pub fn stdin(&self) -> MutexGuard<'_, Box<dyn Read + Send>> {
+        self.world.stdin.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Standard output.

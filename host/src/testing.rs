@@ -25,6 +25,7 @@ pub struct Ran {
 pub struct InProcess {
     dir: tempfile::TempDir,
     vars: Vec<(String, String)>,
+    stdin: Vec<u8>,
 }
 
 impl InProcess {
@@ -36,7 +37,7 @@ impl InProcess {
         let dir = tempfile::tempdir().expect("temp dir");
         let cache = repo_root().join("target/unit-plugin-cache");
         std::fs::create_dir_all(&cache).expect("cache dir");
-        InProcess { dir, vars: vec![("WORKBENCH_CACHE_DIR".into(), cache.display().to_string())] }
+        InProcess { dir, vars: vec![("WORKBENCH_CACHE_DIR".into(), cache.display().to_string())], stdin: Vec::new() }
     }
 
     /// Writes a file (creating its folders) under the directory.
@@ -50,6 +51,12 @@ impl InProcess {
     /// Sets an environment variable as the command sees it.
     pub fn var(mut self, name: &str, value: &str) -> InProcess {
         self.vars.push((name.into(), value.into()));
+        self
+    }
+
+    /// What the command reads on stdin.
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> InProcess {
+        self.stdin = bytes.into();
         self
     }
 
@@ -67,7 +74,7 @@ impl InProcess {
     /// The context a run of `args` gets, for a test that needs its stop flag.
     pub fn context(&self, args: &[&str]) -> (Context, Capture) {
         let cli = parse(args);
-        Context::capture(cli.global, self.dir.path(), self.vars.clone()).expect("a context")
+        Context::capture(cli.global, self.dir.path(), self.vars.clone(), self.stdin.clone()).expect("a context")
     }
 
     /// Runs `args` in a context made by [`InProcess::context`].

@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::target::Target;
+use crate::context::Context;
 use crate::page::{Document, charset};
 
 pub const USER_AGENT: &str =
@@ -50,7 +51,7 @@ impl Fetcher {
     }
 
     /// One target's document, or a message saying why there is none.
-    pub fn load(&self, target: &Target, stdin_url: &Url) -> Result<Loaded, String> {
+    pub fn load(&self, target: &Target, stdin_url: &Url, context: &Context) -> Result<Loaded, String> {
         match target {
             Target::Url(url) => self.fetch(url),
             Target::File(path) => {
@@ -64,7 +65,7 @@ impl Fetcher {
             }
             Target::Stdin => {
                 let (bytes, truncated) =
-                    self.read_capped(std::io::stdin().lock()).map_err(|error| format!("cannot read stdin: {error}"))?;
+                    self.read_capped(&mut *context.stdin()).map_err(|error| format!("cannot read stdin: {error}"))?;
                 Ok(Fetcher::document(stdin_url.clone(), 200, Vec::new(), &bytes, truncated))
             }
         }

@@ -114,7 +114,7 @@ pub struct Found {
 }
 
 pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
-    let targets: Vec<Target> = targets(args)?
+    let targets: Vec<Target> = targets(context, args)?
         .into_iter()
         .map(|target| match target {
             Target::File(path) => Target::File(context.resolve(&path).into_owned()),
@@ -170,8 +170,13 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
 
     let stdin_url = args.base_url.clone().unwrap_or_else(|| Url::parse("file:///dev/stdin").expect("a valid URL"));
     let fetcher = Fetcher::new(settings);
-    let loader =
-        Loader { fetcher: &fetcher, browser: browser.as_ref(), stdin_url: &stdin_url, timeout: settings.timeout };
+    let loader = Loader {
+        context,
+        fetcher: &fetcher,
+        browser: browser.as_ref(),
+        stdin_url: &stdin_url,
+        timeout: settings.timeout,
+    };
     let mut printer = report::Printer::new(context, args.format);
     let mut failed_targets = 0;
     let mut plugin_failed = !set.failures.is_empty();
@@ -196,10 +201,10 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     })
 }
 
-fn targets(args: &DetectArgs) -> Result<Vec<Target>, Error> {
+fn targets(context: &Context, args: &DetectArgs) -> Result<Vec<Target>, Error> {
     let mut targets = args.targets.iter().map(|text| Target::parse(text)).collect::<Result<Vec<_>, _>>()?;
     if let Some(list) = &args.list {
-        targets.extend(target::read_list(list)?);
+        targets.extend(target::read_list(list, context)?);
     }
     if targets.is_empty() {
         return Err(Error::input("nothing to detect: give a URL, a file, `-` for stdin, or --list FILE")
@@ -241,6 +246,7 @@ fn fingerprint_files(context: &Context, args: &DetectArgs) -> Vec<PathBuf> {
 
 /// How a target becomes a document: fetched or read, then rendered if asked.
 struct Loader<'a> {
+    context: &'a Context,
     fetcher: &'a Fetcher,
     browser: Option<&'a render::Browser>,
     stdin_url: &'a Url,
@@ -249,7 +255,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn load(&self, target: &Target) -> Result<Loaded, String> {
-        let mut loaded = self.fetcher.load(target, self.stdin_url)?;
+        let mut loaded = self.fetcher.load(target, self.stdin_url, self.context)?;
         let Some(browser) = self.browser else { return Ok(loaded) };
         // The browser loads the page itself; stdin has no URL it could load,
         // so it is handed over as a temporary file.
@@ -517,5 +523,17 @@ mod in_process {
             .filter_map(|detection| detection["service"].as_str())
             .collect();
         assert!(services.contains(&"google-analytics-4"), "{}", ran.stdout);
+    }
+
+    #[test]
+    fn reads_the_page_and_the_target_list_from_the_context_stdin() {
+        let page = "<script src=\"https://www.googletagmanager.com/gtag/js?id=G-8XK2M4P9QZ\"></script>\n";
+        let ran = InProcess::new().stdin(page).run(&["detect", "-", "--format", "ndjson"]);
+        assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+        assert!(ran.stdout.contains("G-8XK2M4P9QZ"), "{}", ran.stdout);
+        let listed = InProcess::new().file("a.html", page).stdin("# one page\na.html\n");
+        let ran = listed.run(&["detect", "--list", "-", "--format", "ndjson"]);
+        assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
+        assert_eq!(ran.stdout.lines().count(), 1, "{}", ran.stdout);
     }
 }

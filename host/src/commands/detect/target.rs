@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use url::Url;
 
+use crate::context::Context;
 use crate::error::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +63,13 @@ impl fmt::Display for Target {
 
 /// `--list FILE`: one target a line; blank lines and `#` comments skipped.
 /// A bad line is an error naming the file and line, before any fetching.
-pub fn read_list(path: &Path) -> Result<Vec<Target>, Error> {
-    let text =
-        if path == Path::new("-") { std::io::read_to_string(std::io::stdin()) } else { std::fs::read_to_string(path) }
-            .map_err(|error| Error::input(format!("cannot read the target list {}: {error}", path.display())))?;
+pub fn read_list(path: &Path, context: &Context) -> Result<Vec<Target>, Error> {
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(&mut *context.stdin())
+    } else {
+        std::fs::read_to_string(context.resolve(path))
+    }
+    .map_err(|error| Error::input(format!("cannot read the target list {}: {error}", path.display())))?;
     let mut targets = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim();
