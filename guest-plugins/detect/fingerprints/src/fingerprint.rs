@@ -125,12 +125,10 @@ fn technology(
             .flat_map(|(field, patterns)| {
                 strings(Some(patterns)).into_iter().map(move |text| (field.to_ascii_lowercase(), text))
             })
-            .filter_map(|(field, text)| match compile(&text) {
-                Some(pattern) => Some((field, pattern)),
-                None => {
-                    skipped += 1;
-                    None
-                }
+            .filter_map(|(field, text)| {
+                let pattern = compile(&text);
+                skipped += usize::from(pattern.is_none());
+                Some((field, pattern?))
             })
             .collect()
     };

@@ -255,6 +255,35 @@ fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }
 
+/// A rule line: `targets: prerequisites | order-only ; command`, or a
+/// target-specific variable (`target: VAR = value`).
+fn rule(line: &Line, targets: &str, rest: &str, double_colon: bool) -> Rule {
+    let (rest, inline) = match rest.split_once(';') {
+        Some((prerequisites, command)) => (prerequisites, Some(command.trim().to_string())),
+        None => (rest, None),
+    };
+    let target_variable = match split(rest.trim()) {
+        Split::Assign(assignment) => Some(assignment),
+        _ => None,
+    };
+    let (normal, order_only) = match rest.split_once('|') {
+        Some((normal, order)) if target_variable.is_none() => (normal, words(order)),
+        _ => (rest, Vec::new()),
+    };
+    let mut rule = Rule {
+        targets: words(targets),
+        double_colon,
+        prerequisites: if target_variable.is_some() { Vec::new() } else { words(normal) },
+        order_only,
+        recipe: Vec::new(),
+        target_variable,
+    };
+    if let Some(command) = inline.filter(|c| !c.is_empty()) {
+        rule.recipe.push(RecipeLine { line: line.clone(), command, inline: true });
+    }
+    rule
+}
+
 pub fn parse(text: &str) -> Makefile {
     let (lines, crlf_lines, lf_lines) = logical_lines(text);
     let mut makefile = Makefile { crlf_lines, lf_lines, recipe_prefix: '\t', ..Makefile::default() };
@@ -330,29 +359,7 @@ pub fn parse(text: &str) -> Makefile {
                 makefile.items.push(Item::Assignment(line, assignment));
             }
             Split::Rule { targets, rest, double_colon } if !space_indented => {
-                let (rest, inline) = match rest.split_once(';') {
-                    Some((prerequisites, command)) => (prerequisites, Some(command.trim().to_string())),
-                    None => (rest, None),
-                };
-                let target_variable = match split(rest.trim()) {
-                    Split::Assign(assignment) => Some(assignment),
-                    _ => None,
-                };
-                let (normal, order_only) = match rest.split_once('|') {
-                    Some((normal, order)) if target_variable.is_none() => (normal, words(order)),
-                    _ => (rest, Vec::new()),
-                };
-                let mut rule = Rule {
-                    targets: words(targets),
-                    double_colon,
-                    prerequisites: if target_variable.is_some() { Vec::new() } else { words(normal) },
-                    order_only,
-                    recipe: Vec::new(),
-                    target_variable,
-                };
-                if let Some(command) = inline.filter(|c| !c.is_empty()) {
-                    rule.recipe.push(RecipeLine { line: line.clone(), command, inline: true });
-                }
+                let rule = rule(&line, targets, rest, double_colon);
                 in_recipe = rule.target_variable.is_none();
                 makefile.items.push(Item::Rule(line, rule));
             }

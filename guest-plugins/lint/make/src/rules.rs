@@ -1,7 +1,7 @@
 //! One rule per Makefile convention. Each rule reads the parsed Makefile;
 //! none re-parses text.
 
-use workbench_plugin::lint_check::{Diagnostic, Edit, Fix, Rule, Severity, Span};
+use workbench_plugin::lint_check::{Diagnostic, Edit, Findings, Fix, Rule, Severity, Span, edit, to_u32};
 
 use crate::MakeOptions;
 use crate::parser::{Item, Line, Makefile, RecipeLine};
@@ -181,21 +181,6 @@ pub const RULES: &[&Rule] = &[
     PREDEFINED_DEFAULT,
 ];
 
-struct Report<'a> {
-    path: &'a str,
-    found: &'a mut Vec<Diagnostic>,
-}
-
-impl Report<'_> {
-    fn add(&mut self, rule: &Rule, message: String, span: Option<Span>, help: String, fix: Option<Fix>) {
-        self.found.push(rule.diagnostic(self.path, message, span, help, fix));
-    }
-}
-
-fn to_u32(value: usize) -> u32 {
-    u32::try_from(value).unwrap_or(u32::MAX)
-}
-
 /// A span over `len` bytes of a line's first physical line, from byte `at`.
 fn span(line: &Line, at: usize, len: usize) -> Span {
     let at = at.min(line.first.len());
@@ -221,7 +206,7 @@ pub fn check(
     options: &MakeOptions,
     found: &mut Vec<Diagnostic>,
 ) {
-    let mut report = Report { path, found };
+    let mut report = Findings::new(path, found);
     recipe_spaces(makefile, &mut report);
     crlf(makefile, &mut report);
     vars_at_top(makefile, &mut report);
@@ -236,21 +221,21 @@ pub fn check(
     }
 }
 
-fn recipe_spaces(makefile: &Makefile, report: &mut Report) {
+fn recipe_spaces(makefile: &Makefile, report: &mut Findings<'_>) {
     for item in &makefile.items {
         if let Item::SpaceIndentedRecipe(line) = item {
             report.add(
                 RECIPE_SPACES,
-                "recipe line is indented with spaces; make needs a tab".into(),
+                "recipe line is indented with spaces; make needs a tab",
                 Some(span(line, 0, line.first.len() - line.first.trim_start().len())),
-                "indent recipe lines with a tab".into(),
+                "indent recipe lines with a tab",
                 None,
             );
         }
     }
 }
 
-fn crlf(makefile: &Makefile, report: &mut Report) {
+fn crlf(makefile: &Makefile, report: &mut Findings<'_>) {
     let Some(&(line, first)) = makefile.crlf_lines.first() else { return };
     let edits = makefile
         .crlf_lines
@@ -261,12 +246,12 @@ fn crlf(makefile: &Makefile, report: &mut Report) {
         CRLF,
         format!("{} lines end with CRLF", makefile.crlf_lines.len()),
         Some(Span { start: to_u32(first), end: to_u32(first + 1), line, column: 1 }),
-        "save the Makefile with LF line endings".into(),
+        "save the Makefile with LF line endings",
         Some(Fix { description: "convert CRLF to LF".into(), edits }),
     );
 }
 
-fn vars_at_top(makefile: &Makefile, report: &mut Report) {
+fn vars_at_top(makefile: &Makefile, report: &mut Findings<'_>) {
     let mut seen_rule = false;
     for item in &makefile.items {
         match item {
@@ -276,7 +261,7 @@ fn vars_at_top(makefile: &Makefile, report: &mut Report) {
                     VARS_AT_TOP,
                     format!("`{}` is assigned after the first rule", assignment.name),
                     Some(whole_line(line)),
-                    "move the assignment above the first rule".into(),
+                    "move the assignment above the first rule",
                     None,
                 );
             }
@@ -285,7 +270,7 @@ fn vars_at_top(makefile: &Makefile, report: &mut Report) {
     }
 }
 
-fn predefined_default(makefile: &Makefile, report: &mut Report) {
+fn predefined_default(makefile: &Makefile, report: &mut Findings<'_>) {
     for (line, assignment) in makefile.assignments() {
         if assignment.op != "?=" || !PREDEFINED.contains(&assignment.name.as_str()) {
             continue;
@@ -342,7 +327,7 @@ const TOOL_PATHS: [&str; 7] = [
     ".venv/bin/",
 ];
 
-fn recipes(makefile: &Makefile, report: &mut Report) {
+fn recipes(makefile: &Makefile, report: &mut Findings<'_>) {
     let silent_all =
         makefile.rules().any(|(_, rule)| rule.targets.iter().any(|t| t == ".SILENT") && rule.prerequisites.is_empty());
     let silent_targets: Vec<&String> = makefile
@@ -373,9 +358,9 @@ fn recipes(makefile: &Makefile, report: &mut Report) {
                 });
                 report.add(
                     QUIET_RECIPE,
-                    "recipe line is echoed when it runs".into(),
+                    "recipe line is echoed when it runs",
                     Some(span(&recipe.line, in_line + start, command.split_whitespace().next().unwrap_or("").len())),
-                    "start the line with `@` so that no output means success".into(),
+                    "start the line with `@` so that no output means success",
                     fix,
                 );
             }
@@ -385,7 +370,7 @@ fn recipes(makefile: &Makefile, report: &mut Report) {
                     TOOL_PATH,
                     format!("`{tool}` is run by its path"),
                     Some(span(&recipe.line, in_line + start, tool.len())),
-                    "define a variable at the top (e.g. `TOOL ?= ...`) and run `$(TOOL)`".into(),
+                    "define a variable at the top (e.g. `TOOL ?= ...`) and run `$(TOOL)`",
                     None,
                 );
             }
@@ -415,7 +400,7 @@ fn recipe_offset(recipe: &RecipeLine) -> usize {
     }
 }
 
-fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Report) {
+fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Findings<'_>) {
     let declared = makefile.phony();
     let phony_lines: Vec<&Line> =
         makefile.rules().filter(|(_, rule)| rule.targets.iter().any(|t| t == ".PHONY")).map(|(line, _)| line).collect();
@@ -427,7 +412,7 @@ fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Re
                 continue;
             }
             reported.push(target.clone());
-            let fix = phony_fix(&phony_lines, text, target);
+            let fix = Some(phony_fix(&phony_lines, text, target));
             report.add(
                 PHONY_DECLARED,
                 format!("`{target}` is not declared `.PHONY`"),
@@ -457,28 +442,21 @@ fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Re
 
 /// Appends to the last single-line `.PHONY` declaration, or adds one at
 /// the end of the file.
-fn phony_fix(phony_lines: &[&Line], text: &str, target: &str) -> Option<Fix> {
-    let edit = match phony_lines.iter().rev().find(|line| line.text == line.first) {
-        Some(line) => {
-            let code_end = line.first.find('#').unwrap_or(line.first.len());
-            let end = line.offset + line.first[..code_end].trim_end().len();
-            Edit { start: to_u32(end), end: to_u32(end), replacement: format!(" {target}") }
-        }
-        None => {
-            let newline = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
-            Edit {
-                start: to_u32(text.len()),
-                end: to_u32(text.len()),
-                replacement: format!("{newline}.PHONY: {target}\n"),
-            }
-        }
+fn phony_fix(phony_lines: &[&Line], text: &str, target: &str) -> Fix {
+    let edit = if let Some(line) = phony_lines.iter().rev().find(|line| line.text == line.first) {
+        let code_end = line.first.find('#').unwrap_or(line.first.len());
+        let end = line.offset + line.first[..code_end].trim_end().len();
+        edit(end, end, format!(" {target}"))
+    } else {
+        let newline = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
+        edit(text.len(), text.len(), format!("{newline}.PHONY: {target}\n"))
     };
-    Some(Fix { description: format!("declare `{target}` in `.PHONY`"), edits: vec![edit] })
+    Fix { description: format!("declare `{target}` in `.PHONY`"), edits: vec![edit] }
 }
 
 const DEPENDENCY_DIRS: [&str; 6] = ["node_modules", "vendor", ".venv", "venv", "target", "bower_components"];
 
-fn clean_and_build(makefile: &Makefile, report: &mut Report) {
+fn clean_and_build(makefile: &Makefile, report: &mut Findings<'_>) {
     for (_, rule) in makefile.rules_for("clean") {
         for recipe in &rule.recipe {
             let command = &recipe.command;
@@ -519,7 +497,7 @@ fn clean_and_build(makefile: &Makefile, report: &mut Report) {
                     BUILD_OUTPUT,
                     format!("`build` writes `{path}`, outside `build/`"),
                     Some(span(&recipe.line, at, pair[1].len())),
-                    "write build output under `build/`".into(),
+                    "write build output under `build/`",
                     None,
                 );
             }
@@ -527,14 +505,14 @@ fn clean_and_build(makefile: &Makefile, report: &mut Report) {
     }
 }
 
-fn default_goal(makefile: &Makefile, report: &mut Report) {
+fn default_goal(makefile: &Makefile, report: &mut Findings<'_>) {
     let Some((goal, line)) = makefile.default_goal() else { return };
     if goal != "default" {
         report.add(
             DEFAULT_FIRST,
             format!("the default goal is `{goal}`, not `default`"),
             Some(whole_line(line)),
-            "put a `default: build` rule before the others".into(),
+            "put a `default: build` rule before the others",
             None,
         );
         return;
@@ -547,15 +525,15 @@ fn default_goal(makefile: &Makefile, report: &mut Report) {
     if let (false, true, Some((line, _))) = (leads_to_build, makefile.has_rule("build"), default_rule) {
         report.add(
             DEFAULT_BUILDS,
-            "`default` does not run `build`".into(),
+            "`default` does not run `build`",
             Some(whole_line(line)),
-            "write `default: build`".into(),
+            "write `default: build`",
             None,
         );
     }
 }
 
-fn missing_targets(makefile: &Makefile, options: &MakeOptions, report: &mut Report) {
+fn missing_targets(makefile: &Makefile, options: &MakeOptions, report: &mut Findings<'_>) {
     // A Makefile that includes others may get its targets from them.
     if makefile.items.iter().any(|item| matches!(item, Item::Directive(_, d) if d.ends_with("include"))) {
         return;
@@ -573,7 +551,7 @@ fn missing_targets(makefile: &Makefile, options: &MakeOptions, report: &mut Repo
     }
 }
 
-fn test_runs_lint(makefile: &Makefile, report: &mut Report) {
+fn test_runs_lint(makefile: &Makefile, report: &mut Findings<'_>) {
     if !makefile.has_rule("lint") {
         return;
     }
@@ -585,9 +563,9 @@ fn test_runs_lint(makefile: &Makefile, report: &mut Report) {
     if !runs_lint {
         report.add(
             TEST_LINTS,
-            "`test` does not run `lint` first".into(),
+            "`test` does not run `lint` first",
             Some(whole_line(line)),
-            "write `test: lint`".into(),
+            "write `test: lint`",
             None,
         );
     }

@@ -1,4 +1,4 @@
-use workbench_plugin::lint_check::{Diagnostic, Edit, File, Fix, Rule, Severity, Span};
+use workbench_plugin::lint_check::{Diagnostic, File, Findings, Fix, Rule, Severity, edit, span};
 
 use crate::{Indent, TextOptions};
 
@@ -59,28 +59,18 @@ fn is_binary(contents: &[u8]) -> bool {
 }
 
 /// 1-based column of byte `offset` within `line`, counted in characters.
-fn column(line: &[u8], offset: usize) -> u32 {
-    String::from_utf8_lossy(&line[..offset]).chars().count() as u32 + 1
+fn column(line: &[u8], offset: usize) -> usize {
+    String::from_utf8_lossy(&line[..offset]).chars().count() + 1
 }
 
-struct Report<'a> {
-    path: &'a str,
-    found: &'a mut Vec<Diagnostic>,
-}
-
-impl Report<'_> {
-    fn add(&mut self, rule: &Rule, message: String, span: Option<Span>, help: &str, fix: Option<Fix>) {
-        self.found.push(rule.diagnostic(self.path, message, span, help.into(), fix));
-    }
-}
-
-fn edit(start: usize, end: usize, replacement: &str) -> Edit {
-    Edit { start: start as u32, end: end as u32, replacement: replacement.into() }
+/// The 1-based line that byte `offset` of `bytes` is on.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset].split(|&b| b == b'\n').count()
 }
 
 pub fn check(file: &File, options: &TextOptions, found: &mut Vec<Diagnostic>) {
     let bytes = &file.contents;
-    let mut report = Report { path: &file.path, found };
+    let mut report = Findings::new(&file.path, found);
     if bytes.len() as u64 > options.max_bytes {
         report.add(
             TOO_LARGE,
@@ -97,8 +87,8 @@ pub fn check(file: &File, options: &TextOptions, found: &mut Vec<Diagnostic>) {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         report.add(
             BOM,
-            "file starts with a UTF-8 byte-order mark".into(),
-            Some(Span { start: 0, end: 3, line: 1, column: 1 }),
+            "file starts with a UTF-8 byte-order mark",
+            Some(span(0, 3, 1, 1)),
             "remove the byte-order mark",
             Some(Fix { description: "remove the byte-order mark".into(), edits: vec![edit(0, 3, "")] }),
         );
@@ -108,7 +98,6 @@ pub fn check(file: &File, options: &TextOptions, found: &mut Vec<Diagnostic>) {
     let mut in_conflict = false;
     let mut offset = 0;
     for (index, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        let number = index as u32 + 1;
         let mut line = raw.strip_suffix(b"\n").unwrap_or(raw);
         if raw.ends_with(b"\n") {
             if let Some(stripped) = line.strip_suffix(b"\r") {
@@ -118,101 +107,103 @@ pub fn check(file: &File, options: &TextOptions, found: &mut Vec<Diagnostic>) {
                 lf.push(offset + line.len());
             }
         }
-
-        let kept = line.iter().rposition(|&b| b != b' ' && b != b'\t').map_or(0, |last| last + 1);
-        if kept < line.len() {
-            let (start, end) = (offset + kept, offset + line.len());
-            report.add(
-                TRAILING,
-                "trailing whitespace".into(),
-                Some(Span { start: start as u32, end: end as u32, line: number, column: column(line, kept) }),
-                "remove the trailing whitespace",
-                Some(Fix { description: "remove trailing whitespace".into(), edits: vec![edit(start, end, "")] }),
-            );
-        }
-
-        let marker = [b"<<<<<<<".as_slice(), b"=======", b">>>>>>>"]
-            .into_iter()
-            .position(|marker| line.starts_with(marker) && matches!(line.get(7), None | Some(b' ')));
-        if let Some(kind) = marker {
-            // `=======` alone is also a Markdown heading underline: only
-            // count it, and `>>>>>>>`, inside a conflict that `<<<<<<<` opened.
-            in_conflict |= kind == 0;
-            if in_conflict {
-                report.add(
-                    CONFLICT,
-                    format!("merge-conflict marker `{}`", String::from_utf8_lossy(&line[..7])),
-                    Some(Span { start: offset as u32, end: (offset + 7) as u32, line: number, column: 1 }),
-                    "resolve the conflict and remove the markers",
-                    None,
-                );
-            }
-            in_conflict &= kind != 2;
-        }
-
+        let at = Line { text: line, offset, number: index + 1 };
+        trailing_whitespace(&at, &mut report);
+        conflict_marker(&at, &mut in_conflict, &mut report);
         if let Some(indent) = options.indent {
-            let lead = line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-            let wrong = if indent == Indent::Spaces { b'\t' } else { b' ' };
-            if let Some(at) = line[..lead].iter().position(|&b| b == wrong) {
-                let (want, got) = if indent == Indent::Spaces { ("spaces", "a tab") } else { ("tabs", "a space") };
-                report.add(
-                    INDENT,
-                    format!("indented with {got}; this project indents with {want}"),
-                    Some(Span {
-                        start: (offset + at) as u32,
-                        end: (offset + at + 1) as u32,
-                        line: number,
-                        column: at as u32 + 1,
-                    }),
-                    "re-indent the line, or change `indent` in [plugins.options.text]",
-                    None,
-                );
-            }
+            indentation(&at, indent, &mut report);
         }
         offset += raw.len();
     }
-
     if !bytes.ends_with(b"\n") {
-        let last_line = bytes.split(|&b| b == b'\n').next_back().unwrap_or_default();
-        let line = bytes.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        report.add(
-            FINAL_NEWLINE,
-            "no newline at end of file".into(),
-            Some(Span {
-                start: bytes.len() as u32,
-                end: bytes.len() as u32,
-                line,
-                column: column(last_line, last_line.len()),
-            }),
-            "end the file with a newline",
-            Some(Fix {
-                description: "append a newline".into(),
-                edits: vec![edit(bytes.len(), bytes.len(), if crlf.len() > lf.len() { "\r\n" } else { "\n" })],
-            }),
-        );
+        final_newline(bytes, if crlf.len() > lf.len() { "\r\n" } else { "\n" }, &mut report);
     }
-
     if !crlf.is_empty() && !lf.is_empty() {
-        let to_crlf = crlf.len() > lf.len();
-        let (minority, replacement, with) = if to_crlf { (&lf, "\r\n", "CRLF") } else { (&crlf, "\n", "LF") };
-        let first = minority[0];
-        let line = bytes[..first].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        let line_start = bytes[..first].iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
-        let edits = minority
-            .iter()
-            .map(|&at| if to_crlf { edit(at, at + 1, replacement) } else { edit(at, at + 2, replacement) })
-            .collect();
+        mixed_endings(bytes, &crlf, &lf, &mut report);
+    }
+}
+
+/// One line without its ending, where it starts, and its 1-based number.
+struct Line<'a> {
+    text: &'a [u8],
+    offset: usize,
+    number: usize,
+}
+
+fn trailing_whitespace(line: &Line<'_>, report: &mut Findings<'_>) {
+    let kept = line.text.iter().rposition(|&b| b != b' ' && b != b'\t').map_or(0, |last| last + 1);
+    if kept < line.text.len() {
+        let (start, end) = (line.offset + kept, line.offset + line.text.len());
         report.add(
-            MIXED_ENDINGS,
-            format!("{} CRLF and {} LF line endings", crlf.len(), lf.len()),
-            Some(Span {
-                start: first as u32,
-                end: first as u32 + 1,
-                line,
-                column: column(&bytes[line_start..], first - line_start),
-            }),
-            &format!("use one kind of line ending; the fix converts all to {with}"),
-            Some(Fix { description: format!("convert every line ending to {with}"), edits }),
+            TRAILING,
+            "trailing whitespace",
+            Some(span(start, end, line.number, column(line.text, kept))),
+            "remove the trailing whitespace",
+            Some(Fix { description: "remove trailing whitespace".into(), edits: vec![edit(start, end, "")] }),
         );
     }
+}
+
+fn conflict_marker(line: &Line<'_>, in_conflict: &mut bool, report: &mut Findings<'_>) {
+    let marker = [b"<<<<<<<".as_slice(), b"=======", b">>>>>>>"]
+        .into_iter()
+        .position(|marker| line.text.starts_with(marker) && matches!(line.text.get(7), None | Some(b' ')));
+    let Some(kind) = marker else { return };
+    // `=======` alone is also a Markdown heading underline: only count it,
+    // and `>>>>>>>`, inside a conflict that `<<<<<<<` opened.
+    *in_conflict |= kind == 0;
+    if *in_conflict {
+        report.add(
+            CONFLICT,
+            format!("merge-conflict marker `{}`", String::from_utf8_lossy(&line.text[..7])),
+            Some(span(line.offset, line.offset + 7, line.number, 1)),
+            "resolve the conflict and remove the markers",
+            None,
+        );
+    }
+    *in_conflict &= kind != 2;
+}
+
+fn indentation(line: &Line<'_>, indent: Indent, report: &mut Findings<'_>) {
+    let lead = line.text.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    let wrong = if indent == Indent::Spaces { b'\t' } else { b' ' };
+    if let Some(at) = line.text[..lead].iter().position(|&b| b == wrong) {
+        let (want, got) = if indent == Indent::Spaces { ("spaces", "a tab") } else { ("tabs", "a space") };
+        report.add(
+            INDENT,
+            format!("indented with {got}; this project indents with {want}"),
+            Some(span(line.offset + at, line.offset + at + 1, line.number, at + 1)),
+            "re-indent the line, or change `indent` in [plugins.options.text]",
+            None,
+        );
+    }
+}
+
+fn final_newline(bytes: &[u8], newline: &str, report: &mut Findings<'_>) {
+    let last_line = bytes.split(|&b| b == b'\n').next_back().unwrap_or_default();
+    report.add(
+        FINAL_NEWLINE,
+        "no newline at end of file",
+        Some(span(bytes.len(), bytes.len(), line_of(bytes, bytes.len()), column(last_line, last_line.len()))),
+        "end the file with a newline",
+        Some(Fix { description: "append a newline".into(), edits: vec![edit(bytes.len(), bytes.len(), newline)] }),
+    );
+}
+
+fn mixed_endings(bytes: &[u8], crlf: &[usize], lf: &[usize], report: &mut Findings<'_>) {
+    let to_crlf = crlf.len() > lf.len();
+    let (minority, replacement, with) = if to_crlf { (lf, "\r\n", "CRLF") } else { (crlf, "\n", "LF") };
+    let first = minority[0];
+    let line_start = bytes[..first].iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
+    let edits = minority
+        .iter()
+        .map(|&at| if to_crlf { edit(at, at + 1, replacement) } else { edit(at, at + 2, replacement) })
+        .collect();
+    report.add(
+        MIXED_ENDINGS,
+        format!("{} CRLF and {} LF line endings", crlf.len(), lf.len()),
+        Some(span(first, first + 1, line_of(bytes, first), column(&bytes[line_start..], first - line_start))),
+        format!("use one kind of line ending; the fix converts all to {with}"),
+        Some(Fix { description: format!("convert every line ending to {with}"), edits }),
+    );
 }

@@ -3,6 +3,9 @@
 //! side to upgrade. Only `meta` is needed for that; the host reads versions
 //! from export names before anything runs.
 
+// The glue wit-bindgen generates is unsafe by nature, as in the SDK.
+#![allow(unsafe_code, clippy::same_length_and_capacity, reason = "wit-bindgen's generated glue")]
+
 wit_bindgen::generate!({
     inline: r#"
 package workbench:plugin@0.2.0;

@@ -63,6 +63,46 @@ impl Rule {
     }
 }
 
+/// What a check found in one file, rule by rule: every finding gets the
+/// file's path and its rule's id and default severity.
+pub struct Findings<'a> {
+    path: &'a str,
+    found: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Findings<'a> {
+    pub fn new(path: &'a str, found: &'a mut Vec<Diagnostic>) -> Findings<'a> {
+        Findings { path, found }
+    }
+
+    pub fn add(
+        &mut self,
+        rule: &Rule,
+        message: impl Into<String>,
+        span: Option<Span>,
+        help: impl Into<String>,
+        fix: Option<Fix>,
+    ) {
+        self.found.push(rule.diagnostic(self.path, message.into(), span, help.into(), fix));
+    }
+}
+
+/// A span from byte offsets and a 1-based line and column (in
+/// characters). Sizes past 4 GiB, which the host never sends, saturate.
+pub fn span(start: usize, end: usize, line: usize, column: usize) -> Span {
+    Span { start: to_u32(start), end: to_u32(end), line: to_u32(line), column: to_u32(column) }
+}
+
+/// An edit replacing the bytes `start..end` of the file.
+pub fn edit(start: usize, end: usize, replacement: impl Into<String>) -> Edit {
+    Edit { start: to_u32(start), end: to_u32(end), replacement: replacement.into() }
+}
+
+/// A count or offset as the WIT's `u32`, saturating.
+pub fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
 /// Implement this, then call [`export_lint_check!`].
 pub trait LintCheck: Plugin {
     /// Globs of the paths to check; the default, empty, means every file.

@@ -148,7 +148,7 @@ impl SiteStep for Collections {
                 let joined = metadata[i].entry("collection").or_insert_with(|| Value::Array(Vec::new()));
                 match joined {
                     Value::Array(list) if !list.contains(&Value::String(name.clone())) => {
-                        list.push(Value::String(name.clone()))
+                        list.push(Value::String(name.clone()));
                     }
                     Value::String(single) if *single != name => {
                         *joined = Value::Array(vec![Value::String(single.clone()), Value::String(name.clone())]);

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 use site_kit::templates::parse_date;
+use std::fmt::Write as _;
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, parse_metadata};
 use workbench_plugin::{Options, Plugin};
@@ -127,17 +128,18 @@ fn rss(title: &str, description: &str, base: &str, items: &[Item]) -> String {
         e(description)
     );
     for item in items {
-        xml.push_str(&format!(
+        let _ = write!(
+            xml,
             "    <item>\n      <title>{}</title>\n      <link>{}</link>\n      <guid>{}</guid>\n",
             e(&item.title),
             e(&item.url),
             e(&item.url)
-        ));
+        );
         if let Some(date) = item.date {
-            xml.push_str(&format!("      <pubDate>{}</pubDate>\n", date.to_rfc2822()));
+            let _ = writeln!(xml, "      <pubDate>{}</pubDate>", date.to_rfc2822());
         }
         if let Some(summary) = &item.summary {
-            xml.push_str(&format!("      <description>{}</description>\n", e(summary)));
+            let _ = writeln!(xml, "      <description>{}</description>", e(summary));
         }
         xml.push_str("    </item>\n");
     }
@@ -161,18 +163,19 @@ fn atom(title: &str, base: &str, self_url: &str, author: Option<&str>, items: &[
         e(base)
     );
     if let Some(author) = author {
-        xml.push_str(&format!("  <author><name>{}</name></author>\n", e(author)));
+        let _ = writeln!(xml, "  <author><name>{}</name></author>", e(author));
     }
     for item in items {
         let date = item.date.as_ref().map_or_else(|| updated.clone(), stamp);
-        xml.push_str(&format!(
+        let _ = write!(
+            xml,
             "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{date}</updated>\n",
             e(&item.title),
             e(&item.url),
             e(&item.url)
-        ));
+        );
         if let Some(summary) = &item.summary {
-            xml.push_str(&format!("    <summary type=\"html\">{}</summary>\n", e(summary)));
+            let _ = writeln!(xml, "    <summary type=\"html\">{}</summary>", e(summary));
         }
         xml.push_str("  </entry>\n");
     }

@@ -4,6 +4,7 @@
 //! can name any other under the same directory.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use minijinja::value::Value as TemplateValue;
@@ -104,7 +105,7 @@ fn describe(error: &minijinja::Error, page: &str) -> Error {
     let mut message = format!("{page}: {error}");
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
+        let _ = write!(message, ": {cause}");
         source = cause.source();
     }
     if error.kind() == ErrorKind::TemplateNotFound {
@@ -117,6 +118,7 @@ fn describe(error: &minijinja::Error, page: &str) -> Error {
 /// form, formatted with strftime codes (default `%Y-%m-%d`); `"rfc3339"`
 /// and `"rfc2822"` name the feed formats. Text that is not a date is
 /// returned as is.
+#[allow(clippy::needless_pass_by_value, reason = "minijinja's filter signature takes values")]
 fn date_filter(value: TemplateValue, format: Option<String>) -> Result<String, minijinja::Error> {
     let text = value.to_string();
     let format = format.unwrap_or_else(|| "%Y-%m-%d".into());
@@ -125,7 +127,6 @@ fn date_filter(value: TemplateValue, format: Option<String>) -> Result<String, m
         "rfc3339" => moment.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "rfc2822" => moment.to_rfc2822(),
         _ => {
-            use std::fmt::Write as _;
             let mut out = String::new();
             write!(out, "{}", moment.format(&format)).map_err(|_| {
                 minijinja::Error::new(ErrorKind::InvalidOperation, format!("bad date format {format:?}"))

@@ -14,6 +14,7 @@ use workbench_plugin::{Options, Plugin};
 
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(clippy::struct_excessive_bools, reason = "one switch per Markdown extension, as users write them")]
 struct Settings {
     pattern: Vec<String>,
     /// Front-matter keys whose text is Markdown too (Metalsmith's `keys`).

@@ -4,6 +4,7 @@
 //! is left out; `lastmod` comes from the page's `lastmod` or `date`.
 
 use serde::Deserialize;
+use std::fmt::Write as _;
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, parse_metadata};
 use workbench_plugin::{Options, Plugin};
@@ -68,13 +69,13 @@ impl SiteStep for Sitemap {
             xml.push_str(&site_kit::xml_escape(&site_kit::absolute(&hostname, &url)));
             xml.push_str("</loc>\n");
             if let Some(lastmod) = lastmod {
-                xml.push_str(&format!("    <lastmod>{}</lastmod>\n", site_kit::xml_escape(&lastmod)));
+                let _ = writeln!(xml, "    <lastmod>{}</lastmod>", site_kit::xml_escape(&lastmod));
             }
             if let Some(changefreq) = &settings.changefreq {
-                xml.push_str(&format!("    <changefreq>{}</changefreq>\n", site_kit::xml_escape(changefreq)));
+                let _ = writeln!(xml, "    <changefreq>{}</changefreq>", site_kit::xml_escape(changefreq));
             }
             if let Some(priority) = settings.priority {
-                xml.push_str(&format!("    <priority>{priority:.1}</priority>\n"));
+                let _ = writeln!(xml, "    <priority>{priority:.1}</priority>");
             }
             xml.push_str("  </url>\n");
         }

@@ -4,6 +4,9 @@
 //! The WIT is inline because it is this test's own future version of wit/,
 //! reduced to what a lint check uses.
 
+// The glue wit-bindgen generates is unsafe by nature, as in the SDK.
+#![allow(unsafe_code, clippy::same_length_and_capacity, reason = "wit-bindgen's generated glue")]
+
 wit_bindgen::generate!({
     inline: r#"
 package workbench:plugin@0.1.1;

@@ -1,4 +1,4 @@
-use workbench_plugin::lint_check::{Diagnostic, Edit, Error, File, Fix, LintCheck, RuleInfo, Severity, Span};
+use workbench_plugin::lint_check::{Diagnostic, Error, File, Fix, LintCheck, RuleInfo, Severity, edit, span};
 use workbench_plugin::{Options, Plugin};
 
 struct TrailingSpace;
@@ -33,16 +33,11 @@ impl LintCheck for TrailingSpace {
                         severity: Severity::Warning,
                         message: "trailing whitespace".into(),
                         path: file.path.clone(),
-                        span: Some(Span {
-                            start: start as u32,
-                            end: end as u32,
-                            line: index as u32 + 1,
-                            column: kept as u32 + 1,
-                        }),
+                        span: Some(span(start, end, index + 1, kept + 1)),
                         help: Some("remove it".into()),
                         fix: Some(Fix {
                             description: "remove trailing whitespace".into(),
-                            edits: vec![Edit { start: start as u32, end: end as u32, replacement: String::new() }],
+                            edits: vec![edit(start, end, "")],
                         }),
                     });
                 }
