@@ -30,7 +30,7 @@ struct Data;
 impl Plugin for Data {}
 
 impl LintCheck for Data {
-    fn include() -> Vec<String> {
+    fn patterns() -> Vec<String> {
         ["**/*.json", "**/*.toml", "**/*.yaml", "**/*.yml"].map(String::from).to_vec()
     }
 

@@ -58,7 +58,7 @@ impl Plugin for Make {
 }
 
 impl LintCheck for Make {
-    fn include() -> Vec<String> {
+    fn patterns() -> Vec<String> {
         ["**/Makefile", "**/makefile", "**/GNUmakefile", "**/*.mk"].map(String::from).to_vec()
     }
 

@@ -561,12 +561,6 @@ fn test_runs_lint(makefile: &Makefile, report: &mut Findings<'_>) {
             || rule.recipe.iter().any(|r| r.command.contains("$(MAKE) lint") || r.command.contains("make lint"))
     });
     if !runs_lint {
-        report.add(
-            TEST_LINTS,
-            "`test` does not run `lint` first",
-            Some(whole_line(line)),
-            "write `test: lint`",
-            None,
-        );
+        report.add(TEST_LINTS, "`test` does not run `lint` first", Some(whole_line(line)), "write `test: lint`", None);
     }
 }

@@ -105,8 +105,9 @@ pub fn to_u32(value: usize) -> u32 {
 
 /// Implement this, then call [`export_lint_check!`].
 pub trait LintCheck: Plugin {
-    /// Globs of the paths to check; the default, empty, means every file.
-    fn include() -> Vec<String> {
+    /// Globs of the paths to check (the WIT's `patterns`); the default,
+    /// empty, means every file.
+    fn patterns() -> Vec<String> {
         Vec::new()
     }
 
@@ -127,7 +128,7 @@ macro_rules! export_lint_check {
         impl $crate::bindings::exports::workbench::plugin::lint_check::Guest for __WorkbenchLintCheck {
             fn describe() -> $crate::CheckerInfo {
                 $crate::CheckerInfo {
-                    patterns: <$ty as $crate::LintCheck>::include(),
+                    patterns: <$ty as $crate::LintCheck>::patterns(),
                     rules: <$ty as $crate::LintCheck>::rules(),
                 }
             }

@@ -23,7 +23,7 @@ fn diagnostic(rule: &str, path: &str, end: u32) -> Diagnostic {
 }
 
 impl LintCheck for Sloppy {
-    fn include() -> Vec<String> {
+    fn patterns() -> Vec<String> {
         vec!["**/*.txt".into()]
     }
 

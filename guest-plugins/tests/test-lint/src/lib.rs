@@ -6,7 +6,7 @@ struct TrailingSpace;
 impl Plugin for TrailingSpace {}
 
 impl LintCheck for TrailingSpace {
-    fn include() -> Vec<String> {
+    fn patterns() -> Vec<String> {
         vec!["**/*.txt".into()]
     }
 

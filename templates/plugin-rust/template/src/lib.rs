@@ -14,7 +14,7 @@ struct Check;
 impl Plugin for Check {}
 
 impl LintCheck for Check {
-    fn include() -> Vec<String> {
+    fn patterns() -> Vec<String> {
         vec!["**/*.rs".into(), "**/*.md".into(), "**/Makefile".into()]
     }
 
