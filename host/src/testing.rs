@@ -24,20 +24,25 @@ pub struct Ran {
 #[must_use]
 pub struct InProcess {
     dir: tempfile::TempDir,
+    _cache: tempfile::TempDir,
     vars: Vec<(String, String)>,
     stdin: Vec<u8>,
 }
 
 impl InProcess {
-    /// An empty directory, and a plugin cache whose compiled components
-    /// are shared with every other test (compiling the bundled plugins per
-    /// test would take most of the suite's time).
+    /// An empty directory, and a cache of its own whose compiled
+    /// components are shared with every other test, in-process and end to
+    /// end (compiling the bundled plugins per test would take most of the
+    /// suite's time).
     #[allow(clippy::new_without_default, reason = "each one makes a directory: not a default")]
     pub fn new() -> InProcess {
         let dir = tempfile::tempdir().expect("temp dir");
-        let cache = repo_root().join("target/unit-plugin-cache");
-        std::fs::create_dir_all(&cache).expect("cache dir");
-        InProcess { dir, vars: vec![("WORKBENCH_CACHE_DIR".into(), cache.display().to_string())], stdin: Vec::new() }
+        let cache = tempfile::tempdir().expect("temp dir");
+        let shared = repo_root().join("target/e2e-plugin-cache/compiled");
+        std::fs::create_dir_all(&shared).expect("shared cache dir");
+        std::os::unix::fs::symlink(&shared, cache.path().join("compiled")).expect("link the shared cache");
+        let vars = vec![("WORKBENCH_CACHE_DIR".into(), cache.path().display().to_string())];
+        InProcess { dir, _cache: cache, vars, stdin: Vec::new() }
     }
 
     /// Writes a file (creating its folders) under the directory.
