@@ -24,6 +24,13 @@ SERVE_FLAGS   ?=
 SITE          ?= examples/site
 FUZZ_SECONDS  ?= 60
 
+# The host's tests build in the release profile `make build` used, so its
+# dependencies (wasmtime most of all) compile once, and clippy lints the
+# host's own crates in that same compile, as RUSTC_WORKSPACE_WRAPPER (which
+# is all `cargo clippy` does), instead of checking every dependency again.
+HOST_CLIPPY   := RUSTC_WORKSPACE_WRAPPER=clippy-driver \
+                 CLIPPY_ARGS=$(subst $(eval) ,__CLIPPY_HACKERY__,$(strip $(CLIPPY_FLAGS)))
+
 # Layout
 BUILD_DIR       := build
 GUEST_DIR       := guest-plugins
@@ -67,7 +74,7 @@ POLYGLOT_OUT    := $(BUILD_DIR)/polyglot
 POLYGLOT_TOOLS  := PYTHON=$(abspath $(VENV))/bin/python COMPONENTIZE_PY=$(abspath $(VENV))/bin/componentize-py \
                    WIT_BINDGEN="$(abspath $(WASM_KIT)) wit-bindgen" WASM_TOOLS="$(abspath $(WASM_KIT)) wasm-tools"
 
-.PHONY: default build plugins polyglot toolchains check clean clean-deps lint format clippy self-lint server test bench fuzz
+.PHONY: default build plugins polyglot toolchains check clean clean-deps lint clippy server test bench fuzz
 
 default: build
 
@@ -118,21 +125,23 @@ check:
 	@$(CARGO) check $(CARGO_FLAGS) --workspace --all-targets
 	@$(CARGO) check $(CARGO_FLAGS) $(GUEST_FLAGS) --workspace
 
-# Formatting, clippy on both workspaces, the examples' own linters, then
-# workbench's own checks on this repository.
-lint: format clippy polyglot self-lint
-	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
-
-format:
+# Formatting; clippy on the host while its tests compile (see HOST_CLIPPY)
+# and on the guests; the examples' own linters; then workbench's own checks
+# on this repository.
+lint: build polyglot
 	@$(CARGO) fmt --all --check
 	@$(CARGO) fmt --all --check --manifest-path $(GUEST_MANIFEST)
+	@$(HOST_CLIPPY) $(CARGO) test $(CARGO_FLAGS) --release --workspace --lib --bins --tests --no-run
+	@$(HOST_CLIPPY) $(CARGO) build $(CARGO_FLAGS) --release --workspace --benches
+	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
+	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
+	@$(WORKBENCH) lint $(LINT_FLAGS)
 
+# Clippy alone, as `cargo clippy` runs it: quicker than `make lint` in the
+# edit loop, but it checks every dependency apart from the build.
 clippy: plugins
 	@$(CARGO) clippy $(CARGO_FLAGS) --workspace --all-targets -- $(CLIPPY_FLAGS)
 	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
-
-self-lint: build
-	@$(WORKBENCH) lint $(LINT_FLAGS)
 
 # The example site (or SITE=dir) built, served on 127.0.0.1:8000 and
 # rebuilt on every change, with live reload; Ctrl-C stops it.
@@ -140,20 +149,10 @@ server: build
 	@$(WORKBENCH) serve $(SITE) $(SERVE_FLAGS)
 
 # Lint, then unit and end-to-end tests (which load build/test-plugins and
-# build/polyglot). The host's tests build in the release profile `make
-# build` used, so its dependencies (wasmtime most of all) compile once;
-# clippy lints the host's own crates in that same compile (as
-# RUSTC_WORKSPACE_WRAPPER, which is all `cargo clippy` does), instead of
-# checking every dependency a second time.
-HOST_CLIPPY := RUSTC_WORKSPACE_WRAPPER=clippy-driver \
-               CLIPPY_ARGS=$(subst $(eval) ,__CLIPPY_HACKERY__,$(strip $(CLIPPY_FLAGS)))
-test: format build polyglot
-	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
-	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
-	@$(WORKBENCH) lint $(LINT_FLAGS)
+# build/polyglot), in the compile `make lint` made.
+test: lint
 	@$(CARGO) test $(CARGO_FLAGS) --manifest-path $(GUEST_MANIFEST) --target $(HOST_TARGET) --lib $(GUEST_UNIT_TESTS) $(TEST_FLAGS)
 	@$(HOST_CLIPPY) $(CARGO) test $(CARGO_FLAGS) --release --workspace --lib --bins --tests $(TEST_FLAGS)
-	@$(HOST_CLIPPY) $(CARGO) build $(CARGO_FLAGS) --release --workspace --benches
 
 # Fuzzing: every parser that reads user input (fuzz/fuzz_targets), seeded
 # from the test inputs, FUZZ_SECONDS each; findings land in fuzz/artifacts/.
