@@ -126,27 +126,11 @@ fn extract(html: &str, offset: usize, lines: &LineIndex, in_comment: bool, out: 
             Ok(())
         }))
         .append_element_content_handler(element!("meta", |el| {
-            let name = el
-                .get_attribute("name")
-                .or_else(|| el.get_attribute("property"))
-                .or_else(|| el.get_attribute("http-equiv"))
-                .or_else(|| el.get_attribute("itemprop"));
-            if let (Some(name), Some(content)) = (name, el.get_attribute("content")) {
-                state.borrow_mut().meta.push(MetaTag {
-                    name: decode(&name).to_ascii_lowercase(),
-                    content: decode(&content),
-                    position: position(el.source_location().bytes().start),
-                });
-            }
+            state.borrow_mut().meta.extend(meta_tag(el, &position));
             Ok(())
         }))
         .append_element_content_handler(element!("link[href]", |el| {
-            let href = el.get_attribute("href").unwrap_or_default();
-            state.borrow_mut().links.push(Link {
-                rel: decode(&el.get_attribute("rel").unwrap_or_default()).to_ascii_lowercase(),
-                href: decode(&href),
-                position: position(el.source_location().bytes().start),
-            });
+            state.borrow_mut().links.push(link(el, &position));
             Ok(())
         }))
         .append_element_content_handler(element!("noscript", |_| {
@@ -190,6 +174,30 @@ fn extract(html: &str, offset: usize, lines: &LineIndex, in_comment: bool, out: 
     collected.noscripts.retain(|noscript| noscript.position.line > 0);
     collected.scripts.sort_by_key(|script| (script.position.line, script.position.column));
     *out = collected;
+}
+
+/// A `<meta>` named by `name`, `property`, `http-equiv` or `itemprop`,
+/// with its `content`.
+fn meta_tag(el: &Element, position: &impl Fn(usize) -> Position) -> Option<MetaTag> {
+    let name = el
+        .get_attribute("name")
+        .or_else(|| el.get_attribute("property"))
+        .or_else(|| el.get_attribute("http-equiv"))
+        .or_else(|| el.get_attribute("itemprop"))?;
+    let content = el.get_attribute("content")?;
+    Some(MetaTag {
+        name: decode(&name).to_ascii_lowercase(),
+        content: decode(&content),
+        position: position(el.source_location().bytes().start),
+    })
+}
+
+fn link(el: &Element, position: &impl Fn(usize) -> Position) -> Link {
+    Link {
+        rel: decode(&el.get_attribute("rel").unwrap_or_default()).to_ascii_lowercase(),
+        href: decode(&el.get_attribute("href").unwrap_or_default()),
+        position: position(el.source_location().bytes().start),
+    }
 }
 
 fn script(el: &Element, position: &impl Fn(usize) -> Position, in_comment: bool) -> Script {

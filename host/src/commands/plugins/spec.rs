@@ -224,8 +224,14 @@ fn parsed_page(page: &PageInput, html: &str) -> Result<crate::plugins::bindings:
 
 /// Runs one case; `Err` is a mistake in the spec itself.
 fn run_case(plugin: &Plugin, role: Role, case: &Case, options: &str) -> Result<Outcome, String> {
+    let output = call(plugin, role, case, options)?;
+    judge(role, case, output)
+}
+
+/// The case's input given to the plugin, and its answer as spec JSON.
+fn call(plugin: &Plugin, role: Role, case: &Case, options: &str) -> Result<Result<Value, PluginFailure>, String> {
     let missing = || format!("a {role} case needs `{}`", input_key(role));
-    let output: Result<Value, PluginFailure> = match role {
+    Ok(match role {
         Role::Detector => {
             let page = case.page.as_ref().ok_or_else(missing)?;
             let page = match &page.html {
@@ -286,8 +292,11 @@ fn run_case(plugin: &Plugin, role: Role, case: &Case, options: &str) -> Result<O
                 json!({ "values": values })
             })
         }
-    };
+    })
+}
 
+/// The plugin's answer held to the case's `expect`.
+fn judge(role: Role, case: &Case, output: Result<Value, PluginFailure>) -> Result<Outcome, String> {
     let mut expect = case.expect.clone();
     let expected_error = match expect.remove("error") {
         None => None,
