@@ -117,6 +117,16 @@ mod in_process {
     use crate::error::Exit;
     use crate::testing::InProcess;
 
+    /// Stops the server however a test ends: a failed assertion would
+    /// otherwise leave the thread scope waiting on it for ever.
+    struct StopOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
+
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
     #[test]
     fn serves_the_built_site_until_the_stop_signal() {
         let project = InProcess::new()
@@ -126,6 +136,7 @@ mod in_process {
         let (context, capture) = project.context(&args);
         std::thread::scope(|scope| {
             let server = scope.spawn(|| project.run_in(&context, &capture, &args));
+            let stop = StopOnDrop(&capture.stop);
             let deadline = Instant::now() + Duration::from_mins(1);
             let address = loop {
                 let stderr = capture.stderr.text();
@@ -140,8 +151,8 @@ mod in_process {
             let mut response = String::new();
             stream.read_to_string(&mut response).unwrap();
             assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-            assert!(response.contains("<h1>Served</h1>"), "{response}");
-            capture.stop.store(true, Ordering::SeqCst);
+            assert!(response.contains(">Served</h1>"), "{response}");
+            drop(stop);
             let ran = server.join().expect("serve does not panic");
             assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
             assert!(ran.stderr.ends_with("stopped\n"), "{}", ran.stderr);

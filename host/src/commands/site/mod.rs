@@ -365,7 +365,7 @@ mod in_process {
         assert_eq!(ran.exit, Exit::Success, "{}", ran.stderr);
         assert!(ran.stderr.starts_with("wrote 1 files to "), "{}", ran.stderr);
         let page = std::fs::read_to_string(project.dir().join("public/index.html")).expect("the page is written");
-        assert!(page.contains("<h1>Hello</h1>"), "{page}");
+        assert!(page.contains(">Hello</h1>"), "{page}");
     }
 
     #[test]
