@@ -195,11 +195,21 @@ fn a_failed_build_leaves_the_previous_output_intact() {
     assert_eq!(strays(&test), Vec::<String>::new(), "staging left behind");
 }
 
-/// What a project holds besides its own files, the output and the step
-/// cache: anything here (a staging folder, an old output, a temporary
-/// file of any name) was left behind.
+/// What a project holds besides its own files, the output and what a
+/// build keeps beside it on purpose (step cache, spare output, manifests,
+/// lock): anything else (a staging folder, an old output, a temporary file
+/// of any name) was left behind.
 fn strays(test: &Test) -> Vec<String> {
-    const EXPECTED: [&str; 6] = ["workbench.toml", "site", "layouts", "build", ".build.cache", ".build.manifests"];
+    const EXPECTED: [&str; 8] = [
+        "workbench.toml",
+        "site",
+        "layouts",
+        "build",
+        ".build.cache",
+        ".build.spare",
+        ".build.manifests",
+        ".build.lock",
+    ];
     let mut strays: Vec<String> = std::fs::read_dir(test.dir())
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
