@@ -24,13 +24,6 @@ SERVE_FLAGS   ?=
 SITE          ?= examples/site
 FUZZ_SECONDS  ?= 60
 
-# The host's tests build in the release profile `make build` used, so its
-# dependencies (wasmtime most of all) compile once, and clippy lints the
-# host's own crates in that same compile, as RUSTC_WORKSPACE_WRAPPER (which
-# is all `cargo clippy` does), instead of checking every dependency again.
-HOST_CLIPPY   := RUSTC_WORKSPACE_WRAPPER=clippy-driver \
-                 CLIPPY_ARGS=$(subst $(eval) ,__CLIPPY_HACKERY__,$(strip $(CLIPPY_FLAGS)))
-
 # Layout
 BUILD_DIR       := build
 GUEST_DIR       := guest-plugins
@@ -125,20 +118,14 @@ check:
 	@$(CARGO) check $(CARGO_FLAGS) --workspace --all-targets
 	@$(CARGO) check $(CARGO_FLAGS) $(GUEST_FLAGS) --workspace
 
-# Formatting; clippy on the host while its tests compile (see HOST_CLIPPY)
-# and on the guests; the examples' own linters; then workbench's own checks
-# on this repository.
-lint: build polyglot
+# Formatting, clippy on both workspaces, the examples' own linters, then
+# workbench's own checks on this repository (with the release binary).
+lint: build polyglot clippy
 	@$(CARGO) fmt --all --check
 	@$(CARGO) fmt --all --check --manifest-path $(GUEST_MANIFEST)
-	@$(HOST_CLIPPY) $(CARGO) test $(CARGO_FLAGS) --release --workspace --lib --bins --tests --no-run
-	@$(HOST_CLIPPY) $(CARGO) build $(CARGO_FLAGS) --release --workspace --benches
-	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
 	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
 	@$(WORKBENCH) lint $(LINT_FLAGS)
 
-# Clippy alone, as `cargo clippy` runs it: quicker than `make lint` in the
-# edit loop, but it checks every dependency apart from the build.
 clippy: plugins
 	@$(CARGO) clippy $(CARGO_FLAGS) --workspace --all-targets -- $(CLIPPY_FLAGS)
 	@$(CARGO) clippy $(CARGO_FLAGS) $(GUEST_FLAGS) -- $(CLIPPY_FLAGS)
@@ -149,10 +136,12 @@ server: build
 	@$(WORKBENCH) serve $(SITE) $(SERVE_FLAGS)
 
 # Lint, then unit and end-to-end tests (which load build/test-plugins and
-# build/polyglot), in the compile `make lint` made.
+# build/polyglot). The host's tests build in the release profile `make
+# build` used: its dependencies (wasmtime most of all) and the workbench
+# library are reused as they are, not compiled again for tests.
 test: lint
 	@$(CARGO) test $(CARGO_FLAGS) --manifest-path $(GUEST_MANIFEST) --target $(HOST_TARGET) --lib $(GUEST_UNIT_TESTS) $(TEST_FLAGS)
-	@$(HOST_CLIPPY) $(CARGO) test $(CARGO_FLAGS) --release --workspace --lib --bins --tests $(TEST_FLAGS)
+	@$(CARGO) test $(CARGO_FLAGS) --release --lib --bins --tests $(TEST_FLAGS)
 
 # Fuzzing: every parser that reads user input (fuzz/fuzz_targets), seeded
 # from the test inputs, FUZZ_SECONDS each; findings land in fuzz/artifacts/.
