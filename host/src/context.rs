@@ -284,9 +284,13 @@ impl Context {
     /// Where workbench keeps its caches: `$WORKBENCH_CACHE_DIR`, else the
     /// platform cache directory; `None` with `--no-cache`.
     pub fn cache_dir(&self) -> Option<PathBuf> {
-        if self.global.no_cache {
-            return None;
-        }
+        if self.global.no_cache { None } else { self.cache_home() }
+    }
+
+    /// The same folder whatever `--no-cache` says, for what is stored
+    /// there to work at all rather than to save time (git templates'
+    /// clones).
+    pub fn cache_home(&self) -> Option<PathBuf> {
         if let Some(dir) = self.var_os("WORKBENCH_CACHE_DIR").filter(|dir| !dir.is_empty()) {
             return Some(PathBuf::from(dir));
         }

@@ -94,7 +94,8 @@ impl Cache {
     /// Records [`Cache::roles`]; a failure only costs a later load.
     pub fn remember_roles(&self, digest: &str, roles: &[super::Role]) {
         let Some(path) = self.entry_path(digest).map(|path| path.with_extension("roles")) else { return };
-        if path.is_file() {
+        // Read, not just found: a file of an older format is replaced.
+        if self.roles(digest).is_some() {
             return;
         }
         let text = roles.iter().map(|role| role.name()).collect::<Vec<_>>().join("\n");

@@ -103,7 +103,7 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     // Before any question: answering them all to be refused at the end is no way to learn it.
     write::check_destination(&dest, args.force, args.git)?;
     let loaded =
-        source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd, context.cache_dir().as_deref())?;
+        source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd, context.cache_home().as_deref())?;
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now(context)?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
@@ -356,10 +356,10 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .map_err(|error| Error::input(format!("{}: `generated`: {error}", answers_path.display())))?;
     let is_git = !Path::new(&record.template.source).is_absolute();
     let (old_tree, new_loaded) = if is_git {
-        let old = source::load_git(record.template.clone(), Some(&old_commit), context.cache_dir().as_deref())?.tree;
+        let old = source::load_git(record.template.clone(), Some(&old_commit), context.cache_home().as_deref())?.tree;
         let mut latest = record.template.clone();
         latest.commit = None;
-        (old, source::load_git(latest, None, context.cache_dir().as_deref())?)
+        (old, source::load_git(latest, None, context.cache_home().as_deref())?)
     } else {
         let old = source::load_local_at(&record.template, &old_commit)?;
         (old, source::load_dir(Path::new(&record.template.source), &record.template.source)?)
