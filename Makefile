@@ -45,8 +45,12 @@ WORKBENCH       := $(BUILD_DIR)/workbench
 # detect/ and site/ ship inside the binary; those under tests/ only serve
 # the tests; those under refused/ must be refused by the host, and
 # are kept apart so a directory load of build/test-plugins stays loadable.
-# A crate `in-place` builds `in_place.wasm`.
-components       = $(subst -,_,$(notdir $(patsubst %/Cargo.toml,%,$(shell grep -l cdylib $(1)))))
+# Each component file is named after its plugin (`in-place.wasm`), though
+# cargo writes `in_place.wasm`.
+components       = $(notdir $(patsubst %/Cargo.toml,%,$(shell grep -l cdylib $(1))))
+cargo_out        = $(GUEST_OUT)/$$(echo $(1) | tr - _).wasm
+# A component no longer built (removed or renamed) must not stay bundled.
+prune            = for file in $(1)/*.wasm; do case " $(2) " in *" $$(basename $$file .wasm) "*) ;; *) $(RM) $$file;; esac; done
 CORE_PLUGINS    := $(call components,$(wildcard $(GUEST_DIR)/lint/*/Cargo.toml $(GUEST_DIR)/detect/*/Cargo.toml $(GUEST_DIR)/site/*/Cargo.toml))
 TEST_PLUGINS    := $(call components,$(wildcard $(GUEST_DIR)/tests/*/Cargo.toml))
 REFUSED_PLUGINS := $(call components,$(wildcard $(GUEST_DIR)/refused/*/Cargo.toml))
@@ -60,8 +64,8 @@ FUZZ_TARGETS    := front_matter config scaffold_template suppressions page makef
 PYTHON          ?= python3
 VENV            := $(GUEST_DIR)/.venv
 WASM_KIT        := target/release/wasm-kit
-POLYGLOT_PLUGINS := examples/js-detector/build/js_detector.wasm examples/py-lint/build/py_lint.wasm \
-                    examples/c-reading-time/build/reading_time.wasm examples/zig-helpers/build/zig_helpers.wasm
+POLYGLOT_PLUGINS := examples/js-detector/build/js-detector.wasm examples/py-lint/build/py-lint.wasm \
+                    examples/c-reading-time/build/reading-time.wasm examples/zig-helpers/build/zig-helpers.wasm
 POLYGLOT_DIRS   := $(patsubst %/build/,$(GUEST_DIR)/%,$(dir $(POLYGLOT_PLUGINS)))
 POLYGLOT_OUT    := $(BUILD_DIR)/polyglot
 POLYGLOT_TOOLS  := PYTHON=$(abspath $(VENV))/bin/python COMPONENTIZE_PY=$(abspath $(VENV))/bin/componentize-py \
@@ -85,14 +89,18 @@ plugins:
 	@$(CARGO) build $(CARGO_FLAGS) --release $(GUEST_FLAGS) --workspace --exclude services
 	@$(CARGO) build $(CARGO_FLAGS) --release $(GUEST_FLAGS) -p services
 	@$(MKDIR) $(BUNDLE_DIR) $(TEST_PLUGIN_DIR) $(REFUSED_PLUGIN_DIR)
-	@for plugin in $(CORE_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(BUNDLE_DIR)/; done
-	@for plugin in $(TEST_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(TEST_PLUGIN_DIR)/; done
-	@for plugin in $(REFUSED_PLUGINS); do $(CP) $(GUEST_OUT)/$$plugin.wasm $(REFUSED_PLUGIN_DIR)/; done
+	@$(call prune,$(BUNDLE_DIR),$(CORE_PLUGINS))
+	@$(call prune,$(TEST_PLUGIN_DIR),$(TEST_PLUGINS))
+	@$(call prune,$(REFUSED_PLUGIN_DIR),$(REFUSED_PLUGINS))
+	@for plugin in $(CORE_PLUGINS); do $(CP) $(call cargo_out,$$plugin) $(BUNDLE_DIR)/$$plugin.wasm; done
+	@for plugin in $(TEST_PLUGINS); do $(CP) $(call cargo_out,$$plugin) $(TEST_PLUGIN_DIR)/$$plugin.wasm; done
+	@for plugin in $(REFUSED_PLUGINS); do $(CP) $(call cargo_out,$$plugin) $(REFUSED_PLUGIN_DIR)/$$plugin.wasm; done
 
 # The example plugins in other languages, gathered in build/polyglot.
 polyglot: toolchains
 	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir build $(POLYGLOT_TOOLS) || exit 1; done
 	@$(MKDIR) $(POLYGLOT_OUT)
+	@$(call prune,$(POLYGLOT_OUT),$(basename $(notdir $(POLYGLOT_PLUGINS))))
 	@for plugin in $(POLYGLOT_PLUGINS); do $(CP) $(GUEST_DIR)/$$plugin $(POLYGLOT_OUT)/; done
 
 toolchains: $(VENV)/installed

@@ -1,5 +1,5 @@
 //! Runtime benchmark: what a plugin costs the host, for the Rust test
-//! plugin `test-lint` (build/test-plugins/test_lint.wasm, from `make plugins`).
+//! plugin `test-lint` (build/test-plugins/test-lint.wasm, from `make plugins`).
 //!
 //! Run: `make bench-runtime` (or `cargo bench --bench runtime`). Prints the
 //! median and the 10th/90th percentiles of each stage over many runs; the
@@ -33,7 +33,7 @@ fn measure(label: &str, runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../build/test-plugins/test_lint.wasm");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../build/test-plugins/test-lint.wasm");
     let bytes = std::fs::read(&path).unwrap_or_else(|error| {
         panic!("{}: {error}; run `make plugins` first", path.display());
     });

@@ -426,7 +426,7 @@ fn build_dir_reads_that_projects_config() {
 
 #[test]
 fn a_step_cannot_write_outside_the_output() {
-    let hostile = test_plugin("hostile_step");
+    let hostile = test_plugin("hostile-step");
     for (misdeed, expected) in [
         ("escape", "returned a file at \"../a.txt\": the path has an empty, `.` or `..` segment"),
         ("absolute", "returned a file at \"/tmp/workbench-hostile-step\": the path is absolute"),
@@ -445,7 +445,7 @@ fn a_step_cannot_write_outside_the_output() {
 
 #[test]
 fn a_step_that_loops_or_panics_is_stopped_and_named() {
-    let hostile = test_plugin("hostile_step");
+    let hostile = test_plugin("hostile-step");
     let hostile = hostile.to_str().unwrap();
     site(r#"steps = ["hostile-step"]"#)
         .file("site/a.txt", "loop")

@@ -26,14 +26,14 @@ fn entries_of(dir: &std::path::Path, component: &std::path::Path) -> Vec<std::pa
 
 #[test]
 fn second_run_loads_from_the_cache() {
-    let first = Test::new().private_cache().plugin(test_plugin("test_lint")).args(["plugins", "list", "-vv"]);
+    let first = Test::new().private_cache().plugin(test_plugin("test-lint")).args(["plugins", "list", "-vv"]);
     first.run().code(0).stderr_has("cache miss");
-    assert_eq!(entries_of(first.cache_dir(), &test_plugin("test_lint")).len(), 1);
+    assert_eq!(entries_of(first.cache_dir(), &test_plugin("test-lint")).len(), 1);
     first.run().code(0).stderr_has("cache hit").stderr_lacks("cache miss");
     Test::new()
         .private_cache()
         .with_cache_of(&first)
-        .plugin(test_plugin("test_lint"))
+        .plugin(test_plugin("test-lint"))
         .args(["plugins", "info", "test-lint"])
         .run()
         .code(0)
@@ -42,9 +42,9 @@ fn second_run_loads_from_the_cache() {
 
 #[test]
 fn a_corrupt_entry_is_recompiled_and_replaced() {
-    let test = Test::new().private_cache().plugin(test_plugin("test_lint")).args(["plugins", "info", "test-lint"]);
+    let test = Test::new().private_cache().plugin(test_plugin("test-lint")).args(["plugins", "info", "test-lint"]);
     test.run().code(0).stdout_has("compiled now, stored in the cache");
-    let entry = entries_of(test.cache_dir(), &test_plugin("test_lint")).pop().expect("one entry");
+    let entry = entries_of(test.cache_dir(), &test_plugin("test-lint")).pop().expect("one entry");
     let mut bytes = std::fs::read(&entry).expect("read entry");
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x5a;
@@ -55,7 +55,7 @@ fn a_corrupt_entry_is_recompiled_and_replaced() {
 
 #[test]
 fn no_cache_writes_nothing() {
-    let test = Test::new().private_cache().plugin(test_plugin("test_lint")).args([
+    let test = Test::new().private_cache().plugin(test_plugin("test-lint")).args([
         "plugins",
         "info",
         "test-lint",
@@ -70,7 +70,7 @@ fn an_unwritable_cache_warns_and_goes_on() {
     let test = Test::new().private_cache().file("not-a-dir", "x");
     let blocker = test.dir().join("not-a-dir");
     test.env("WORKBENCH_CACHE_DIR", &blocker)
-        .plugin(test_plugin("test_lint"))
+        .plugin(test_plugin("test-lint"))
         .args(["plugins", "list"])
         .run()
         .code(0)
@@ -81,7 +81,7 @@ fn an_unwritable_cache_warns_and_goes_on() {
 
 #[test]
 fn list_shows_the_cache_state() {
-    let test = Test::new().private_cache().plugin(test_plugin("test_lint")).args(["plugins", "list"]);
+    let test = Test::new().private_cache().plugin(test_plugin("test-lint")).args(["plugins", "list"]);
     test.run().code(0).stdout_has("CACHE").stdout_has("compiled");
     let run = test.run().code(0);
     let row = run.stdout.lines().find(|line| line.starts_with("test-lint")).expect("test-lint row");

@@ -1,10 +1,11 @@
 use crate::support::{Test, test_plugin, test_spec};
 
-const ROLES: [(&str, &str, &str); 4] = [
-    ("test_detector", "test-detector", "detector"),
-    ("test_helper", "test-helper", "template-helper"),
-    ("test_lint", "test-lint", "lint-check"),
-    ("test_step", "test-step", "site-step"),
+/// (plugin name, which is also its component's file stem; role)
+const ROLES: [(&str, &str); 4] = [
+    ("test-detector", "detector"),
+    ("test-helper", "template-helper"),
+    ("test-lint", "lint-check"),
+    ("test-step", "site-step"),
 ];
 
 #[test]
@@ -15,13 +16,13 @@ fn version_matches_the_package() {
 #[test]
 fn list_shows_every_role_with_its_wit_version() {
     let mut test = Test::new();
-    for (stem, _, _) in ROLES {
-        test = test.plugin(test_plugin(stem));
+    for (name, _) in ROLES {
+        test = test.plugin(test_plugin(name));
     }
     let run = test.args(["plugins", "list", "--format", "json"]).run().code(0);
     let document = run.json();
     let plugins = document["plugins"].as_array().expect("plugins array");
-    for (_, name, role) in ROLES {
+    for (name, role) in ROLES {
         let plugin = plugins.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} missing\n{run}"));
         assert_eq!(plugin["roles"], serde_json::json!([role]), "{run}");
         assert_eq!(plugin["wit"], "0.1.0");
@@ -30,12 +31,11 @@ fn list_shows_every_role_with_its_wit_version() {
 
 #[test]
 fn each_role_runs_its_spec_end_to_end() {
-    for (stem, _, _) in ROLES {
-        let dir = stem.replace('_', "-");
+    for (name, _) in ROLES {
         Test::new()
             .args(["plugins", "test"])
-            .arg(test_plugin(stem))
-            .arg(test_spec(&dir))
+            .arg(test_plugin(name))
+            .arg(test_spec(name))
             .run()
             .code(0)
             .stdout_has(" passed, 0 failed");
@@ -45,7 +45,7 @@ fn each_role_runs_its_spec_end_to_end() {
 #[test]
 fn info_lists_what_each_role_offers() {
     Test::new()
-        .plugin(test_plugin("test_lint"))
+        .plugin(test_plugin("test-lint"))
         .args(["plugins", "info", "test-lint"])
         .run()
         .code(0)
@@ -53,20 +53,20 @@ fn info_lists_what_each_role_offers() {
         .stdout_has("(fixable)")
         .stdout_has("wit:      workbench:plugin@0.1.0");
     Test::new()
-        .plugin(test_plugin("test_detector"))
+        .plugin(test_plugin("test-detector"))
         .args(["plugins", "info", "test-detector"])
         .run()
         .code(0)
         .stdout_has("example-analytics")
         .stdout_has("[site-id]");
     Test::new()
-        .plugin(test_plugin("test_step"))
+        .plugin(test_plugin("test-step"))
         .args(["plugins", "info", "test-step", "--format", "json"])
         .run()
         .code(0)
         .stdout_has("\"per-file\": true");
     Test::new()
-        .plugin(test_plugin("test_helper"))
+        .plugin(test_plugin("test-helper"))
         .args(["plugins", "info", "test-helper"])
         .run()
         .code(0)
@@ -76,7 +76,7 @@ fn info_lists_what_each_role_offers() {
 #[test]
 fn info_on_an_unknown_name_lists_the_known_ones() {
     Test::new()
-        .plugin(test_plugin("test_lint"))
+        .plugin(test_plugin("test-lint"))
         .args(["plugins", "info", "nope"])
         .run()
         .code(2)
@@ -87,8 +87,8 @@ fn info_on_an_unknown_name_lists_the_known_ones() {
 
 #[test]
 fn plugins_come_from_config_and_environment_too() {
-    let dir = test_plugin("test_lint").parent().expect("plugin dir").to_path_buf();
-    let config = format!("[plugins]\npaths = [{:?}]\n", test_plugin("test_step").display().to_string());
+    let dir = test_plugin("test-lint").parent().expect("plugin dir").to_path_buf();
+    let config = format!("[plugins]\npaths = [{:?}]\n", test_plugin("test-step").display().to_string());
     Test::new()
         .file("workbench.toml", config)
         .env("WORKBENCH_PLUGIN_PATH", &dir)
@@ -104,8 +104,8 @@ fn plugins_come_from_config_and_environment_too() {
 fn check_validates_without_running() {
     Test::new()
         .args(["plugins", "check"])
-        .arg(test_plugin("test_lint"))
-        .arg(test_plugin("hostile_lint"))
+        .arg(test_plugin("test-lint"))
+        .arg(test_plugin("hostile-lint"))
         .run()
         .code(0)
         .stdout_has("lint-check for workbench:plugin@0.1.0");
@@ -117,7 +117,7 @@ fn a_failing_expectation_shows_where_and_exits_1() {
     Test::new()
         .file("spec.toml", spec)
         .args(["plugins", "test"])
-        .arg(test_plugin("test_lint"))
+        .arg(test_plugin("test-lint"))
         .args(["spec.toml"])
         .run()
         .code(1)
@@ -139,8 +139,8 @@ fn core_plugins_pass_their_specs() {
         if !spec.is_file() || !dir.join("Cargo.toml").is_file() {
             continue;
         }
-        let stem = dir.file_name().expect("name").to_string_lossy().replace('-', "_");
-        let wasm = root.join("build/plugins").join(format!("{stem}.wasm"));
+        let name = dir.file_name().expect("name").to_string_lossy().into_owned();
+        let wasm = root.join("build/plugins").join(format!("{name}.wasm"));
         assert!(wasm.is_file(), "{} is missing: run `make plugins`", wasm.display());
         Test::new().args(["plugins", "test"]).arg(&wasm).arg(&spec).run().code(0).stdout_has(" passed, 0 failed");
         tested += 1;
@@ -160,8 +160,8 @@ fn the_text_plugin_is_bundled() {
 fn a_plugin_for_a_newer_minor_wit_runs_beside_older_plugins() {
     let skewed = || {
         Test::new()
-            .plugin(test_plugin("skew_minor"))
-            .plugin(test_plugin("test_lint"))
+            .plugin(test_plugin("skew-minor"))
+            .plugin(test_plugin("test-lint"))
             .file("empty.txt", "")
             .file("spaced.txt", "x \n")
     };
@@ -178,7 +178,7 @@ fn a_plugin_for_a_newer_minor_wit_runs_beside_older_plugins() {
 fn a_plugin_for_the_next_major_wit_is_refused_saying_which_side_to_upgrade() {
     Test::new()
         .args(["plugins", "check"])
-        .arg(crate::support::repo_root().join("build/refused-plugins/skew_major.wasm"))
+        .arg(crate::support::repo_root().join("build/refused-plugins/skew-major.wasm"))
         .run()
         .code(3)
         .stdout_has("was built for workbench:plugin@0.2.0, but this workbench speaks workbench:plugin@0.1.x")

@@ -5,10 +5,10 @@ use crate::support::{Test, polyglot_plugin, repo_root};
 
 /// (component stem, source folder, role)
 const EXAMPLES: [(&str, &str, &str); 4] = [
-    ("js_detector", "js-detector", "detector"),
-    ("py_lint", "py-lint", "lint-check"),
-    ("reading_time", "c-reading-time", "site-step"),
-    ("zig_helpers", "zig-helpers", "template-helper"),
+    ("js-detector", "js-detector", "detector"),
+    ("py-lint", "py-lint", "lint-check"),
+    ("reading-time", "c-reading-time", "site-step"),
+    ("zig-helpers", "zig-helpers", "template-helper"),
 ];
 
 #[test]
@@ -33,7 +33,7 @@ fn each_language_passes_its_spec() {
 #[test]
 fn javascript_detector_reports_umami_and_its_website_id() {
     let run = Test::new()
-        .plugin(polyglot_plugin("js_detector"))
+        .plugin(polyglot_plugin("js-detector"))
         .file(
             "page.html",
             r#"<script defer src="https://umami.example.com/script.js" data-website-id="94db1cb1"></script>"#,
@@ -50,7 +50,7 @@ fn javascript_detector_reports_umami_and_its_website_id() {
 #[test]
 fn python_lint_check_runs_in_workbench_lint() {
     Test::new()
-        .plugin(polyglot_plugin("py_lint"))
+        .plugin(polyglot_plugin("py-lint"))
         .file("pyproject.toml", "[project]\nname = \"x\"\n")
         .args(["lint", "--no-cache"])
         .run()
@@ -62,7 +62,7 @@ fn python_lint_check_runs_in_workbench_lint() {
 #[test]
 fn c_step_adds_reading_time_for_a_layout() {
     let test = Test::new()
-        .plugin(polyglot_plugin("reading_time"))
+        .plugin(polyglot_plugin("reading-time"))
         .file("site/post.md", "---\ntitle: Hi\n---\none two three four five\n")
         .file("layouts/page.html", "{{ title }}: {{ word_count }} words, {{ reading_minutes }} min")
         .file(
@@ -78,9 +78,9 @@ fn c_step_adds_reading_time_for_a_layout() {
 #[test]
 fn zig_helpers_render_in_a_scaffolded_project() {
     let test = Test::new()
-        .file("tpl/template.toml", "helpers = [\"zig_helpers.wasm\"]\n[[prompt]]\nname = \"title\"\n")
+        .file("tpl/template.toml", "helpers = [\"zig-helpers.wasm\"]\n[[prompt]]\nname = \"title\"\n")
         .file("tpl/template/README.md", "{{slug title}}: {{plural 3 \"file\"}}, {{truncate title 6}}\n");
-    std::fs::copy(polyglot_plugin("zig_helpers"), test.dir().join("tpl/zig_helpers.wasm")).expect("copy plugin");
+    std::fs::copy(polyglot_plugin("zig-helpers"), test.dir().join("tpl/zig-helpers.wasm")).expect("copy plugin");
     test.run_with(["scaffold", "tpl", "out", "--set", "title=Hello Zig World"]).code(0);
     let readme = std::fs::read_to_string(test.dir().join("out/README.md")).expect("out/README.md");
     assert_eq!(readme, "hello-zig-world: 3 files, Hello…\n");
@@ -103,7 +103,7 @@ fn conformance_holds_in_every_language() {
 fn conformance_names_each_broken_promise() {
     Test::new()
         .args(["plugins", "conformance"])
-        .arg(crate::support::test_plugin("sloppy_lint"))
+        .arg(crate::support::test_plugin("sloppy-lint"))
         .run()
         .code(1)
         .stdout_has(

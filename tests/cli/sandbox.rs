@@ -15,7 +15,7 @@ fn every_misdeed_is_contained_in_every_role_as_the_specs_expect() {
         Test::new()
             .args(["plugins", "test"])
             .args(SMALL_LIMITS)
-            .arg(test_plugin(&plugin.replace('-', "_")))
+            .arg(test_plugin(plugin))
             .arg(test_spec(plugin))
             .run()
             .code(0)
@@ -26,7 +26,7 @@ fn every_misdeed_is_contained_in_every_role_as_the_specs_expect() {
 #[test]
 fn terminal_escapes_from_a_plugin_are_shown_not_obeyed() {
     let run = Test::new()
-        .plugin(test_plugin("hostile_lint"))
+        .plugin(test_plugin("hostile-lint"))
         .file("x.txt", "escapes\n")
         .args(["lint", "--no-cache", "x.txt"])
         .run()
@@ -38,7 +38,7 @@ fn terminal_escapes_from_a_plugin_are_shown_not_obeyed() {
 #[test]
 fn a_hostile_detector_fails_its_page_by_name_and_detect_exits_3() {
     Test::new()
-        .plugin(test_plugin("hostile_detector"))
+        .plugin(test_plugin("hostile-detector"))
         .stdin("<p>hi</p>")
         .args(["--time-limit-ms", "300", "detect", "-", "--base-url", "https://example.test/loop", "--format", "json"])
         .run()
@@ -51,7 +51,7 @@ fn a_hostile_template_helper_stops_scaffold_before_it_writes() {
     let test = Test::new()
         .file("tpl/template.toml", "helpers = [\"hostile.wasm\"]\n")
         .file("tpl/template/README.md", "{{misbehave \"wild-pointer\"}}\n");
-    std::fs::copy(test_plugin("hostile_helper"), test.dir().join("tpl/hostile.wasm")).expect("copy plugin");
+    std::fs::copy(test_plugin("hostile-helper"), test.dir().join("tpl/hostile.wasm")).expect("copy plugin");
     test.run_with(["scaffold", "tpl", "out"]).code(3).stderr_has(
         "plugin `hostile-helper` failed in `template-helper.call-many`: string pointer/length out of bounds",
     );
@@ -70,7 +70,7 @@ fn a_trapping_call_exits_3_and_the_other_cases_still_run() {
         .file("spec.toml", spec)
         .args(["plugins", "test"])
         .args(SMALL_LIMITS)
-        .arg(test_plugin("hostile_lint"))
+        .arg(test_plugin("hostile-lint"))
         .args(["spec.toml"])
         .run()
         .code(3)
@@ -89,7 +89,7 @@ fn the_time_limit_comes_from_config_too() {
         .file("workbench.toml", "[plugins]\ntime-limit-ms = 200\n")
         .file("spec.toml", case("loops", "loop"))
         .args(["plugins", "test"])
-        .arg(test_plugin("hostile_lint"))
+        .arg(test_plugin("hostile-lint"))
         .args(["spec.toml"])
         .run()
         .code(3)
@@ -102,7 +102,7 @@ fn plugin_output_reaches_the_log_not_stdout() {
     let run = Test::new()
         .file("spec.toml", case("prints", "stdout"))
         .args(["plugins", "test", "-v"])
-        .arg(test_plugin("hostile_lint"))
+        .arg(test_plugin("hostile-lint"))
         .args(["spec.toml"])
         .run()
         .code(0)

@@ -379,7 +379,7 @@ fn a_template_helper_plugin_computes_values_in_the_sandbox() {
         )
         .file("t/template/{{file}}.txt", "{{upper title}}\n");
     std::fs::create_dir_all(test.dir().join("t/helpers")).unwrap();
-    std::fs::copy(test_plugin("test_helper"), test.dir().join("t/helpers/strings.wasm")).unwrap();
+    std::fs::copy(test_plugin("test-helper"), test.dir().join("t/helpers/strings.wasm")).unwrap();
     test.run_with(["scaffold", "./t", "out", "--defaults", "--set", "title=Hello, World"]).code(0);
     assert_eq!(read(test.dir().join("out/hello-world.txt")), "HELLO, WORLD\n");
     // A failing helper call names the plugin.
@@ -387,7 +387,7 @@ fn a_template_helper_plugin_computes_values_in_the_sandbox() {
         .file("t/template.toml", "helpers = [\"helpers/strings.wasm\"]\n")
         .file("t/template/a.txt", "{{upper 3}}");
     std::fs::create_dir_all(test.dir().join("t/helpers")).unwrap();
-    std::fs::copy(test_plugin("test_helper"), test.dir().join("t/helpers/strings.wasm")).unwrap();
+    std::fs::copy(test_plugin("test-helper"), test.dir().join("t/helpers/strings.wasm")).unwrap();
     test.run_with(["scaffold", "./t", "out"])
         .code(3)
         .stderr_has("plugin `test-helper` failed")

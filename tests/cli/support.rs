@@ -16,7 +16,7 @@ pub fn test_plugin(stem: &str) -> PathBuf {
 }
 
 /// An example plugin in another language, built by `make plugins` into
-/// build/polyglot (js_detector, py_lint, reading_time, zig_helpers).
+/// build/polyglot (js-detector, py-lint, reading-time, zig-helpers).
 pub fn polyglot_plugin(stem: &str) -> PathBuf {
     let path = repo_root().join("build/polyglot").join(format!("{stem}.wasm"));
     assert!(path.is_file(), "{} is missing: run `make plugins` (or `make test`) first", path.display());

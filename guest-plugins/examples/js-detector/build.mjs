@@ -2,7 +2,7 @@
 import { componentize } from '@bytecodealliance/componentize-js';
 import { renameSync, writeFileSync } from 'node:fs';
 
-const [witPath = '../../../wit', out = 'build/js_detector.wasm'] = process.argv.slice(2);
+const [witPath = '../../../wit', out = 'build/js-detector.wasm'] = process.argv.slice(2);
 const { component } = await componentize({
   sourcePath: 'detector.js',
   witPath,
