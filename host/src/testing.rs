@@ -36,6 +36,7 @@ impl InProcess {
     /// suite's time).
     #[allow(clippy::new_without_default, reason = "each one makes a directory: not a default")]
     pub fn new() -> InProcess {
+        warm_shared_cache();
         let dir = tempfile::tempdir().expect("temp dir");
         let cache = tempfile::tempdir().expect("temp dir");
         let shared = repo_root().join("target/e2e-plugin-cache/compiled");
@@ -93,6 +94,22 @@ impl InProcess {
         };
         Ran { exit, stdout: capture.stdout.text(), stderr: capture.stderr.text() }
     }
+}
+
+/// Compiles the bundled plugins into the shared cache once per test
+/// process, before any test needs them: tests starting together would each
+/// compile all of them at once, and take most of the suite's time doing it.
+fn warm_shared_cache() {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        let cwd = tempfile::tempdir().expect("temp dir");
+        let cache = repo_root().join("target/e2e-plugin-cache");
+        let vars = vec![("WORKBENCH_CACHE_DIR".into(), cache.display().to_string())];
+        let args = ["plugins", "list"];
+        let (context, _) = Context::capture(parse(&args).global, cwd.path(), vars, Vec::new()).expect("a context");
+        // Whatever fails here fails again, with a message, in the test that needs it.
+        let _ = cli::run(&context, parse(&args).command);
+    });
 }
 
 fn parse(args: &[&str]) -> Cli {

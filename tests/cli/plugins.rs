@@ -167,7 +167,7 @@ fn a_plugin_for_a_newer_minor_wit_runs_beside_older_plugins() {
     };
     skewed().args(["plugins", "list"]).run().code(0).stdout_has("skew-minor    0.1.0    lint-check  0.1.1");
     skewed()
-        .args(["lint", "--no-cache"])
+        .args(["lint"])
         .run()
         .code(0)
         .stdout_has("warning[skew/empty-file]: this file is empty")

@@ -52,7 +52,7 @@ fn python_lint_check_runs_in_workbench_lint() {
     Test::new()
         .plugin(polyglot_plugin("py-lint"))
         .file("pyproject.toml", "[project]\nname = \"x\"\n")
-        .args(["lint", "--no-cache"])
+        .args(["lint"])
         .run()
         .code(0)
         .stdout_has("python/requires-python")

@@ -28,7 +28,7 @@ fn terminal_escapes_from_a_plugin_are_shown_not_obeyed() {
     let run = Test::new()
         .plugin(test_plugin("hostile-lint"))
         .file("x.txt", "escapes\n")
-        .args(["lint", "--no-cache", "x.txt"])
+        .args(["lint", "x.txt"])
         .run()
         .code(0)
         .stdout_has("info[hostile-lint/outcome]: \\u{1b}[2J\\u{1b}]0;owned\\u{7}cleared");

@@ -497,13 +497,14 @@ fn the_plugin_rust_template_builds_and_passes_its_tests() {
     let template = repo_root().join("templates/plugin-rust").display().to_string();
     test.run_with(["scaffold", &template, "my-check", "--defaults", "--set", "role=lint-check"]).code(0);
     let project = test.dir().join("my-check");
-    // The guest workspace's lock pins the same dependency versions.
+    // The guest workspace's lock pins the same dependency versions, and its
+    // target directory has them compiled already.
     std::fs::copy(repo_root().join("guest-plugins/Cargo.lock"), project.join("Cargo.lock")).unwrap();
     let output = Command::new("make")
         .arg("test")
         .arg(format!("WORKBENCH={}", env!("CARGO_BIN_EXE_workbench")))
         .current_dir(&project)
-        .env("CARGO_TARGET_DIR", repo_root().join("target/scaffold-plugin-rust"))
+        .env("CARGO_TARGET_DIR", repo_root().join("guest-plugins/target"))
         .output()
         .expect("run make");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -511,19 +512,49 @@ fn the_plugin_rust_template_builds_and_passes_its_tests() {
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
 }
 
+// One test per role and language: each builds a component that carries a
+// whole interpreter, and one at a time they keep both cores busy beside the
+// other tests instead of ending the suite as one long test.
 #[test]
-fn the_plugin_js_template_passes_its_tests_in_every_role() {
-    for role in ["lint-check", "detector", "site-step", "template-helper"] {
-        plugin_template_passes_its_own_tests("js", role);
-    }
+fn the_plugin_js_template_passes_its_tests_as_a_lint_check() {
+    plugin_template_passes_its_own_tests("js", "lint-check");
 }
 
 #[test]
-fn the_plugin_python_template_passes_its_tests_in_every_role() {
-    for role in ["lint-check", "detector", "site-step", "template-helper"] {
-        plugin_template_passes_its_own_tests("python", role);
-    }
+fn the_plugin_js_template_passes_its_tests_as_a_detector() {
+    plugin_template_passes_its_own_tests("js", "detector");
 }
+
+#[test]
+fn the_plugin_js_template_passes_its_tests_as_a_site_step() {
+    plugin_template_passes_its_own_tests("js", "site-step");
+}
+
+#[test]
+fn the_plugin_js_template_passes_its_tests_as_a_template_helper() {
+    plugin_template_passes_its_own_tests("js", "template-helper");
+}
+
+#[test]
+fn the_plugin_python_template_passes_its_tests_as_a_lint_check() {
+    plugin_template_passes_its_own_tests("python", "lint-check");
+}
+
+#[test]
+fn the_plugin_python_template_passes_its_tests_as_a_detector() {
+    plugin_template_passes_its_own_tests("python", "detector");
+}
+
+#[test]
+fn the_plugin_python_template_passes_its_tests_as_a_site_step() {
+    plugin_template_passes_its_own_tests("python", "site-step");
+}
+
+#[test]
+fn the_plugin_python_template_passes_its_tests_as_a_template_helper() {
+    plugin_template_passes_its_own_tests("python", "template-helper");
+}
+
 
 #[test]
 fn the_plugin_c_template_passes_its_tests_in_both_roles() {

@@ -28,6 +28,37 @@ pub fn test_spec(plugin_dir: &str) -> PathBuf {
     repo_root().join("guest-plugins/tests").join(plugin_dir).join("spec.toml")
 }
 
+/// The hex SHA-256 of a file: how the cache names a component's entries.
+pub fn sha256_hex(path: &Path) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    let digest = sha2::Sha256::digest(std::fs::read(path).expect("read a component"));
+    digest.iter().fold(String::new(), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
+}
+
+/// Compiles the bundled, test and example plugins into the shared cache
+/// once per test process, before any test needs them: tests starting
+/// together would each compile all of them at once, and take most of the
+/// suite's time doing it.
+fn warm_shared_cache() {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        let cwd = tempfile::tempdir().expect("temp dir");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_workbench"));
+        command.current_dir(cwd.path()).env("WORKBENCH_CACHE_DIR", repo_root().join("target/e2e-plugin-cache"));
+        for dir in ["build/test-plugins", "build/polyglot"] {
+            if repo_root().join(dir).is_dir() {
+                command.arg("--plugin").arg(repo_root().join(dir));
+            }
+        }
+        // Whatever fails here fails again, with a message, in the test that needs it.
+        let _ = command.args(["plugins", "list"]).output();
+    });
+}
+
 pub struct Test {
     dir: tempfile::TempDir,
     cache: tempfile::TempDir,
@@ -43,6 +74,7 @@ impl Test {
     /// caches (lint) stay private. Tests about the compiled cache itself use
     /// [`Test::private_cache`].
     pub fn new() -> Test {
+        warm_shared_cache();
         let test = Test {
             dir: tempfile::tempdir().expect("temp dir"),
             cache: tempfile::tempdir().expect("temp dir"),
@@ -56,9 +88,24 @@ impl Test {
         test
     }
 
-    /// A cache of its own, empty, for tests of the cache.
+    /// A cache of its own, for tests of the cache: empty but for the
+    /// compiled bundled plugins, copied from the shared cache (without the
+    /// notes of which roles they play), so that only the plugins a test
+    /// names are compiled in it.
     pub fn private_cache(mut self) -> Test {
         self.cache = tempfile::tempdir().expect("temp dir");
+        let compiled = self.cache.path().join("compiled");
+        std::fs::create_dir_all(&compiled).expect("cache dir");
+        let bundled: Vec<String> = std::fs::read_dir(repo_root().join("build/plugins"))
+            .map(|entries| entries.filter_map(Result::ok).map(|entry| sha256_hex(&entry.path())).collect())
+            .unwrap_or_default();
+        let shared = std::fs::read_dir(repo_root().join("target/e2e-plugin-cache/compiled"));
+        for entry in shared.into_iter().flatten().filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".cwasm") && bundled.iter().any(|digest| name.starts_with(digest.as_str())) {
+                std::fs::copy(entry.path(), compiled.join(&name)).expect("copy a cache entry");
+            }
+        }
         self
     }
 

@@ -7,14 +7,14 @@
 //! differs:
 //!
 //! ```ignore
+//! use workbench_plugin::NoOptions;
 //! use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo};
-//! use workbench_plugin::{Options, Plugin};
 //!
 //! struct NoTabs;
-//! impl Plugin for NoTabs {}
 //! impl LintCheck for NoTabs {
+//!     type Options = NoOptions;
 //!     fn rules() -> Vec<RuleInfo> { vec![/* ... */] }
-//!     fn check(files: Vec<File>, options: &Options) -> Result<Vec<Diagnostic>, Error> {
+//!     fn check(files: Vec<File>, options: &NoOptions) -> Result<Vec<Diagnostic>, Error> {
 //!         Ok(vec![])
 //!     }
 //! }
@@ -42,7 +42,7 @@
 //! role; the rare component that plays several is built with
 //! `wit_bindgen::generate!` against the `everything` world instead.
 
-pub use workbench_plugin_core::{Options, Plugin, serde_json};
+pub use workbench_plugin_core::{NoOptions, PluginOptions, schemars, serde, serde_json};
 pub use workbench_plugin_detector as detector;
 pub use workbench_plugin_detector::export_detector;
 pub use workbench_plugin_lint_check as lint_check;

@@ -15,39 +15,40 @@ pub mod fingerprint;
 use std::collections::BTreeMap;
 
 use fingerprint::{Catalog, Pattern, Technology};
+use schemars::JsonSchema;
+use serde::Deserialize;
 use serde_json::Value;
 use workbench_plugin::detector::{
     Detection, Detector, Error, Evidence, Page, Position, ScriptState, ServiceInfo, log, offset_position,
 };
-use workbench_plugin::{Options, Plugin};
 
 /// Evidence text is cut to this many characters.
 const MATCHED_CHARS: usize = 120;
 
 struct Fingerprints;
 
-impl Plugin for Fingerprints {}
+#[derive(Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+struct Settings {
+    /// Wappalyzer-format fingerprint documents (each a JSON object of
+    /// technologies), as the host read them from the files the user named.
+    fingerprints: Vec<Value>,
+}
 
 impl Detector for Fingerprints {
+    type Options = Settings;
+
     /// The technologies depend on the user's files; there is no fixed list.
     fn services() -> Vec<ServiceInfo> {
         Vec::new()
     }
 
-    fn detect(page: &Page, options: &Options) -> Result<Vec<Detection>, Error> {
-        Self::detect_many(vec![page.clone()], options).pop().unwrap_or_else(|| Ok(Vec::new()))
+    fn detect(page: &Page, settings: &Settings) -> Result<Vec<Detection>, Error> {
+        Self::detect_many(vec![page.clone()], settings).pop().unwrap_or_else(|| Ok(Vec::new()))
     }
 
-    fn detect_many(pages: Vec<Page>, options: &Options) -> Vec<Result<Vec<Detection>, Error>> {
-        let documents: Vec<Value> = match options.value().get("fingerprints") {
-            None => Vec::new(),
-            Some(Value::Array(documents)) => documents.clone(),
-            Some(_) => {
-                let error = Error::InvalidOptions("`fingerprints` must be a list of fingerprint documents".into());
-                return pages.iter().map(|_| Err(error.clone())).collect();
-            }
-        };
-        let catalog = match fingerprint::load(&documents) {
+    fn detect_many(pages: Vec<Page>, settings: &Settings) -> Vec<Result<Vec<Detection>, Error>> {
+        let catalog = match fingerprint::load(&settings.fingerprints) {
             Ok(catalog) => catalog,
             Err(message) => return pages.iter().map(|_| Err(Error::InvalidInput(message.clone()))).collect(),
         };

@@ -7,14 +7,14 @@ mod catalog;
 mod engine;
 mod js;
 
+use workbench_plugin::NoOptions;
 use workbench_plugin::detector::{Detection, Detector, Error, Page, ServiceInfo};
-use workbench_plugin::{Options, Plugin};
 
 struct Services;
 
-impl Plugin for Services {}
-
 impl Detector for Services {
+    type Options = NoOptions;
+
     fn services() -> Vec<ServiceInfo> {
         catalog::CATALOG
             .iter()
@@ -35,7 +35,7 @@ impl Detector for Services {
             .collect()
     }
 
-    fn detect(page: &Page, _options: &Options) -> Result<Vec<Detection>, Error> {
+    fn detect(page: &Page, _options: &NoOptions) -> Result<Vec<Detection>, Error> {
         Ok(engine::detect(page))
     }
 }

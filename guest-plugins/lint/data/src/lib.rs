@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use workbench_plugin::NoOptions;
 use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, Rule, RuleInfo, Severity, Span};
-use workbench_plugin::{Options, Plugin};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
@@ -27,9 +27,9 @@ const DUPLICATE: &Rule = &Rule {
 
 struct Data;
 
-impl Plugin for Data {}
-
 impl LintCheck for Data {
+    type Options = NoOptions;
+
     fn patterns() -> Vec<String> {
         ["**/*.json", "**/*.toml", "**/*.yaml", "**/*.yml"].map(String::from).to_vec()
     }
@@ -38,7 +38,7 @@ impl LintCheck for Data {
         vec![SYNTAX.info(), DUPLICATE.info()]
     }
 
-    fn check(files: Vec<File>, _options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    fn check(files: Vec<File>, _options: &NoOptions) -> Result<Vec<Diagnostic>, Error> {
         let mut found = Vec::new();
         for file in &files {
             let Ok(text) = std::str::from_utf8(&file.contents) else {

@@ -11,11 +11,12 @@
 pub mod parser;
 mod rules;
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+/// The plugin's options (`[plugins.options.make]` in workbench.toml).
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MakeOptions {
     /// Targets every Makefile must have (`make/missing-target`).
@@ -48,16 +49,9 @@ impl Default for MakeOptions {
 
 struct Make;
 
-impl Plugin for Make {
-    fn options_schema() -> Option<String> {
-        Some(
-            r#"{"type":"object","additionalProperties":false,"properties":{"required-targets":{"type":"array","items":{"type":"string"},"default":["build","clean","lint","test"]},"conventional-targets":{"type":"array","items":{"type":"string"}}}}"#
-                .into(),
-        )
-    }
-}
-
 impl LintCheck for Make {
+    type Options = MakeOptions;
+
     fn patterns() -> Vec<String> {
         ["**/Makefile", "**/makefile", "**/GNUmakefile", "**/*.mk"].map(String::from).to_vec()
     }
@@ -66,15 +60,14 @@ impl LintCheck for Make {
         rules::RULES.iter().map(|rule| rule.info()).collect()
     }
 
-    fn check(files: Vec<File>, options: &Options) -> Result<Vec<Diagnostic>, Error> {
-        let options: MakeOptions = options.parse().map_err(Error::InvalidOptions)?;
+    fn check(files: Vec<File>, options: &MakeOptions) -> Result<Vec<Diagnostic>, Error> {
         let mut found = Vec::new();
         for file in &files {
             let text = String::from_utf8_lossy(&file.contents);
             let makefile = parser::parse(&text);
             let name = file.path.rsplit('/').next().unwrap_or(&file.path);
             let whole = matches!(name, "Makefile" | "makefile" | "GNUmakefile");
-            rules::check(&file.path, &text, &makefile, whole, &options, &mut found);
+            rules::check(&file.path, &text, &makefile, whole, options, &mut found);
         }
         Ok(found)
     }

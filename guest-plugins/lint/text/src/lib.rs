@@ -3,22 +3,23 @@
 
 mod rules;
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo};
-use workbench_plugin::{Options, Plugin};
 
 /// The plugin's options (`[plugins.options.text]` in workbench.toml).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TextOptions {
     /// Files larger than this are reported by `text/file-too-large`.
+    #[schemars(range(min = 1))]
     pub max_bytes: u64,
     /// `"spaces"` or `"tabs"`: report indentation with the other one.
     /// Unset by default (Makefiles need tabs, most other files spaces).
     pub indent: Option<Indent>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Indent {
     Spaces,
@@ -33,25 +34,17 @@ impl Default for TextOptions {
 
 struct Text;
 
-impl Plugin for Text {
-    fn options_schema() -> Option<String> {
-        Some(
-            r#"{"type":"object","additionalProperties":false,"properties":{"max-bytes":{"type":"integer","minimum":1,"default":1048576},"indent":{"enum":["spaces","tabs"]}}}"#
-                .into(),
-        )
-    }
-}
-
 impl LintCheck for Text {
+    type Options = TextOptions;
+
     fn rules() -> Vec<RuleInfo> {
         rules::RULES.iter().map(|rule| rule.info()).collect()
     }
 
-    fn check(files: Vec<File>, options: &Options) -> Result<Vec<Diagnostic>, Error> {
-        let options: TextOptions = options.parse().map_err(Error::InvalidOptions)?;
+    fn check(files: Vec<File>, options: &TextOptions) -> Result<Vec<Diagnostic>, Error> {
         let mut found = Vec::new();
         for file in &files {
-            rules::check(file, &options, &mut found);
+            rules::check(file, options, &mut found);
         }
         Ok(found)
     }

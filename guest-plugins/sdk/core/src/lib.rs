@@ -3,17 +3,10 @@
 
 mod options;
 
-pub use options::Options;
+pub use options::{NoOptions, PluginOptions, parse as parse_options};
+pub use schemars;
+pub use serde;
 pub use serde_json;
-
-/// What every plugin shares, whatever its role.
-pub trait Plugin {
-    /// JSON Schema (as JSON text) of this plugin's options, shown by
-    /// `workbench plugins info`. None by default.
-    fn options_schema() -> Option<String> {
-        None
-    }
-}
 
 /// What every role crate starts with: its world's bindings, the `log`
 /// helpers, and options parsing. Expanded in the role crate (`crate::`
@@ -56,7 +49,7 @@ macro_rules! role {
         pub use crate as $module;
 
         pub use bindings::workbench::plugin::types::{Error, PluginInfo};
-        pub use $crate::{Options, Plugin};
+        pub use $crate::{NoOptions, PluginOptions};
 
         /// Messages to the user's terminal, shown under the plugin's name
         /// when the level is enabled (`workbench -v`).
@@ -76,29 +69,30 @@ macro_rules! role {
             }
         }
 
-        /// Parses the options text the host passes, mapping a failure to
-        /// the WIT `invalid-options` error.
+        /// Parses the options text the host passes into the role's
+        /// options type, a failure being the WIT `invalid-options` error.
         #[doc(hidden)]
-        pub fn options(text: &str) -> Result<Options, Error> {
-            Options::from_json(text).map_err(Error::InvalidOptions)
+        pub fn options<T: PluginOptions>(text: &str) -> Result<T, Error> {
+            $crate::parse_options(text).map_err(Error::InvalidOptions)
         }
     };
 }
 
 /// Implements `meta.info` for a role crate's export type from the plugin
 /// crate's Cargo.toml (expanded in the plugin crate, so `env!` reads its
-/// package). `$role` is the role crate (`$crate` in its export macro).
+/// package) and the role's options type. `$role` is the role crate
+/// (`$crate` in its export macro).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_meta {
-    ($role:tt, $export:ident, $ty:ty) => {
+    ($role:tt, $export:ident, $options:ty) => {
         impl $role::bindings::exports::workbench::plugin::meta::Guest for $export {
             fn info() -> $role::PluginInfo {
                 $role::PluginInfo {
                     name: env!("CARGO_PKG_NAME").to_string(),
                     version: env!("CARGO_PKG_VERSION").to_string(),
                     description: env!("CARGO_PKG_DESCRIPTION").to_string(),
-                    options_schema: <$ty as $role::Plugin>::options_schema(),
+                    options_schema: <$options as $role::PluginOptions>::schema(),
                 }
             }
         }

@@ -1,53 +1,88 @@
+use schemars::JsonSchema;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-/// The options a user configured for this plugin: a JSON object, `{}` when
-/// none were given.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    value: serde_json::Value,
+/// A role's options type: what a user writes in the plugin's table of
+/// `workbench.toml`, deserialized from the JSON object the host passes to
+/// every call. Any `Deserialize + Default + JsonSchema` type is one, its
+/// schema derived for `workbench plugins info`; [`NoOptions`] is the one of a
+/// plugin that takes none.
+pub trait PluginOptions: DeserializeOwned + Default {
+    /// JSON Schema of the options, as JSON text; None shows no schema.
+    fn schema() -> Option<String>;
 }
 
-impl Options {
-    /// Reads the JSON text the host passes to every call.
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let text = if text.trim().is_empty() { "{}" } else { text };
-        serde_json::from_str(text)
-            .map(|value| Options { value })
-            .map_err(|error| format!("options are not valid JSON: {error}"))
+impl<T: DeserializeOwned + Default + JsonSchema> PluginOptions for T {
+    fn schema() -> Option<String> {
+        Some(schemars::schema_for!(T).as_value().to_string())
     }
+}
 
-    /// The whole object, for plugins that read keys by hand.
-    pub fn value(&self) -> &serde_json::Value {
-        &self.value
-    }
+/// The options of a plugin that takes none: whatever the table holds is
+/// ignored, and no schema is shown.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct NoOptions {}
 
-    /// Deserializes the options into the plugin's own type. Give that type
-    /// `#[serde(default, deny_unknown_fields)]` so that omitted keys take
-    /// defaults and misspelled ones are reported.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, String> {
-        T::deserialize(&self.value).map_err(|error| error.to_string())
+impl PluginOptions for NoOptions {
+    fn schema() -> Option<String> {
+        None
     }
+}
+
+/// Reads the options text the host passes: empty means the defaults. A
+/// failure says what is wrong in serde's words (an unknown field, a wrong
+/// type), without a position in a JSON text the user never wrote.
+pub fn parse<T: PluginOptions>(text: &str) -> Result<T, String> {
+    if text.trim().is_empty() {
+        return Ok(T::default());
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| format!("options are not valid JSON: {error}"))?;
+    T::deserialize(&value).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Options;
+    use super::{NoOptions, PluginOptions, parse};
 
-    #[derive(serde::Deserialize, Default, Debug, PartialEq)]
-    #[serde(default, deny_unknown_fields)]
+    #[derive(serde::Deserialize, schemars::JsonSchema, Default, Debug, PartialEq)]
+    #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
     struct Settings {
-        width: u32,
+        /// Columns before a line is too long.
+        line_width: u32,
     }
 
     #[test]
-    fn empty_text_means_no_options() {
-        let options = Options::from_json("").unwrap();
-        assert_eq!(options.parse::<Settings>().unwrap(), Settings::default());
+    fn empty_text_means_the_defaults() {
+        assert_eq!(parse::<Settings>("").unwrap(), Settings::default());
+        assert_eq!(parse::<Settings>("{}").unwrap(), Settings::default());
     }
 
     #[test]
-    fn unknown_key_is_reported_by_name() {
-        let options = Options::from_json(r#"{"widht": 3}"#).unwrap();
-        assert!(options.parse::<Settings>().unwrap_err().contains("widht"));
+    fn keys_are_read_in_the_type_s_own_spelling() {
+        assert_eq!(parse::<Settings>(r#"{"line-width": 3}"#).unwrap(), Settings { line_width: 3 });
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_by_name() {
+        assert!(parse::<Settings>(r#"{"line-widht": 3}"#).unwrap_err().contains("line-widht"));
+    }
+
+    #[test]
+    fn text_that_is_not_json_says_so() {
+        assert!(parse::<Settings>("{").unwrap_err().starts_with("options are not valid JSON"));
+    }
+
+    #[test]
+    fn the_schema_is_derived_from_the_type() {
+        let schema: serde_json::Value = serde_json::from_str(&Settings::schema().unwrap()).unwrap();
+        assert_eq!(schema["properties"]["line-width"]["description"], "Columns before a line is too long.");
+        assert_eq!(schema["additionalProperties"], false);
+    }
+
+    #[test]
+    fn a_plugin_without_options_ignores_what_it_is_given_and_shows_no_schema() {
+        assert!(parse::<NoOptions>(r#"{"anything": [1, 2]}"#).is_ok());
+        assert!(NoOptions::schema().is_none());
     }
 }

@@ -13,15 +13,19 @@ pub use bindings::exports::workbench::plugin::detector::{
 pub use bindings::workbench::plugin::types::Position;
 
 /// Implement this, then call [`export_detector!`].
-pub trait Detector: Plugin {
+pub trait Detector {
+    /// What a user writes in the detector's table of `workbench.toml` (see
+    /// [`PluginOptions`]); [`NoOptions`] for none.
+    type Options: PluginOptions;
+
     /// Every service this detector can report, for `workbench plugins info`.
     fn services() -> Vec<ServiceInfo>;
 
     /// Detections on one page. Pages of a batch are independent; override
     /// [`Detector::detect_many`] only to share work across them.
-    fn detect(page: &Page, options: &Options) -> Result<Vec<Detection>, Error>;
+    fn detect(page: &Page, options: &Self::Options) -> Result<Vec<Detection>, Error>;
 
-    fn detect_many(pages: Vec<Page>, options: &Options) -> Vec<Result<Vec<Detection>, Error>> {
+    fn detect_many(pages: Vec<Page>, options: &Self::Options) -> Vec<Result<Vec<Detection>, Error>> {
         pages.iter().map(|page| Self::detect(page, options)).collect()
     }
 }
@@ -32,13 +36,13 @@ macro_rules! export_detector {
     ($ty:ty) => {
         #[doc(hidden)]
         pub struct __WorkbenchDetector;
-        $crate::__impl_meta!($crate, __WorkbenchDetector, $ty);
+        $crate::__impl_meta!($crate, __WorkbenchDetector, <$ty as $crate::Detector>::Options);
         impl $crate::bindings::exports::workbench::plugin::detector::Guest for __WorkbenchDetector {
             fn services() -> Vec<$crate::ServiceInfo> {
                 <$ty as $crate::Detector>::services()
             }
             fn detect(pages: Vec<$crate::Page>, options: String) -> Vec<Result<Vec<$crate::Detection>, $crate::Error>> {
-                match $crate::options(&options) {
+                match $crate::options::<<$ty as $crate::Detector>::Options>(&options) {
                     Ok(options) => <$ty as $crate::Detector>::detect_many(pages, &options),
                     Err(error) => pages.iter().map(|_| Err(error.clone())).collect(),
                 }

@@ -104,7 +104,11 @@ pub fn to_u32(value: usize) -> u32 {
 }
 
 /// Implement this, then call [`export_lint_check!`].
-pub trait LintCheck: Plugin {
+pub trait LintCheck {
+    /// What a user writes in this plugin's table of `workbench.toml` (see
+    /// [`PluginOptions`]); [`NoOptions`] for none.
+    type Options: PluginOptions;
+
     /// Globs of the paths to check (the WIT's `patterns`); the default,
     /// empty, means every file.
     fn patterns() -> Vec<String> {
@@ -115,7 +119,7 @@ pub trait LintCheck: Plugin {
     fn rules() -> Vec<RuleInfo>;
 
     /// Diagnostics for a batch of files, at each rule's default severity.
-    fn check(files: Vec<File>, options: &Options) -> Result<Vec<Diagnostic>, Error>;
+    fn check(files: Vec<File>, options: &Self::Options) -> Result<Vec<Diagnostic>, Error>;
 }
 
 /// Exports a [`LintCheck`] implementation as the plugin's component exports.
@@ -124,7 +128,7 @@ macro_rules! export_lint_check {
     ($ty:ty) => {
         #[doc(hidden)]
         pub struct __WorkbenchLintCheck;
-        $crate::__impl_meta!($crate, __WorkbenchLintCheck, $ty);
+        $crate::__impl_meta!($crate, __WorkbenchLintCheck, <$ty as $crate::LintCheck>::Options);
         impl $crate::bindings::exports::workbench::plugin::lint_check::Guest for __WorkbenchLintCheck {
             fn describe() -> $crate::CheckerInfo {
                 $crate::CheckerInfo {
@@ -133,7 +137,7 @@ macro_rules! export_lint_check {
                 }
             }
             fn check(files: Vec<$crate::File>, options: String) -> Result<Vec<$crate::Diagnostic>, $crate::Error> {
-                let options = $crate::options(&options)?;
+                let options = $crate::options::<<$ty as $crate::LintCheck>::Options>(&options)?;
                 <$ty as $crate::LintCheck>::check(files, &options)
             }
         }

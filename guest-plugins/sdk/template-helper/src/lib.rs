@@ -10,7 +10,8 @@ workbench_plugin_core::role!(
 pub use bindings::exports::workbench::plugin::template_helper::{Call, HelperInfo, Value};
 
 /// Implement this, then call [`export_template_helper!`].
-pub trait TemplateHelper: Plugin {
+/// Helpers take no options: a template passes what a helper needs as arguments.
+pub trait TemplateHelper {
     fn helpers() -> Vec<HelperInfo>;
 
     /// Answers one call; an unknown helper name should be an error that
@@ -24,7 +25,7 @@ macro_rules! export_template_helper {
     ($ty:ty) => {
         #[doc(hidden)]
         pub struct __WorkbenchTemplateHelper;
-        $crate::__impl_meta!($crate, __WorkbenchTemplateHelper, $ty);
+        $crate::__impl_meta!($crate, __WorkbenchTemplateHelper, $crate::NoOptions);
         impl $crate::bindings::exports::workbench::plugin::template_helper::Guest for __WorkbenchTemplateHelper {
             fn helpers() -> Vec<$crate::HelperInfo> {
                 <$ty as $crate::TemplateHelper>::helpers()

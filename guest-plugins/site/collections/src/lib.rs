@@ -9,19 +9,23 @@
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+/// The options: a collection per name.
+type Settings = BTreeMap<String, Definition>;
+
+/// A collection is its pattern alone, or a table.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 enum Definition {
     Pattern(String),
     Full(Collection),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Collection {
     pattern: Vec<String>,
@@ -48,10 +52,9 @@ impl Default for Collection {
     }
 }
 
-fn collections(options: &Options) -> Result<BTreeMap<String, (Collection, GlobSet)>, Error> {
-    let definitions: BTreeMap<String, Definition> = options.parse().map_err(site_kit::bad_options)?;
+fn collections(definitions: &Settings) -> Result<BTreeMap<String, (Collection, GlobSet)>, Error> {
     let mut out = BTreeMap::new();
-    for (name, definition) in definitions {
+    for (name, definition) in definitions.clone() {
         let collection = match definition {
             Definition::Pattern(pattern) => Collection { pattern: vec![pattern], ..Collection::default() },
             Definition::Full(collection) => collection,
@@ -71,16 +74,16 @@ fn collections(options: &Options) -> Result<BTreeMap<String, (Collection, GlobSe
 
 struct Collections;
 
-impl Plugin for Collections {}
-
 impl SiteStep for Collections {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        collections(options)?;
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        collections(settings)?;
         Ok(StepInfo { per_file: false, patterns: None, reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let defined = collections(options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
+        let defined = collections(settings)?;
         let mut metadata: Vec<Map<String, Value>> =
             site.files.iter().map(site_kit::metadata).collect::<Result<_, _>>()?;
         // Members by collection name: indices into `site.files`.

@@ -2,11 +2,11 @@
 //! @metalsmith/drafts does. `default = true` treats pages without the key
 //! as drafts; `include = true` keeps drafts (a preview build).
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 struct Settings {
     /// Whether a page without `draft` is one (Metalsmith's `default`).
@@ -22,18 +22,16 @@ const TEXT_PAGES: &[&str] = &["**/*.{md,markdown,html,htm,xml,txt,json,jinja,j2}
 
 struct Drafts;
 
-impl Plugin for Drafts {}
-
 impl SiteStep for Drafts {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
-        let patterns = settings.pattern.unwrap_or_else(|| TEXT_PAGES.iter().map(|&glob| glob.into()).collect());
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        let patterns = settings.pattern.clone().unwrap_or_else(|| TEXT_PAGES.iter().map(|&glob| glob.into()).collect());
         let patterns = if settings.include { Vec::new() } else { patterns };
         Ok(StepInfo { per_file: true, patterns: Some(patterns), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
         if settings.include {
             return Ok(site);
         }

@@ -3,12 +3,12 @@
 //! metalsmith-excerpts. A page that sets `excerpt` itself keeps its own.
 //! Runs after `markdown`, on HTML.
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     pattern: Vec<String>,
@@ -25,16 +25,14 @@ impl Default for Settings {
 
 struct Excerpts;
 
-impl Plugin for Excerpts {}
-
 impl SiteStep for Excerpts {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
-        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern), reads: Vec::new(), copies: Vec::new() })
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern.clone()), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
         for file in &mut site.files {
             let mut metadata = site_kit::metadata(file)?;
             if metadata.contains_key(&settings.key) {

@@ -4,14 +4,14 @@
 //! `description` and `url`; an item's summary is its `excerpt` (or
 //! `description`), its date its `date`.
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use site_kit::templates::parse_date;
 use std::fmt::Write as _;
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     collection: Option<String>,
@@ -42,17 +42,15 @@ impl Default for Settings {
     }
 }
 
-fn settings(options: &Options) -> Result<Settings, Error> {
-    let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+/// What the types cannot say about the options.
+fn check(settings: &Settings) -> Result<(), Error> {
     if settings.collection.is_none() {
         return Err(site_kit::bad_options("`collection` is required: the name of the collection to publish"));
     }
-    Ok(settings)
+    Ok(())
 }
 
 struct Feed;
-
-impl Plugin for Feed {}
 
 struct Item {
     title: String,
@@ -62,13 +60,15 @@ struct Item {
 }
 
 impl SiteStep for Feed {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        settings(options)?;
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        check(settings)?;
         Ok(StepInfo { per_file: false, patterns: Some(Vec::new()), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings = settings(options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
+        check(settings)?;
         let name = settings.collection.clone().unwrap_or_default();
         let metadata = parse_metadata(&site.metadata, "site")?;
         let text = |own: &Option<String>, key: &str| {

@@ -6,16 +6,16 @@
 //! know stays as it was; `enabled = false`, or `highlight: false` in a
 //! page's front matter, turns the step off.
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use syntect::highlighting::{Theme, ThemeSet};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, IncludeBackground, styled_line_to_highlighted_html};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     enabled: bool,
@@ -41,8 +41,8 @@ const THEMES: &[&str] = &[
     "base16-ocean.light",
 ];
 
-fn settings(options: &Options) -> Result<Settings, Error> {
-    let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+/// What the types cannot say about the options.
+fn check(settings: &Settings) -> Result<(), Error> {
     if !THEMES.contains(&settings.theme.as_str()) {
         return Err(site_kit::bad_options(format!(
             "unknown theme {:?}; the themes are: {}",
@@ -50,22 +50,22 @@ fn settings(options: &Options) -> Result<Settings, Error> {
             THEMES.join(", ")
         )));
     }
-    Ok(settings)
+    Ok(())
 }
 
 struct Highlight;
 
-impl Plugin for Highlight {}
-
 impl SiteStep for Highlight {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings = settings(options)?;
-        let patterns = if settings.enabled { settings.pattern } else { Vec::new() };
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        check(settings)?;
+        let patterns = if settings.enabled { settings.pattern.clone() } else { Vec::new() };
         Ok(StepInfo { per_file: true, patterns: Some(patterns), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings = settings(options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
+        check(settings)?;
         if !settings.enabled {
             return Ok(site);
         }

@@ -4,12 +4,12 @@
 //! layout sees (site and page metadata); templates under `directory` can be
 //! included or extended.
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use site_kit::templates::{Templates, context};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     /// File extensions that mark a template; the step removes them.
@@ -31,11 +31,10 @@ impl Default for Settings {
 
 struct InPlace;
 
-impl Plugin for InPlace {}
-
 impl SiteStep for InPlace {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
         if let Some(bad) = settings.extensions.iter().find(|extension| !extension.starts_with('.')) {
             return Err(site_kit::bad_options(format!("extension {bad:?} must start with `.`")));
         }
@@ -47,8 +46,7 @@ impl SiteStep for InPlace {
         })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
         let templates = Templates::new(std::mem::take(&mut site.reads), &settings.directory, settings.strict)?;
         let site_metadata = parse_metadata(&site.metadata, "site")?;
         for file in &mut site.files {

@@ -121,40 +121,6 @@ pub fn bad_options(message: impl std::fmt::Display) -> Error {
     Error::InvalidOptions(message.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_drop_index_html() {
-        assert_eq!(url_for_path("index.html"), "/");
-        assert_eq!(url_for_path("posts/a/index.html"), "/posts/a/");
-        assert_eq!(url_for_path("about.html"), "/about.html");
-    }
-
-    #[test]
-    fn slugs_are_lowercase_words() {
-        assert_eq!(slugify("Hello, World!"), "hello-world");
-        assert_eq!(slugify("  Rust's 2024 edition "), "rusts-2024-edition");
-        assert_eq!(slugify("Über café"), "über-café");
-    }
-
-    #[test]
-    fn dates_sort_as_people_expect() {
-        assert_eq!(date_key("2024-5-1"), "2024-05-01");
-        assert_eq!(date_key("2024-05-01 10:00"), "2024-05-01T10:00");
-        assert!(date_key("2024-5-1") < date_key("2024-05-01T10:00:00Z"));
-        assert_eq!(date_key("soon"), "soon");
-    }
-
-    #[test]
-    fn names_and_dirs() {
-        assert_eq!(basename("posts/hello.world.html"), "hello.world");
-        assert_eq!(basename(".htaccess"), ".htaccess");
-        assert_eq!(dirname("posts/a/b.md"), "posts/a");
-        assert_eq!(dirname("b.md"), "");
-    }
-}
 
 /// A file name as a URL segment: lowercase, spaces and punctuation as `-`,
 /// but dots and existing dashes kept (`Release 1.2` → `release-1.2`).
@@ -192,4 +158,39 @@ pub fn collection<'a>(
     name: &str,
 ) -> Option<&'a Vec<Value>> {
     site.get("collections")?.get(name)?.as_array()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_drop_index_html() {
+        assert_eq!(url_for_path("index.html"), "/");
+        assert_eq!(url_for_path("posts/a/index.html"), "/posts/a/");
+        assert_eq!(url_for_path("about.html"), "/about.html");
+    }
+
+    #[test]
+    fn slugs_are_lowercase_words() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("  Rust's 2024 edition "), "rusts-2024-edition");
+        assert_eq!(slugify("Über café"), "über-café");
+    }
+
+    #[test]
+    fn dates_sort_as_people_expect() {
+        assert_eq!(date_key("2024-5-1"), "2024-05-01");
+        assert_eq!(date_key("2024-05-01 10:00"), "2024-05-01T10:00");
+        assert!(date_key("2024-5-1") < date_key("2024-05-01T10:00:00Z"));
+        assert_eq!(date_key("soon"), "soon");
+    }
+
+    #[test]
+    fn names_and_dirs() {
+        assert_eq!(basename("posts/hello.world.html"), "hello.world");
+        assert_eq!(basename(".htaccess"), ".htaccess");
+        assert_eq!(dirname("posts/a/b.md"), "posts/a");
+        assert_eq!(dirname("b.md"), "");
+    }
 }

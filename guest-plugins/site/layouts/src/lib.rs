@@ -6,13 +6,13 @@
 //! error naming the page and the layouts there are; nothing is skipped
 //! silently.
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use site_kit::templates::{Templates, context};
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     /// Where layouts live, relative to the project root.
@@ -41,21 +41,19 @@ impl Default for Settings {
 
 struct Layouts;
 
-impl Plugin for Layouts {}
-
 impl SiteStep for Layouts {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
         Ok(StepInfo {
             per_file: true,
-            patterns: Some(settings.pattern),
+            patterns: Some(settings.pattern.clone()),
             reads: vec![format!("{}/**", settings.directory.trim_end_matches('/'))],
             copies: Vec::new(),
         })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
         let templates = Templates::new(std::mem::take(&mut site.reads), &settings.directory, settings.strict)?;
         let site_metadata = parse_metadata(&site.metadata, "site")?;
         for file in &mut site.files {

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, Options as Extensions, Parser, Tag, TagEnd, html};
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(clippy::struct_excessive_bools, reason = "one switch per Markdown extension, as users write them")]
 struct Settings {
@@ -63,16 +63,14 @@ impl Settings {
 
 struct Markdown;
 
-impl Plugin for Markdown {}
-
 impl SiteStep for Markdown {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
-        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern), reads: Vec::new(), copies: Vec::new() })
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern.clone()), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
         let extensions = settings.extensions();
         for file in &mut site.files {
             let text = std::str::from_utf8(&file.contents)

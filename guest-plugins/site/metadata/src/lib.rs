@@ -7,32 +7,44 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
+use serde::de::{Deserialize, Deserializer, Error as _};
 use workbench_plugin::serde_json::{self, Map, Number, Value};
 use workbench_plugin::site_step::{Error, ProjectFile, Site, SiteStep, StepInfo, metadata_text, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 use yaml_rust2::{Yaml, YamlLoader};
 
-fn sources(options: &Options) -> Result<BTreeMap<String, String>, Error> {
-    let sources: BTreeMap<String, String> = options
-        .parse()
-        .map_err(|error| site_kit::bad_options(format!("{error}; give `key = \"path/to/file.yaml\"` pairs")))?;
-    for (key, path) in &sources {
+/// The options: the metadata key each file or folder of data files lands
+/// under, e.g. `nav = "data/nav.yaml"`.
+#[derive(Debug, Default, JsonSchema)]
+struct Sources(BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for Sources {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Sources, D::Error> {
+        BTreeMap::deserialize(deserializer)
+            .map(Sources)
+            .map_err(|error| D::Error::custom(format!("{error}; give `key = \"path/to/file.yaml\"` pairs")))
+    }
+}
+
+/// What the types cannot say about the options.
+fn check(sources: &Sources) -> Result<(), Error> {
+    for (key, path) in &sources.0 {
         if path.starts_with('/') || path.split('/').any(|part| part == "..") {
             return Err(site_kit::bad_options(format!("`{key}`: {path:?} must be a path inside the project")));
         }
     }
-    Ok(sources)
+    Ok(())
 }
 
 struct Metadata;
 
-impl Plugin for Metadata {}
-
 impl SiteStep for Metadata {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let sources = sources(options)?;
+    type Options = Sources;
+
+    fn describe(sources: &Sources) -> Result<StepInfo, Error> {
+        check(sources)?;
         let mut reads = Vec::new();
-        for path in sources.values() {
+        for path in sources.0.values() {
             let path = path.trim_end_matches('/');
             reads.push(path.to_string());
             reads.push(format!("{path}/**"));
@@ -40,10 +52,10 @@ impl SiteStep for Metadata {
         Ok(StepInfo { per_file: false, patterns: Some(Vec::new()), reads, copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let sources = sources(options)?;
+    fn run(mut site: Site, sources: &Sources) -> Result<Site, Error> {
+        check(sources)?;
         let mut metadata = parse_metadata(&site.metadata, "site")?;
-        for (key, path) in sources {
+        for (key, path) in &sources.0 {
             let path = path.trim_end_matches('/');
             let value = if let Some(file) = site.reads.iter().find(|file| file.path == path) {
                 parse(file)?
@@ -65,7 +77,7 @@ impl SiteStep for Metadata {
                 }
                 Value::Object(tree)
             };
-            metadata.insert(key, value);
+            metadata.insert(key.clone(), value);
         }
         site.metadata = metadata_text(metadata);
         Ok(site)

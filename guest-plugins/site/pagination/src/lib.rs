@@ -8,12 +8,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::serde_json::{Map, Value, json};
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+/// The options: a list page set per collection name.
+type Settings = BTreeMap<String, Paginate>;
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Paginate {
     #[serde(default = "per_page")]
@@ -34,9 +37,9 @@ fn per_page() -> usize {
     10
 }
 
-fn settings(options: &Options) -> Result<BTreeMap<String, Paginate>, Error> {
-    let settings: BTreeMap<String, Paginate> = options.parse().map_err(site_kit::bad_options)?;
-    for (name, paginate) in &settings {
+/// What the types cannot say about the options.
+fn check(settings: &Settings) -> Result<(), Error> {
+    for (name, paginate) in settings {
         if paginate.per_page == 0 {
             return Err(site_kit::bad_options(format!("`{name}`: `per-page` must be at least 1")));
         }
@@ -46,24 +49,24 @@ fn settings(options: &Options) -> Result<BTreeMap<String, Paginate>, Error> {
             )));
         }
     }
-    Ok(settings)
+    Ok(())
 }
 
 struct Pagination;
 
-impl Plugin for Pagination {}
-
 impl SiteStep for Pagination {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        settings(options)?;
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        check(settings)?;
         Ok(StepInfo { per_file: false, patterns: Some(Vec::new()), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings = settings(options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
+        check(settings)?;
         let metadata = parse_metadata(&site.metadata, "site")?;
         for (name, paginate) in settings {
-            let entries = site_kit::collection(&metadata, &name).ok_or_else(|| {
+            let entries = site_kit::collection(&metadata, name).ok_or_else(|| {
                 Error::InvalidInput(format!("there is no collection `{name}`; run `collections` before `pagination`"))
             })?;
             if entries.is_empty() && paginate.no_page_when_empty {

@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     pattern: String,
@@ -30,7 +30,7 @@ struct Settings {
     linksets: Vec<Linkset>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Linkset {
     #[serde(rename = "match")]
@@ -53,21 +53,21 @@ impl Default for Settings {
 
 struct Permalinks;
 
-impl Plugin for Permalinks {}
-
 impl SiteStep for Permalinks {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings = settings(options)?;
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        check(settings)?;
         // Each page's permalink depends on that page alone, so the host may
         // spread pages over cores; two pages at one URL in different
         // batches are then caught by the host, which names both sources.
         // Numbering duplicates needs every page at once.
         let per_file = settings.duplicates == "error";
-        Ok(StepInfo { per_file, patterns: Some(settings.matches), reads: Vec::new(), copies: Vec::new() })
+        Ok(StepInfo { per_file, patterns: Some(settings.matches.clone()), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings = settings(options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
+        check(settings)?;
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         for file in &mut site.files {
             let mut metadata = site_kit::metadata(file)?;
@@ -76,7 +76,7 @@ impl SiteStep for Permalinks {
                 Some(Value::Bool(false)) => None,
                 Some(Value::String(own)) => Some(own.trim_matches('/').to_string()),
                 _ if name == settings.directory_index => None,
-                _ => Some(expand(pattern_for(&settings, &metadata), &file.path, &metadata, &settings.date)?),
+                _ => Some(expand(pattern_for(settings, &metadata), &file.path, &metadata, &settings.date)?),
             };
             let Some(mut link) = target else {
                 metadata.insert("url".into(), Value::String(site_kit::url_for_path(&file.path)));
@@ -110,15 +110,15 @@ impl SiteStep for Permalinks {
     }
 }
 
-fn settings(options: &Options) -> Result<Settings, Error> {
-    let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+/// What the types cannot say about the options.
+fn check(settings: &Settings) -> Result<(), Error> {
     if !matches!(settings.duplicates.as_str(), "error" | "index") {
         return Err(site_kit::bad_options(format!(
             "`duplicates` is `error` or `index`, not {:?}",
             settings.duplicates
         )));
     }
-    Ok(settings)
+    Ok(())
 }
 
 fn pattern_for<'a>(settings: &'a Settings, metadata: &Map<String, Value>) -> &'a str {
@@ -200,7 +200,10 @@ mod tests {
     use super::*;
 
     fn meta(value: Value) -> Map<String, Value> {
-        value.as_object().cloned().unwrap()
+        match value {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
     }
 
     #[test]

@@ -3,13 +3,13 @@
 //! site metadata's `url`. A page with `private: true` or `sitemap: false`
 //! is left out; `lastmod` comes from the page's `lastmod` or `date`.
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     hostname: Option<String>,
@@ -33,16 +33,14 @@ impl Default for Settings {
 
 struct Sitemap;
 
-impl Plugin for Sitemap {}
-
 impl SiteStep for Sitemap {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
-        Ok(StepInfo { per_file: false, patterns: Some(settings.pattern), reads: Vec::new(), copies: Vec::new() })
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        Ok(StepInfo { per_file: false, patterns: Some(settings.pattern.clone()), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
         let site_metadata = parse_metadata(&site.metadata, "site")?;
         let hostname = settings
             .hostname
@@ -82,7 +80,7 @@ impl SiteStep for Sitemap {
         xml.push_str("</urlset>\n");
         site.files.push(SiteFile {
             source: String::new(),
-            path: settings.output,
+            path: settings.output.clone(),
             contents: xml.into_bytes(),
             metadata: "{}".into(),
         });

@@ -3,11 +3,11 @@
 //! the bytes never enter plugin memory and a large asset tree costs no
 //! more than `cp`. The step reads no page.
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::site_step::{CopyDir, Error, Site, SiteStep, StepInfo};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     /// The directory to copy, relative to the project root.
@@ -24,11 +24,10 @@ impl Default for Settings {
 
 struct Static;
 
-impl Plugin for Static {}
-
 impl SiteStep for Static {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let settings: Settings = options.parse().map_err(site_kit::bad_options)?;
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
         Ok(StepInfo {
             per_file: true,
             patterns: Some(Vec::new()),
@@ -40,7 +39,7 @@ impl SiteStep for Static {
         })
     }
 
-    fn run(site: Site, _options: &Options) -> Result<Site, Error> {
+    fn run(site: Site, _settings: &Settings) -> Result<Site, Error> {
         Ok(site)
     }
 }

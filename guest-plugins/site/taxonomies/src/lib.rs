@@ -8,12 +8,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use workbench_plugin::serde_json::{Map, Value, json};
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, metadata_text, parse_metadata};
-use workbench_plugin::{Options, Plugin};
 
-#[derive(Debug, Deserialize)]
+/// The options: a taxonomy per front-matter key (none: `tags` alone).
+type Settings = BTreeMap<String, Taxonomy>;
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Taxonomy {
     /// Output directory (default: the taxonomy's name).
@@ -34,26 +37,26 @@ impl Default for Taxonomy {
     }
 }
 
-fn taxonomies(options: &Options) -> Result<BTreeMap<String, Taxonomy>, Error> {
-    let mut taxonomies: BTreeMap<String, Taxonomy> = options.parse().map_err(site_kit::bad_options)?;
+fn taxonomies(settings: &Settings) -> Settings {
+    let mut taxonomies = settings.clone();
     if taxonomies.is_empty() {
         taxonomies.insert("tags".into(), Taxonomy::default());
     }
-    Ok(taxonomies)
+    taxonomies
 }
 
 struct Taxonomies;
 
-impl Plugin for Taxonomies {}
-
 impl SiteStep for Taxonomies {
-    fn describe(options: &Options) -> Result<StepInfo, Error> {
-        let patterns = taxonomies(options)?.into_values().flat_map(|taxonomy| taxonomy.pattern).collect();
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        let patterns = taxonomies(settings).into_values().flat_map(|taxonomy| taxonomy.pattern).collect();
         Ok(StepInfo { per_file: false, patterns: Some(patterns), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let taxonomies = taxonomies(options)?;
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
+        let taxonomies = taxonomies(settings);
         let metadata: Vec<Map<String, Value>> = site.files.iter().map(site_kit::metadata).collect::<Result<_, _>>()?;
         let mut site_metadata = parse_metadata(&site.metadata, "site")?;
         let mut summary = match site_metadata.remove("taxonomies") {

@@ -3,14 +3,14 @@
 //! crate); `ok` behaves. The outcome comes back as a detection's name.
 
 use misdeeds::misbehave;
+use workbench_plugin::NoOptions;
 use workbench_plugin::detector::{Detection, Detector, Error, Page, ServiceInfo};
-use workbench_plugin::{Options, Plugin};
 
 struct HostileDetector;
 
-impl Plugin for HostileDetector {}
-
 impl Detector for HostileDetector {
+    type Options = NoOptions;
+
     fn services() -> Vec<ServiceInfo> {
         vec![ServiceInfo {
             service: "hostile".into(),
@@ -20,7 +20,7 @@ impl Detector for HostileDetector {
         }]
     }
 
-    fn detect(page: &Page, _options: &Options) -> Result<Vec<Detection>, Error> {
+    fn detect(page: &Page, _options: &NoOptions) -> Result<Vec<Detection>, Error> {
         let what = page.url.rsplit('/').next().unwrap_or_default();
         let outcome = misbehave(what).unwrap_or_else(|refused| format!("refused: {refused}"));
         Ok(vec![Detection {

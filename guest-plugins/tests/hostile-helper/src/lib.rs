@@ -3,12 +3,9 @@
 //! (see the misdeeds crate); `ok` behaves.
 
 use misdeeds::misbehave;
-use workbench_plugin::Plugin;
 use workbench_plugin::template_helper::{Error, HelperInfo, TemplateHelper, Value};
 
 struct HostileHelper;
-
-impl Plugin for HostileHelper {}
 
 impl TemplateHelper for HostileHelper {
     fn helpers() -> Vec<HelperInfo> {

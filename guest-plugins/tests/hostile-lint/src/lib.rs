@@ -3,14 +3,14 @@
 //! `ok` behaves.
 
 use misdeeds::misbehave;
+use workbench_plugin::NoOptions;
 use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo, Severity};
-use workbench_plugin::{Options, Plugin};
 
 struct Hostile;
 
-impl Plugin for Hostile {}
-
 impl LintCheck for Hostile {
+    type Options = NoOptions;
+
     fn rules() -> Vec<RuleInfo> {
         vec![RuleInfo {
             id: "hostile-lint/outcome".into(),
@@ -21,7 +21,7 @@ impl LintCheck for Hostile {
         }]
     }
 
-    fn check(files: Vec<File>, _options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    fn check(files: Vec<File>, _options: &NoOptions) -> Result<Vec<Diagnostic>, Error> {
         let mut found = Vec::new();
         for file in files {
             let what = String::from_utf8_lossy(&file.contents).trim().to_string();

@@ -1,15 +1,15 @@
 //! Misbehaves on request, so `workbench build` can be tested against a
 //! hostile step: each file's contents name the misdeed; `ok` behaves.
 
+use workbench_plugin::NoOptions;
 use workbench_plugin::site_step::{Error, Site, SiteStep};
-use workbench_plugin::{Options, Plugin};
 
 struct HostileStep;
 
-impl Plugin for HostileStep {}
-
 impl SiteStep for HostileStep {
-    fn run(mut site: Site, _options: &Options) -> Result<Site, Error> {
+    type Options = NoOptions;
+
+    fn run(mut site: Site, _options: &NoOptions) -> Result<Site, Error> {
         for file in &mut site.files {
             match String::from_utf8_lossy(&file.contents).trim() {
                 "escape" => file.path = format!("../{}", file.path),

@@ -3,12 +3,10 @@
 //! diagnostic, names a rule it never declared and a file it was not given,
 //! points past the end of the file, and traps on bytes that are not UTF-8.
 
+use workbench_plugin::NoOptions;
 use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo, Severity, Span};
-use workbench_plugin::{Options, Plugin};
 
 struct Sloppy;
-
-impl Plugin for Sloppy {}
 
 fn diagnostic(rule: &str, path: &str, end: u32) -> Diagnostic {
     Diagnostic {
@@ -23,6 +21,8 @@ fn diagnostic(rule: &str, path: &str, end: u32) -> Diagnostic {
 }
 
 impl LintCheck for Sloppy {
+    type Options = NoOptions;
+
     fn patterns() -> Vec<String> {
         vec!["**/*.txt".into()]
     }
@@ -37,7 +37,7 @@ impl LintCheck for Sloppy {
         }]
     }
 
-    fn check(files: Vec<File>, _options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    fn check(files: Vec<File>, _options: &NoOptions) -> Result<Vec<Diagnostic>, Error> {
         let Some(first) = files.first() else {
             return Ok(vec![diagnostic("sloppy/declared", "nothing.txt", 0)]);
         };

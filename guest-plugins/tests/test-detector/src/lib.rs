@@ -1,11 +1,11 @@
+use workbench_plugin::NoOptions;
 use workbench_plugin::detector::{Detection, Detector, Error, Evidence, Page, ScriptState, ServiceInfo, Setting};
-use workbench_plugin::{Options, Plugin};
 
 struct ExampleAnalytics;
 
-impl Plugin for ExampleAnalytics {}
-
 impl Detector for ExampleAnalytics {
+    type Options = NoOptions;
+
     fn services() -> Vec<ServiceInfo> {
         vec![ServiceInfo {
             service: "example-analytics".into(),
@@ -15,7 +15,7 @@ impl Detector for ExampleAnalytics {
         }]
     }
 
-    fn detect(page: &Page, _options: &Options) -> Result<Vec<Detection>, Error> {
+    fn detect(page: &Page, _options: &NoOptions) -> Result<Vec<Detection>, Error> {
         let mut found = Vec::new();
         for script in &page.scripts {
             let Some(src) = &script.src else { continue };

@@ -1,9 +1,6 @@
-use workbench_plugin::Plugin;
 use workbench_plugin::template_helper::{Error, HelperInfo, TemplateHelper, Value};
 
 struct Strings;
-
-impl Plugin for Strings {}
 
 fn text(helper: &str, args: &[Value]) -> Result<String, Error> {
     match args {

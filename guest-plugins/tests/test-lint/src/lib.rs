@@ -1,11 +1,11 @@
+use workbench_plugin::NoOptions;
 use workbench_plugin::lint_check::{Diagnostic, Error, File, Fix, LintCheck, RuleInfo, Severity, edit, span};
-use workbench_plugin::{Options, Plugin};
 
 struct TrailingSpace;
 
-impl Plugin for TrailingSpace {}
-
 impl LintCheck for TrailingSpace {
+    type Options = NoOptions;
+
     fn patterns() -> Vec<String> {
         vec!["**/*.txt".into()]
     }
@@ -20,7 +20,7 @@ impl LintCheck for TrailingSpace {
         }]
     }
 
-    fn check(files: Vec<File>, _options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    fn check(files: Vec<File>, _options: &NoOptions) -> Result<Vec<Diagnostic>, Error> {
         let mut found = Vec::new();
         for file in files {
             let mut offset = 0usize;

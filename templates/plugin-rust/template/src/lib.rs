@@ -4,16 +4,17 @@
 //! A lint check: flags `TODO` comments that name no owner (`TODO(ana):` is
 //! fine, a bare `TODO:` is not). Change `RULE` and `check` to your rule.
 
+use workbench_plugin::NoOptions;
 use workbench_plugin::lint_check::{Diagnostic, Error, File, LintCheck, RuleInfo, Severity, Span};
-use workbench_plugin::{Options, Plugin};
 
 const RULE: &str = "{{name}}/todo-owner";
 
 struct Check;
 
-impl Plugin for Check {}
-
 impl LintCheck for Check {
+    /// This check takes no options; see the site-step role for a plugin that does.
+    type Options = NoOptions;
+
     fn patterns() -> Vec<String> {
         vec!["**/*.rs".into(), "**/*.md".into(), "**/Makefile".into()]
     }
@@ -28,7 +29,7 @@ impl LintCheck for Check {
         }]
     }
 
-    fn check(files: Vec<File>, _options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    fn check(files: Vec<File>, _options: &NoOptions) -> Result<Vec<Diagnostic>, Error> {
         let mut found = Vec::new();
         for file in files {
             let text = String::from_utf8_lossy(&file.contents);
@@ -65,17 +66,17 @@ workbench_plugin::export_lint_check!(Check);
 //! A detector: finds a service by its script's address and reads its site id
 //! from the tag's `data-site` attribute. Change `SERVICE` and `detect`.
 
+use workbench_plugin::NoOptions;
 use workbench_plugin::detector::{Detection, Detector, Error, Evidence, Page, ScriptState, ServiceInfo, Setting};
-use workbench_plugin::{Options, Plugin};
 
 const SERVICE: &str = "{{name}}";
 const SCRIPT: &str = "{{name}}.js";
 
 struct Detect;
 
-impl Plugin for Detect {}
-
 impl Detector for Detect {
+    type Options = NoOptions;
+
     fn services() -> Vec<ServiceInfo> {
         vec![ServiceInfo {
             service: SERVICE.into(),
@@ -85,7 +86,7 @@ impl Detector for Detect {
         }]
     }
 
-    fn detect(page: &Page, _options: &Options) -> Result<Vec<Detection>, Error> {
+    fn detect(page: &Page, _options: &NoOptions) -> Result<Vec<Detection>, Error> {
         let mut found = Vec::new();
         for script in &page.scripts {
             let Some(src) = &script.src else { continue };
@@ -122,26 +123,49 @@ workbench_plugin::export_detector!(Detect);
 //! A site step: adds `reading-minutes` (words / 200, at least 1) to the
 //! metadata of every Markdown page. Change `describe` and `run`.
 
+use schemars::JsonSchema;
+use serde::Deserialize;
 use workbench_plugin::serde_json::{self, Value};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo};
-use workbench_plugin::{Options, Plugin};
 
 struct Step;
 
-impl Plugin for Step {}
+/// The step's options, from its table in `workbench.toml`. Unknown keys
+/// are refused; `workbench plugins info` shows the schema derived from it.
+#[derive(Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Settings {
+    /// Reading speed, in words a minute.
+    #[schemars(range(min = 1))]
+    words_per_minute: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { words_per_minute: 200 }
+    }
+}
+
+impl Settings {
+    /// What the type cannot say: the speed is at least 1.
+    fn per_minute(&self) -> Result<u64, Error> {
+        match self.words_per_minute {
+            0 => Err(Error::InvalidOptions("`words-per-minute` must be at least 1".into())),
+            speed => Ok(speed),
+        }
+    }
+}
 
 impl SiteStep for Step {
-    fn describe(_options: &Options) -> Result<StepInfo, Error> {
+    type Options = Settings;
+
+    fn describe(settings: &Settings) -> Result<StepInfo, Error> {
+        settings.per_minute()?;
         Ok(StepInfo { per_file: true, patterns: Some(vec!["**/*.md".into()]), reads: Vec::new(), copies: Vec::new() })
     }
 
-    fn run(mut site: Site, options: &Options) -> Result<Site, Error> {
-        let per_minute = match options.value().get("words-per-minute") {
-            None => 200,
-            Some(value) => value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
-                Error::InvalidOptions(format!("`words-per-minute` must be a positive integer, not {value}"))
-            })?,
-        };
+    fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
+        let per_minute = settings.per_minute()?;
         for file in &mut site.files {
             let words = String::from_utf8_lossy(&file.contents).split_whitespace().count() as u64;
             let mut metadata: serde_json::Map<String, Value> = serde_json::from_str(&file.metadata)
@@ -160,12 +184,9 @@ workbench_plugin::export_site_step!(Step);
 //! A template helper: `{{{{raw}}}}{{initials name}}{{{{/raw}}}}` gives the initials of a name
 //! ("Ada Lovelace" -> "AL"). Change `helpers` and `call`.
 
-use workbench_plugin::Plugin;
 use workbench_plugin::template_helper::{Error, HelperInfo, TemplateHelper, Value};
 
 struct Helpers;
-
-impl Plugin for Helpers {}
 
 impl TemplateHelper for Helpers {
     fn helpers() -> Vec<HelperInfo> {
