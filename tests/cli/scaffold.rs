@@ -555,7 +555,6 @@ fn the_plugin_python_template_passes_its_tests_as_a_template_helper() {
     plugin_template_passes_its_own_tests("python", "template-helper");
 }
 
-
 #[test]
 fn the_plugin_c_template_passes_its_tests_in_both_roles() {
     for role in ["lint-check", "site-step"] {

@@ -121,7 +121,6 @@ pub fn bad_options(message: impl std::fmt::Display) -> Error {
     Error::InvalidOptions(message.to_string())
 }
 
-
 /// A file name as a URL segment: lowercase, spaces and punctuation as `-`,
 /// but dots and existing dashes kept (`Release 1.2` → `release-1.2`).
 pub fn slugify_path(name: &str) -> String {

@@ -37,7 +37,12 @@ impl SiteStep for Sitemap {
     type Options = Settings;
 
     fn describe(settings: &Settings) -> Result<StepInfo, Error> {
-        Ok(StepInfo { per_file: false, patterns: Some(settings.pattern.clone()), reads: Vec::new(), copies: Vec::new() })
+        Ok(StepInfo {
+            per_file: false,
+            patterns: Some(settings.pattern.clone()),
+            reads: Vec::new(),
+            copies: Vec::new(),
+        })
     }
 
     fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {
