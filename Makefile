@@ -153,7 +153,7 @@ lint: build polyglot
 	@$(CARGO) fmt --all --check
 	@$(CARGO) fmt --all --check --manifest-path $(GUEST_MANIFEST)
 	@for dir in $(POLYGLOT_DIRS); do $(MAKE) --no-print-directory -C $$dir lint $(POLYGLOT_TOOLS) || exit 1; done
-	@$(CARGO) test $(CARGO_FLAGS) --release --workspace --all-targets --no-run
+	@$(CARGO) test $(CARGO_FLAGS) --release --all-targets --no-run
 	@$(CARGO) test $(CARGO_FLAGS) --manifest-path $(GUEST_MANIFEST) --target $(HOST_TARGET) --lib $(GUEST_UNIT_TESTS) --no-run
 	@$(WORKBENCH) lint $(LINT_FLAGS)
 

@@ -3,7 +3,8 @@
 //!
 //! Every `*.wasm` in `$WORKBENCH_BUNDLE_DIR` (default: `build/plugins` at the
 //! repository root, where `make build` puts the core plugins) is embedded
-//! with `include_bytes!`. Without that directory the binary bundles nothing
+//! with `include_bytes!`, beside its SHA-256 and the roles its exports name,
+//! so no run hashes megabytes or compiles a plugin only to learn its roles. Without that directory the binary bundles nothing
 //! and says so when it lists its plugins; `make build` is the way to a full
 //! binary.
 
@@ -37,8 +38,8 @@ fn main() {
 
     let mut code = String::from(
         "/// Core plugins embedded at build time: (file stem, component bytes,\n\
-         /// SHA-256 of the bytes, so no run has to hash megabytes).\n\
-         pub static BUNDLED: &[(&str, &[u8], &str)] = &[\n",
+         /// SHA-256 of the bytes, roles its exports name).\n\
+         pub static BUNDLED: &[(&str, &[u8], &str, &[&str])] = &[\n",
     );
     for (stem, path) in &plugins {
         println!("cargo::rerun-if-changed={}", path.display());
@@ -48,11 +49,40 @@ fn main() {
             let _ = write!(hex, "{byte:02x}");
             hex
         });
-        writeln!(code, "    ({stem:?}, include_bytes!({:?}), {digest:?}),", path.display().to_string())
+        let roles = roles(&bytes).unwrap_or_else(|error| panic!("{}: not a component: {error}", path.display()));
+        writeln!(code, "    ({stem:?}, include_bytes!({:?}), {digest:?}, &{roles:?}),", path.display().to_string())
             .expect("writing to a String");
     }
     code.push_str("];\n");
 
     let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("bundled.rs");
     fs::write(out, code).expect("OUT_DIR is writable");
+}
+
+/// The roles a component's top-level exports name
+/// (`workbench:plugin/<role>@<version>`), as the host reads them at load.
+fn roles(bytes: &[u8]) -> Result<Vec<String>, wasmparser::BinaryReaderError> {
+    use wasmparser::{Parser, Payload};
+    let mut roles = Vec::new();
+    let mut depth = 0_usize;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload? {
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) if depth == 0 => break,
+            Payload::End(_) => depth -= 1,
+            Payload::ComponentExportSection(exports) if depth == 0 => {
+                for export in exports {
+                    let name = export?.name.name;
+                    if let Some(role) = name.strip_prefix("workbench:plugin/").and_then(|rest| rest.split('@').next())
+                        && role != "meta"
+                    {
+                        roles.push(role.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    roles.sort();
+    Ok(roles)
 }

@@ -104,7 +104,7 @@ fn warm_shared_cache() {
     WARM.call_once(|| {
         let cwd = tempfile::tempdir().expect("temp dir");
         let cache = repo_root().join("target/e2e-plugin-cache");
-        let vars = vec![("WORKBENCH_CACHE_DIR".into(), cache.display().to_string())];
+        let vars = [("WORKBENCH_CACHE_DIR", cache.display().to_string())];
         let args = ["plugins", "list"];
         let (context, _) = Context::capture(parse(&args).global, cwd.path(), vars, Vec::new()).expect("a context");
         // Whatever fails here fails again, with a message, in the test that needs it.

@@ -11,7 +11,7 @@ fn entries_of(dir: &std::path::Path, component: &std::path::Path) -> Vec<std::pa
         Ok(entries) => entries
             .map(|entry| entry.expect("entry").path())
             .filter(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with(&prefix)))
-            // Beside each entry, a `.roles` note says which roles it plays.
+            // Only entries: a temporary file of a write in progress is not one.
             .filter(|path| path.extension().is_some_and(|ext| ext == "cwasm"))
             .collect(),
         Err(_) => Vec::new(),

@@ -89,9 +89,8 @@ impl Test {
     }
 
     /// A cache of its own, for tests of the cache: empty but for the
-    /// compiled bundled plugins, copied from the shared cache (without the
-    /// notes of which roles they play), so that only the plugins a test
-    /// names are compiled in it.
+    /// compiled bundled plugins, copied from the shared cache, so that only
+    /// the plugins a test names are compiled in it.
     pub fn private_cache(mut self) -> Test {
         self.cache = tempfile::tempdir().expect("temp dir");
         let compiled = self.cache.path().join("compiled");
@@ -102,7 +101,8 @@ impl Test {
         let shared = std::fs::read_dir(repo_root().join("target/e2e-plugin-cache/compiled"));
         for entry in shared.into_iter().flatten().filter_map(Result::ok) {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".cwasm") && bundled.iter().any(|digest| name.starts_with(digest.as_str())) {
+            let compiled_entry = entry.path().extension().is_some_and(|ext| ext == "cwasm");
+            if compiled_entry && bundled.iter().any(|digest| name.starts_with(digest.as_str())) {
                 std::fs::copy(entry.path(), compiled.join(&name)).expect("copy a cache entry");
             }
         }

@@ -23,8 +23,6 @@ use wasmtime::component::Component;
 use crate::store::{self, Magic};
 
 const MAGIC: &Magic = b"WBCWASM1";
-/// The roles a component played, one name a line.
-const ROLES_MAGIC: &Magic = b"WBROLES1";
 
 /// What happened when a component was looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,27 +79,6 @@ impl Cache {
     /// lives, when caching is on.
     pub fn entry_path(&self, digest: &str) -> Option<PathBuf> {
         self.dir.as_ref().map(|dir| dir.join("compiled").join(format!("{digest}-{}.cwasm", self.engine_hash)))
-    }
-
-    /// The roles a component was seen to play when it was last loaded,
-    /// so a command can skip loading the plugins it has no use for.
-    pub fn roles(&self, digest: &str) -> Option<Vec<super::Role>> {
-        let path = self.entry_path(digest)?.with_extension("roles");
-        let stored = store::read(&path, ROLES_MAGIC)?;
-        std::str::from_utf8(stored.payload()).ok()?.lines().map(super::Role::from_name).collect()
-    }
-
-    /// Records [`Cache::roles`]; a failure only costs a later load.
-    pub fn remember_roles(&self, digest: &str, roles: &[super::Role]) {
-        let Some(path) = self.entry_path(digest).map(|path| path.with_extension("roles")) else { return };
-        // Read, not just found: a file of an older format is replaced.
-        if self.roles(digest).is_some() {
-            return;
-        }
-        let text = roles.iter().map(|role| role.name()).collect::<Vec<_>>().join("\n");
-        if let Err(error) = store::write(&path, ROLES_MAGIC, text.as_bytes(), false) {
-            log::debug!("cannot record the roles at {}: {error}", path.display());
-        }
     }
 
     /// The compiled component for `bytes` (whose [`digest`] the caller has

@@ -94,7 +94,6 @@ impl Runtime {
             .load_or_compile(&self.engine, bytes, &digest)
             .map_err(|error| fail(format!("not a valid component: {error:#}")))?;
         let contract = contract::inspect(&self.engine, &component).map_err(|problem| fail(format!("it {problem}")))?;
-        self.cache.remember_roles(&digest, &contract.roles);
         let pre = self.linker.instantiate_pre(&component).map_err(|error| {
             fail(format!(
                 "it needs an import workbench does not grant plugins: {error:#}; plugins get only {}/log and a WASI that grants nothing",

@@ -92,6 +92,24 @@ mod in_process {
     }
 
     #[test]
+    fn the_roles_read_at_build_time_are_the_roles_loading_finds() {
+        let ran = InProcess::new().run(&["plugins", "list", "--format", "json"]);
+        let list: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
+        let plugins = list["plugins"].as_array().expect("a list");
+        assert_eq!(plugins.len(), crate::plugins::bundled::BUNDLED.len(), "{}", ran.stdout);
+        for plugin in plugins {
+            let name = plugin["name"].as_str().expect("a name");
+            let found: Vec<&str> =
+                plugin["roles"].as_array().expect("roles").iter().filter_map(serde_json::Value::as_str).collect();
+            let mut built = crate::plugins::bundled::roles(name).expect("bundled under its own name").to_vec();
+            built.sort_unstable();
+            let mut found = found;
+            found.sort_unstable();
+            assert_eq!(built, found, "{name}");
+        }
+    }
+
+    #[test]
     fn info_on_an_unknown_plugin_says_what_to_run() {
         let ran = InProcess::new().run(&["plugins", "info", "no-such-plugin"]);
         assert_eq!(ran.exit, Exit::Usage);
