@@ -75,7 +75,7 @@ FUZZ_TARGETS    := front_matter config scaffold_template suppressions page makef
 # a virtualenv); wasm-kit stands in for wit-bindgen-cli and wasm-tools.
 PYTHON          ?= python3
 VENV            := $(GUEST_DIR)/.venv
-WASM_KIT        := target/release/wasm-kit
+WASM_KIT        := target/tools/wasm-kit
 POLYGLOT_PLUGINS := examples/js-detector/build/js-detector.wasm examples/py-lint/build/py-lint.wasm \
                     examples/c-reading-time/build/reading-time.wasm examples/zig-helpers/build/zig-helpers.wasm
 POLYGLOT_DIRS   := $(patsubst %/build/,$(GUEST_DIR)/%,$(dir $(POLYGLOT_PLUGINS)))
@@ -121,7 +121,7 @@ fetch: $(VENV)/installed
 	@$(MAKE) --no-print-directory -C $(GUEST_DIR)/examples/js-detector node_modules/.package-lock.json
 
 toolchains: $(VENV)/installed
-	@$(CARGO) build $(CARGO_FLAGS) --release -p wasm-kit
+	@$(CARGO) build $(CARGO_FLAGS) --profile tools -p wasm-kit
 
 $(VENV)/installed: $(GUEST_DIR)/requirements.txt
 	@$(PYTHON) -m venv $(VENV)

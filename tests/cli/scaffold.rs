@@ -461,7 +461,7 @@ fn plugin_template_passes_its_own_tests(language: &str, role: &str) {
         .code(0);
     let project = test.dir().join("my-plugin");
     let venv = repo_root().join("guest-plugins/.venv/bin");
-    let wasm_kit = repo_root().join("target/release/wasm-kit");
+    let wasm_kit = repo_root().join("target/tools/wasm-kit");
     assert!(wasm_kit.is_file() && venv.is_dir(), "run `make plugins` first: it installs the guest toolchains");
     let mut make = Command::new("make");
     make.arg("test")
