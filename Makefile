@@ -1,6 +1,6 @@
 # workbench: one CLI for the everyday jobs of a repository of small projects.
 # Targets: default (= build), build, clean, clean-deps, lint, server, test
-# (and check, polyglot, bench, fuzz).
+# (and check, polyglot, fetch, bench, fuzz).
 #
 # `make build` needs Rust and make only. The example plugins in JavaScript,
 # Python, C and Zig (`make polyglot`, which `make test` runs) also need
@@ -138,7 +138,8 @@ clean:
 clean-deps:
 	@$(RM) target $(GUEST_DIR)/target $(VENV) $(GUEST_DIR)/examples/js-detector/node_modules
 
-# The edit loop: type-check the host (with its tests) and the guests, no codegen.
+# The edit loop: type-check and lint the host (with its tests) and the
+# guests, no codegen.
 check:
 	@$(CARGO) check $(CARGO_FLAGS) --workspace --all-targets
 	@$(CARGO) check $(CARGO_FLAGS) $(GUEST_FLAGS) --workspace
