@@ -4,9 +4,9 @@
 //! Every `*.wasm` in `$WORKBENCH_BUNDLE_DIR` (default: `build/plugins` at the
 //! repository root, where `make build` puts the core plugins) is embedded
 //! with `include_bytes!`, beside its SHA-256 and the roles its exports name,
-//! so no run hashes megabytes or compiles a plugin only to learn its roles. Without that directory the binary bundles nothing
-//! and says so when it lists its plugins; `make build` is the way to a full
-//! binary.
+//! so no run hashes megabytes or compiles a plugin only to learn its roles.
+//! Without that directory the binary bundles nothing and says so when it
+//! lists its plugins; `make build` is the way to a full binary.
 
 use std::env;
 use std::fmt::Write as _;
