@@ -54,7 +54,7 @@ pub fn read_project_files(root: &Path, globs: &[String], label: &str) -> Result<
         let prefix = if prefix.len() == glob.split('/').count() { &prefix[..prefix.len() - 1] } else { &prefix[..] };
         let Some(start) = inside(root, &prefix.join("/")) else {
             return Err(Error::plugin(format!("{label} asks to read {glob:?}, outside the project"))
-                .help("steps may read only files below the directory of workbench.toml"));
+                .help("plugins may read only files below the directory of workbench.toml"));
         };
         if !start.is_dir() {
             continue;

@@ -50,7 +50,7 @@ pub fn metadata(text: &str) -> Value {
 
 pub fn evidence(evidence: &detector::Evidence) -> Value {
     json!({
-        "source": evidence.source,
+        "source": evidence.source.name(),
         "matched": evidence.matched,
         "position": evidence.position.map(position),
     })
@@ -60,7 +60,7 @@ pub fn detection(detection: &detector::Detection) -> Value {
     json!({
         "service": detection.service,
         "name": detection.name,
-        "category": detection.category,
+        "category": detection.category.name(),
         "confidence": detection.confidence,
         "version": detection.version,
         "settings": detection.settings.iter().map(|setting| json!({
@@ -77,7 +77,7 @@ pub fn service_info(service: &detector::ServiceInfo) -> Value {
     json!({
         "service": service.service,
         "name": service.name,
-        "category": service.category,
+        "category": service.category.name(),
         "settings": service.settings,
     })
 }

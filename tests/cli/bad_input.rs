@@ -60,7 +60,7 @@ fn a_plugin_for_a_newer_wit_says_to_upgrade_workbench() {
         .run()
         .code(3)
         .stdout_has(
-            "was built for workbench:plugin@0.2.0, but this workbench speaks workbench:plugin@0.1.x; upgrade workbench",
+            "was built for workbench:plugin@0.3.0, but this workbench speaks workbench:plugin@0.2.x or 0.1.x; upgrade workbench",
         );
 }
 

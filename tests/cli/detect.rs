@@ -519,3 +519,19 @@ fn render_without_a_browser_says_how_to_get_one() {
         .code(2)
         .stderr_has("no browser at");
 }
+
+#[test]
+fn a_detector_reads_the_project_files_its_describe_asks_for() {
+    let fingerprints = fixtures().join("fingerprints");
+    let technologies = std::fs::read_to_string(fingerprints.join("technologies.json")).expect("fixture");
+    let page = std::fs::read_to_string(fingerprints.join("page.html")).expect("fixture");
+    let run = Test::new()
+        .file("workbench.toml", "[plugins.options.fingerprints]\nfiles = [\"fingerprints/*.json\"]\n")
+        .file("fingerprints/technologies.json", &technologies)
+        .file("page.html", &page)
+        .args(["detect", "--format", "json", "page.html"])
+        .run()
+        .code(0);
+    let found = by_service(&run.json()["targets"][0]);
+    assert_eq!(found.get("wordpress").unwrap_or_else(|| panic!("wordpress not found\n{run}"))["category"], "cms");
+}

@@ -25,7 +25,7 @@ fn list_shows_every_role_with_its_wit_version() {
     for (name, role) in ROLES {
         let plugin = plugins.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} missing\n{run}"));
         assert_eq!(plugin["roles"], serde_json::json!([role]), "{run}");
-        assert_eq!(plugin["wit"], "0.1.0");
+        assert_eq!(plugin["wit"], "0.2.0");
     }
 }
 
@@ -51,7 +51,7 @@ fn info_lists_what_each_role_offers() {
         .code(0)
         .stdout_has("test/trailing-space")
         .stdout_has("(fixable)")
-        .stdout_has("wit:      workbench:plugin@0.1.0");
+        .stdout_has("wit:      workbench:plugin@0.2.0");
     Test::new()
         .plugin(test_plugin("test-detector"))
         .args(["plugins", "info", "test-detector"])
@@ -108,7 +108,7 @@ fn check_validates_without_running() {
         .arg(test_plugin("hostile-lint"))
         .run()
         .code(0)
-        .stdout_has("lint-check for workbench:plugin@0.1.0");
+        .stdout_has("lint-check for workbench:plugin@0.2.0");
 }
 
 #[test]
@@ -153,9 +153,9 @@ fn the_text_plugin_is_bundled() {
     Test::new().args(["plugins", "list"]).run().code(0).stdout_has("text").stdout_has("bundled (text)");
 }
 
-/// Version skew (issue 8): a plugin built against workbench:plugin@0.1.1,
-/// which adds a function, loads in this 0.1.0 host beside plugins built
-/// against 0.1.0, and both run in one command.
+/// Version skew (issue 8): a plugin built against workbench:plugin@0.2.1,
+/// which adds a function, loads in this 0.2.0 host beside plugins built
+/// against 0.2.0, and both run in one command.
 #[test]
 fn a_plugin_for_a_newer_minor_wit_runs_beside_older_plugins() {
     let skewed = || {
@@ -165,7 +165,7 @@ fn a_plugin_for_a_newer_minor_wit_runs_beside_older_plugins() {
             .file("empty.txt", "")
             .file("spaced.txt", "x \n")
     };
-    skewed().args(["plugins", "list"]).run().code(0).stdout_has("skew-minor    0.1.0    lint-check  0.1.1");
+    skewed().args(["plugins", "list"]).run().code(0).stdout_has("skew-minor    0.1.0    lint-check  0.2.1");
     skewed()
         .args(["lint"])
         .run()
@@ -181,6 +181,57 @@ fn a_plugin_for_the_next_major_wit_is_refused_saying_which_side_to_upgrade() {
         .arg(crate::support::repo_root().join("build/refused-plugins/skew-major.wasm"))
         .run()
         .code(3)
-        .stdout_has("was built for workbench:plugin@0.2.0, but this workbench speaks workbench:plugin@0.1.x")
+        .stdout_has("was built for workbench:plugin@1.0.0, but this workbench speaks workbench:plugin@0.2.x or 0.1.x")
         .stdout_has("upgrade workbench to a version that speaks it");
+}
+
+/// Version skew: a plugin built for workbench:plugin@0.1.0 (the frozen
+/// wit/v0.1.0, with wit-bindgen and no SDK) plays every role in this 0.2
+/// host, its 0.1 strings read as 0.2's detector cases.
+#[test]
+fn a_plugin_built_for_wit_0_1_passes_its_spec_in_every_role() {
+    let specs = crate::support::repo_root().join("guest-plugins/tests/wit-0-1/specs");
+    let mut test = Test::new().args(["plugins", "test"]).arg(test_plugin("wit-0-1"));
+    for role in ["detector", "lint-check", "site-step", "template-helper"] {
+        test = test.arg(specs.join(format!("{role}.toml")));
+    }
+    test.run().code(0).stdout_has("4 passed, 0 failed");
+    let run = Test::new().plugin(test_plugin("wit-0-1")).args(["plugins", "list", "--format", "json"]).run().code(0);
+    let document = run.json();
+    let plugin = document["plugins"].as_array().and_then(|all| all.iter().find(|p| p["name"] == "wit-0-1")).cloned();
+    let plugin = plugin.unwrap_or_else(|| panic!("wit-0-1 missing\n{run}"));
+    assert_eq!(plugin["wit"], "0.1.0");
+    assert_eq!(plugin["roles"], serde_json::json!(["detector", "site-step", "template-helper", "lint-check"]));
+}
+
+#[test]
+fn a_wit_0_1_plugin_detects_and_lints_beside_0_2_plugins() {
+    let page = r#"<script src="https://cdn.example/old-widget.js" data-widget-id="w-1"></script>
+<script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123"></script>"#;
+    let run = Test::new()
+        .plugin(test_plugin("wit-0-1"))
+        .file("page.html", page)
+        .args(["detect", "--format", "json", "page.html"])
+        .run()
+        .code(0);
+    let detections = run.json()["targets"][0]["detections"].clone();
+    let service = |id: &str| {
+        detections
+            .as_array()
+            .and_then(|all| all.iter().find(|detection| detection["service"] == id))
+            .unwrap_or_else(|| panic!("{id} not found\n{run}"))
+            .clone()
+    };
+    assert_eq!(service("old-widget")["category"], "chat");
+    assert_eq!(service("old-widget")["settings"][0]["evidence"]["source"], "other");
+    assert_eq!(service("google-analytics-4")["category"], "analytics");
+    Test::new()
+        .plugin(test_plugin("wit-0-1"))
+        .plugin(test_plugin("test-lint"))
+        .file("notes.txt", "TODO \n")
+        .args(["lint"])
+        .run()
+        .code(0)
+        .stdout_has("warning[wit-0-1/todo]: a TODO is left in")
+        .stdout_has("warning[test/trailing-space]");
 }

@@ -19,7 +19,7 @@ fn each_language_passes_its_spec() {
             .arg(polyglot_plugin(stem))
             .run()
             .code(0)
-            .stdout_has(&format!("{role} for workbench:plugin@0.1.0"));
+            .stdout_has(&format!("{role} for workbench:plugin@0.2.0"));
         Test::new()
             .args(["plugins", "test"])
             .arg(polyglot_plugin(stem))

@@ -12,9 +12,12 @@ export const meta = {
 
 export const detector = {
   services() {
-    return SERVICES.map(({ service, name, category, settingsKey }) => ({ service, name, category, settings: [settingsKey] }));
+    return SERVICES.map(({ service, name, category, settingsKey }) => ({ service, name, category: { tag: category }, settings: [settingsKey] }));
   },
-  detect(pages, options) {
+  describe(options) {
+    return { reads: [], fingerprints: false, worksWithoutFiles: true };
+  },
+  detect(pages, options, files) {
     return pages.map((page) => {
       const found = [];
       for (const known of SERVICES) {
@@ -24,7 +27,7 @@ export const detector = {
           const settings = script.attributes
             .filter(([name, value]) => name === known.attr && value !== '')
             .map(([, value]) => ({ key: known.settingsKey, value, evidence }));
-          found.push({ service: known.service, name: known.name, category: known.category, confidence: 100, version: undefined, settings, evidence: [evidence], consentGated: script.state === 'consent-blocked' });
+          found.push({ service: known.service, name: known.name, category: { tag: known.category }, confidence: 100, version: undefined, settings, evidence: [evidence], consentGated: script.state === 'consent-blocked' });
         }
       }
       return { tag: 'ok', val: found };

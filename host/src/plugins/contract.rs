@@ -13,7 +13,11 @@ pub const PACKAGE: &str = "workbench:plugin";
 
 /// The version of `wit/` this host was built against. A unit test keeps it
 /// equal to the `package` line there.
-pub const HOST_VERSION: Version = Version { major: 0, minor: 1, patch: 0 };
+pub const HOST_VERSION: Version = Version { major: 0, minor: 2, patch: 0 };
+
+/// Every version this host loads, newest first: `wit/` and each frozen
+/// `wit/vX.Y.Z/` beside it. A plugin speaks one of their tracks.
+pub const SPOKEN: [Version; 2] = [HOST_VERSION, Version { major: 0, minor: 1, patch: 0 }];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
@@ -90,6 +94,29 @@ pub struct Contract {
     pub roles: Vec<Role>,
     /// The `workbench:plugin` version the plugin was built against.
     pub version: Version,
+    /// Each `workbench:plugin` interface it exports, as named there.
+    pub interfaces: Vec<Interface>,
+}
+
+/// One exported interface: `workbench:plugin/lint-check@0.1.3`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interface {
+    /// `lint-check`, `meta`...
+    pub name: String,
+    pub version: Version,
+    /// The whole export name, to find the instance by.
+    pub export: String,
+}
+
+impl Contract {
+    pub fn interface(&self, name: &str) -> Option<&Interface> {
+        self.interfaces.iter().find(|interface| interface.name == name)
+    }
+}
+
+/// The versions this host speaks, for messages: `0.2.x or 0.1.x`.
+pub fn spoken_tracks() -> String {
+    SPOKEN.iter().map(|version| version.track()).collect::<Vec<_>>().join(" or ")
 }
 
 /// The first bytes of a wasm binary tell a core module from a component.
@@ -111,41 +138,43 @@ pub fn check_binary(bytes: &[u8]) -> Result<(), String> {
 pub fn inspect(engine: &Engine, component: &Component) -> Result<Contract, String> {
     let ty = component.component_type();
     let mut roles = Vec::new();
-    let mut versions = Vec::new();
+    let mut interfaces = Vec::new();
     let mut foreign = Vec::new();
-    for (name, _) in ty.exports(engine) {
-        let Some((interface, version)) = parse_export(name) else {
-            foreign.push(name.to_string());
+    for (export, _) in ty.exports(engine) {
+        let Some((name, version)) = parse_export(export) else {
+            foreign.push(export.to_string());
             continue;
         };
         let Some(version) = version else {
             return Err(format!(
-                "exports `{name}` without a version; build it against wit/ of this repository, which declares {PACKAGE}@{HOST_VERSION}"
+                "exports `{export}` without a version; build it against wit/ of this repository, which declares {PACKAGE}@{HOST_VERSION}"
             ));
         };
-        versions.push(version);
-        if let Some(role) = Role::from_name(interface) {
+        if let Some(role) = Role::from_name(name) {
             roles.push(role);
         }
+        interfaces.push(Interface { name: name.to_string(), version, export: export.to_string() });
     }
-    let Some(&version) = versions.iter().max() else {
+    let Some(version) = interfaces.iter().map(|interface| interface.version).max() else {
         let exports = if foreign.is_empty() { "nothing".to_string() } else { foreign.join(", ") };
         return Err(format!(
             "is not a workbench plugin: it exports none of {PACKAGE}'s interfaces (it exports {exports}); build it against one of the worlds in wit/"
         ));
     };
-    if !version.compatible_with(HOST_VERSION) {
-        let advice = if version > HOST_VERSION {
-            "upgrade workbench to a version that speaks it, or rebuild the plugin against this workbench's wit/"
-        } else {
-            "rebuild the plugin against this workbench's wit/ (or use an older workbench)"
-        };
-        return Err(format!(
-            "was built for {PACKAGE}@{version}, but this workbench speaks {PACKAGE}@{}; {advice}",
-            HOST_VERSION.track()
-        ));
+    for version in interfaces.iter().map(|interface| interface.version) {
+        if !SPOKEN.iter().any(|&spoken| version.compatible_with(spoken)) {
+            let advice = if version > HOST_VERSION {
+                "upgrade workbench to a version that speaks it, or rebuild the plugin against this workbench's wit/"
+            } else {
+                "rebuild the plugin against this workbench's wit/ (or use an older workbench)"
+            };
+            return Err(format!(
+                "was built for {PACKAGE}@{version}, but this workbench speaks {PACKAGE}@{}; {advice}",
+                spoken_tracks()
+            ));
+        }
     }
-    if !ty.exports(engine).any(|(name, _)| parse_export(name).is_some_and(|(i, _)| i == "meta")) {
+    if contract_lacks_meta(&interfaces) {
         return Err(format!(
             "does not export {PACKAGE}/meta, which every plugin must; build it against one of the worlds in wit/"
         ));
@@ -157,7 +186,11 @@ pub fn inspect(engine: &Engine, component: &Component) -> Result<Contract, Strin
     }
     roles.sort();
     roles.dedup();
-    Ok(Contract { roles, version })
+    Ok(Contract { roles, version, interfaces })
+}
+
+fn contract_lacks_meta(interfaces: &[Interface]) -> bool {
+    !interfaces.iter().any(|interface| interface.name == "meta")
 }
 
 /// `workbench:plugin/lint-check@0.1.0` → (`lint-check`, Some(0.1.0)).
@@ -177,6 +210,14 @@ mod tests {
     fn host_version_matches_the_wit_package() {
         let wit = include_str!("../../../wit/types.wit");
         assert!(wit.contains(&format!("package {PACKAGE}@{HOST_VERSION};")));
+        let frozen = include_str!("../../../wit/v0.1.0/types.wit");
+        assert!(frozen.contains(&format!("package {PACKAGE}@{};", SPOKEN[1])));
+    }
+
+    #[test]
+    fn each_spoken_version_is_its_own_track() {
+        assert_eq!(spoken_tracks(), "0.2.x or 0.1.x");
+        assert!(!SPOKEN[0].compatible_with(SPOKEN[1]));
     }
 
     #[test]

@@ -6,15 +6,17 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use wasmtime::component::{Instance, InstancePre};
+use wasmtime::component::{ComponentNamedList, Instance, InstancePre, Lift, Lower};
 use wasmtime::{Engine, Store};
 
 use super::bindings::{detector, lint_check, site_step, template_helper, types};
 use super::cache::CacheState;
-use super::contract::{Contract, Role};
+use super::contract::{Contract, Role, Version};
+use super::exports::{Exports, Functions};
 use super::failure::PluginFailure;
-use super::prepared::{Indices, Prepared};
+use super::prepared::Prepared;
 use super::sandbox::{HostState, Limits};
+use super::v0_1;
 
 /// Where a plugin came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +60,7 @@ pub struct Plugin {
     engine: Engine,
     pre: InstancePre<HostState>,
     limits: Limits,
-    indices: Indices,
+    exports: Exports,
 }
 
 impl Plugin {
@@ -72,7 +74,7 @@ impl Plugin {
         size: usize,
         fallback_name: &str,
     ) -> Result<Plugin, PluginFailure> {
-        let Prepared { contract, cache, digest, pre, indices } = prepared;
+        let Prepared { contract, cache, digest, pre, exports } = prepared;
         let mut plugin = Plugin {
             info: Info {
                 name: fallback_name.to_string(),
@@ -89,11 +91,9 @@ impl Plugin {
             engine,
             pre,
             limits,
-            indices,
+            exports,
         };
-        let info = plugin.call("meta.info", |store, instance, indices| {
-            indices.meta.load(&mut *store, instance)?.call_info(&mut *store)
-        })?;
+        let info = plugin.call_meta_info()?;
         plugin.name = Arc::from(info.name.as_str());
         plugin.info = Info {
             name: info.name,
@@ -121,28 +121,45 @@ impl Plugin {
 
     /// `meta.info` again, in a fresh instance like every call.
     pub fn call_meta_info(&self) -> Result<types::PluginInfo, PluginFailure> {
-        self.call("meta.info", |store, instance, indices| {
-            indices.meta.load(&mut *store, instance)?.call_info(&mut *store)
-        })
+        let (info,) = self.invoke("meta.info", &self.exports.meta, "info", ())?;
+        Ok(info)
     }
 
     pub fn plays(&self, role: Role) -> bool {
         self.contract.roles.contains(&role)
     }
 
+    /// Calls `function` of an exported interface in a fresh instance under
+    /// the plugin's limits. `R` is the results as a tuple.
+    fn invoke<P, R>(&self, call: &str, functions: &Functions, function: &str, params: P) -> Result<R, PluginFailure>
+    where
+        P: ComponentNamedList + Lower + Send + Sync,
+        R: ComponentNamedList + Lift + Send + Sync,
+    {
+        let index = *functions.get(function);
+        self.call(call, |store, instance| {
+            instance.get_typed_func::<P, R>(&mut *store, index)?.call(&mut *store, params)
+        })
+    }
+
     /// Runs `f` against a fresh instance under the plugin's limits.
     fn call<R>(
         &self,
         call: &str,
-        f: impl FnOnce(&mut Store<HostState>, &Instance, &Indices) -> wasmtime::Result<R>,
+        f: impl FnOnce(&mut Store<HostState>, &Instance) -> wasmtime::Result<R>,
     ) -> Result<R, PluginFailure> {
         let mut store = HostState::new_store(&self.engine, Arc::clone(&self.name), self.limits);
-        let result = self.pre.instantiate(&mut store).and_then(|instance| f(&mut store, &instance, &self.indices));
+        let result = self.pre.instantiate(&mut store).and_then(|instance| f(&mut store, &instance));
         let state = store.data();
         state.flush_output_to_log();
         result.map_err(|error| {
             PluginFailure::classify(&self.name, call, &error, self.limits, state.memory_exceeded(), state.stderr())
         })
+    }
+
+    /// The functions of `role`, or why the plugin cannot be asked.
+    fn role(&self, role: Role, call: &str) -> Result<&Functions, PluginFailure> {
+        self.exports.role(role).ok_or_else(|| self.role_missing(role, call))
     }
 
     fn role_missing(&self, role: Role, call: &str) -> PluginFailure {
@@ -158,21 +175,49 @@ impl Plugin {
 
     pub fn detector_services(&self) -> Result<Vec<detector::ServiceInfo>, PluginFailure> {
         const CALL: &str = "detector.services";
-        let indices = self.indices.detector.as_ref().ok_or_else(|| self.role_missing(Role::Detector, CALL))?;
-        self.call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_services(&mut *store))
+        let functions = self.role(Role::Detector, CALL)?;
+        if functions.version < V0_2 {
+            let (services,): (Vec<v0_1::ServiceInfo>,) = self.invoke(CALL, functions, "services", ())?;
+            return Ok(services.into_iter().map(Into::into).collect());
+        }
+        let (services,): (Vec<detector::ServiceInfo>,) = self.invoke(CALL, functions, "services", ())?;
+        Ok(services
+            .into_iter()
+            .map(|service| detector::ServiceInfo { category: service.category.normalized(), ..service })
+            .collect())
     }
 
-    /// `result[i]` answers `pages[i]`; the outer error means the whole call failed.
+    /// What the detector reads under `options`; a 0.1 detector reads nothing.
+    pub fn detector_describe(&self, options: &str) -> Result<detector::DetectorInfo, PluginFailure> {
+        const CALL: &str = "detector.describe";
+        let functions = self.role(Role::Detector, CALL)?;
+        if functions.version < V0_2 {
+            return Ok(v0_1::detector_info());
+        }
+        let (info,): (Result<detector::DetectorInfo, types::Error>,) =
+            self.invoke(CALL, functions, "describe", (options,))?;
+        info.map_err(|error| self.reported(CALL, &error))
+    }
+
+    /// `result[i]` answers `pages[i]`; the outer error means the whole call
+    /// failed. `files` are what [`Plugin::detector_describe`] asked for.
     pub fn detect(
         &self,
         pages: &[detector::Page],
         options: &str,
+        files: &[types::File],
     ) -> Result<Vec<Result<Vec<detector::Detection>, PluginFailure>>, PluginFailure> {
         const CALL: &str = "detector.detect";
-        let indices = self.indices.detector.as_ref().ok_or_else(|| self.role_missing(Role::Detector, CALL))?;
-        let results = self.call(CALL, |store, instance, _| {
-            indices.load(&mut *store, instance)?.call_detect(&mut *store, pages, options)
-        })?;
+        let functions = self.role(Role::Detector, CALL)?;
+        let results: Vec<Result<Vec<detector::Detection>, types::Error>> = if functions.version < V0_2 {
+            let (results,): (Vec<Result<Vec<v0_1::Detection>, types::Error>>,) =
+                self.invoke(CALL, functions, "detect", (pages, options))?;
+            results.into_iter().map(|result| result.map(|found| found.into_iter().map(Into::into).collect())).collect()
+        } else {
+            let (results,): (Vec<Result<Vec<detector::Detection>, types::Error>>,) =
+                self.invoke(CALL, functions, "detect", (pages, options, files))?;
+            results
+        };
         if results.len() != pages.len() {
             return Err(PluginFailure::reported(
                 &self.name,
@@ -180,32 +225,43 @@ impl Plugin {
                 format!("returned {} results for {} pages", results.len(), pages.len()),
             ));
         }
-        Ok(results.into_iter().map(|result| result.map_err(|error| self.reported(CALL, &error))).collect())
+        Ok(results
+            .into_iter()
+            .map(|result| {
+                result.map_err(|error| self.reported(CALL, &error)).map(|found| {
+                    found
+                        .into_iter()
+                        .map(|detection| detector::Detection { category: detection.category.normalized(), ..detection })
+                        .collect()
+                })
+            })
+            .collect())
     }
 
     // --- site-step ---
 
     pub fn step_describe(&self, options: &str) -> Result<site_step::StepInfo, PluginFailure> {
         const CALL: &str = "site-step.describe";
-        let indices = self.indices.site_step.as_ref().ok_or_else(|| self.role_missing(Role::SiteStep, CALL))?;
-        self.call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_describe(&mut *store, options))?
-            .map_err(|error| self.reported(CALL, &error))
+        let functions = self.role(Role::SiteStep, CALL)?;
+        let (info,): (Result<site_step::StepInfo, types::Error>,) =
+            self.invoke(CALL, functions, "describe", (options,))?;
+        info.map_err(|error| self.reported(CALL, &error))
     }
 
     pub fn step_run(&self, site: &site_step::Site, options: &str) -> Result<site_step::Site, PluginFailure> {
         const CALL: &str = "site-step.run";
-        let indices = self.indices.site_step.as_ref().ok_or_else(|| self.role_missing(Role::SiteStep, CALL))?;
-        self.call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_run(&mut *store, site, options))?
-            .map_err(|error| self.reported(CALL, &error))
+        let functions = self.role(Role::SiteStep, CALL)?;
+        let (site,): (Result<site_step::Site, types::Error>,) = self.invoke(CALL, functions, "run", (site, options))?;
+        site.map_err(|error| self.reported(CALL, &error))
     }
 
     // --- template-helper ---
 
     pub fn helpers(&self) -> Result<Vec<template_helper::HelperInfo>, PluginFailure> {
         const CALL: &str = "template-helper.helpers";
-        let indices =
-            self.indices.template_helper.as_ref().ok_or_else(|| self.role_missing(Role::TemplateHelper, CALL))?;
-        self.call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_helpers(&mut *store))
+        let functions = self.role(Role::TemplateHelper, CALL)?;
+        let (helpers,): (Vec<template_helper::HelperInfo>,) = self.invoke(CALL, functions, "helpers", ())?;
+        Ok(helpers)
     }
 
     /// `result[i]` answers `calls[i]`; the outer error means the whole call failed.
@@ -214,10 +270,9 @@ impl Plugin {
         calls: &[template_helper::Call],
     ) -> Result<Vec<Result<template_helper::Value, PluginFailure>>, PluginFailure> {
         const CALL: &str = "template-helper.call-many";
-        let indices =
-            self.indices.template_helper.as_ref().ok_or_else(|| self.role_missing(Role::TemplateHelper, CALL))?;
-        let results = self
-            .call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_call_many(&mut *store, calls))?;
+        let functions = self.role(Role::TemplateHelper, CALL)?;
+        let (results,): (Vec<Result<template_helper::Value, types::Error>>,) =
+            self.invoke(CALL, functions, "call-many", (calls,))?;
         if results.len() != calls.len() {
             return Err(PluginFailure::reported(
                 &self.name,
@@ -232,8 +287,9 @@ impl Plugin {
 
     pub fn lint_describe(&self) -> Result<lint_check::CheckerInfo, PluginFailure> {
         const CALL: &str = "lint-check.describe";
-        let indices = self.indices.lint_check.as_ref().ok_or_else(|| self.role_missing(Role::LintCheck, CALL))?;
-        self.call(CALL, |store, instance, _| indices.load(&mut *store, instance)?.call_describe(&mut *store))
+        let functions = self.role(Role::LintCheck, CALL)?;
+        let (info,): (lint_check::CheckerInfo,) = self.invoke(CALL, functions, "describe", ())?;
+        Ok(info)
     }
 
     pub fn lint_check(
@@ -242,13 +298,15 @@ impl Plugin {
         options: &str,
     ) -> Result<Vec<lint_check::Diagnostic>, PluginFailure> {
         const CALL: &str = "lint-check.check";
-        let indices = self.indices.lint_check.as_ref().ok_or_else(|| self.role_missing(Role::LintCheck, CALL))?;
-        self.call(CALL, |store, instance, _| {
-            indices.load(&mut *store, instance)?.call_check(&mut *store, files, options)
-        })?
-        .map_err(|error| self.reported(CALL, &error))
+        let functions = self.role(Role::LintCheck, CALL)?;
+        let (diagnostics,): (Result<Vec<lint_check::Diagnostic>, types::Error>,) =
+            self.invoke(CALL, functions, "check", (files, options))?;
+        diagnostics.map_err(|error| self.reported(CALL, &error))
     }
 }
+
+/// The first version whose detector has `describe` and typed categories.
+const V0_2: Version = Version { major: 0, minor: 2, patch: 0 };
 
 /// The WIT `error` variant in words.
 pub fn describe_error(error: &types::Error) -> String {

@@ -11,8 +11,9 @@ use super::bindings;
 use super::cache::Cache;
 use super::contract;
 use super::engine::{EpochTicker, new_engine};
+use super::exports::Exports;
 use super::plugin::{Plugin, Source};
-use super::prepared::{Prepared, resolve_indices};
+use super::prepared::Prepared;
 use super::sandbox::{HostState, Limits};
 use crate::error::Error;
 
@@ -64,6 +65,7 @@ impl Runtime {
         // Python and JavaScript guests import it even for pure functions.
         link(wasmtime_wasi::p2::add_to_linker_sync(&mut linker))?;
         link(bindings::Everything::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state))?;
+        link(super::v0_1::add_to_linker(&mut linker))?;
         let cache = Cache::new(&engine, settings.cache_dir.clone());
         let ticker = EpochTicker::start(&engine);
         Ok(Runtime { engine, linker, cache, limits: settings.limits, _ticker: ticker })
@@ -100,10 +102,10 @@ impl Runtime {
                 contract::PACKAGE
             ))
         })?;
-        let indices = resolve_indices(&pre, &contract.roles).map_err(|error| {
-            fail(format!("its exports do not match {}@{}: {error:#}", contract::PACKAGE, contract::HOST_VERSION))
+        let exports = Exports::resolve(&pre, &contract).map_err(|error| {
+            fail(format!("its exports do not match {}@{}: {error}", contract::PACKAGE, contract.version))
         })?;
-        Ok(Prepared { contract, cache, digest, pre, indices })
+        Ok(Prepared { contract, cache, digest, pre, exports })
     }
 
     /// Validates and loads a plugin, asking it for its name.

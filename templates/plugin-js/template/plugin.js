@@ -57,9 +57,13 @@ const SCRIPT = '{{name}}.js';
 
 export const detector = {
   services() {
-    return [{ service: SERVICE, name: SERVICE, category: 'analytics', settings: ['site-id'] }];
+    return [{ service: SERVICE, name: SERVICE, category: { tag: 'analytics' }, settings: ['site-id'] }];
   },
-  detect(pages, options) {
+  // The files it reads besides pages: none.
+  describe(options) {
+    return { reads: [], fingerprints: false, worksWithoutFiles: true };
+  },
+  detect(pages, options, files) {
     return pages.map((page) => {
       const found = [];
       for (const script of page.scripts) {
@@ -71,7 +75,7 @@ export const detector = {
         found.push({
           service: SERVICE,
           name: SERVICE,
-          category: 'analytics',
+          category: { tag: 'analytics' },
           confidence: 100,
           version: undefined,
           settings,

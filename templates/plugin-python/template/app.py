@@ -42,9 +42,13 @@ SCRIPT = "{{name}}.js"
 
 class Detector(exports.Detector):
     def services(self) -> list[detector.ServiceInfo]:
-        return [detector.ServiceInfo(SERVICE, SERVICE, "analytics", ["site-id"])]
+        return [detector.ServiceInfo(SERVICE, SERVICE, detector.Category_Analytics(), ["site-id"])]
 
-    def detect(self, pages: list[detector.Page], options: str):
+    def describe(self, options: str) -> detector.DetectorInfo:
+        # The files it reads besides pages: none.
+        return detector.DetectorInfo([], False, True)
+
+    def detect(self, pages: list[detector.Page], options: str, files: list[types.File]):
         return [Ok(self.detect_page(page)) for page in pages]
 
     def detect_page(self, page: detector.Page) -> list[detector.Detection]:
@@ -52,11 +56,11 @@ class Detector(exports.Detector):
         for script in page.scripts:
             if script.src is None or not script.src.endswith(SCRIPT):
                 continue
-            evidence = detector.Evidence("script-src", script.src, script.position)
+            evidence = detector.Evidence(detector.EvidenceSource.SCRIPT_SRC, script.src, script.position)
             settings = [detector.Setting("site-id", value, evidence)
                         for name, value in script.attributes if name == "data-site" and value]
-            found.append(detector.Detection(SERVICE, SERVICE, "analytics", 100, None, settings, [evidence],
-                                            script.state == detector.ScriptState.CONSENT_BLOCKED))
+            found.append(detector.Detection(SERVICE, SERVICE, detector.Category_Analytics(), 100, None, settings,
+                                            [evidence], script.state == detector.ScriptState.CONSENT_BLOCKED))
         return found
 {{/if}}
 {{#if (eq role "site-step")}}

@@ -53,17 +53,17 @@ pub struct Catalog {
     pub skipped_keys: BTreeMap<String, usize>,
 }
 
-pub fn load(documents: &[Value]) -> Result<Catalog, String> {
+/// Reads each `(name, document)`; a message names the document.
+pub fn load(documents: &[(String, Value)]) -> Result<Catalog, String> {
     let mut catalog = Catalog::default();
-    for (index, document) in documents.iter().enumerate() {
-        let object =
-            document.as_object().ok_or_else(|| format!("fingerprint file {} is not a JSON object", index + 1))?;
+    for (label, document) in documents {
+        let object = document.as_object().ok_or_else(|| format!("{label}: not a JSON object"))?;
         let technologies =
             object.get("technologies").or_else(|| object.get("apps")).and_then(Value::as_object).unwrap_or(object);
         let categories = categories(object.get("categories"));
         for (name, fingerprint) in technologies {
             let Some(fingerprint) = fingerprint.as_object() else {
-                return Err(format!("fingerprint file {}: `{name}` is not an object", index + 1));
+                return Err(format!("{label}: `{name}` is not an object"));
             };
             let technology = technology(name, fingerprint, &categories, &mut catalog);
             catalog.technologies.push(technology);
@@ -241,6 +241,10 @@ pub fn kebab(name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn named(documents: &[Value]) -> Vec<(String, Value)> {
+        documents.iter().map(|document| ("test".to_string(), document.clone())).collect()
+    }
+
     #[test]
     fn tags_split_off_the_pattern() {
         let pattern = compile(r"jquery[.-]([\d.]+)\.js\;version:\1\;confidence:50").unwrap();
@@ -262,7 +266,7 @@ mod tests {
         let documents = [serde_json::json!({
             "Look": { "scriptSrc": ["app(?!-test)\\.js", "([unclosed"], "js": { "x": "" }, "cats": [1] },
         })];
-        let catalog = load(&documents).unwrap();
+        let catalog = load(&named(&documents)).unwrap();
         assert_eq!(catalog.technologies[0].script_src.len(), 1);
         assert_eq!(catalog.skipped_patterns, 1);
         assert_eq!(catalog.skipped_keys.get("js"), Some(&1));
@@ -274,6 +278,6 @@ mod tests {
             "categories": { "10": { "name": "Tag managers" } },
             "technologies": { "T": { "cats": [10], "html": "x" } },
         })];
-        assert_eq!(load(&documents).unwrap().technologies[0].category, "tag-managers");
+        assert_eq!(load(&named(&documents)).unwrap().technologies[0].category, "tag-managers");
     }
 }

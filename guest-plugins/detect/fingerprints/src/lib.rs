@@ -1,7 +1,7 @@
-//! Wappalyzer-format fingerprints as a detector. The host reads the files
-//! the user names (`--fingerprints FILE` or `[detect] fingerprints`) and
-//! passes them in this plugin's options as `{"fingerprints": [file, ...]}`;
-//! with none, the plugin reports nothing.
+//! Wappalyzer-format fingerprints as a detector. Its `describe` asks for
+//! the files the user names (`--fingerprints FILE`, `[detect] fingerprints`)
+//! and the project files its `files` option globs; documents may also sit
+//! inline in its `fingerprints` option. With none, the host skips it.
 //!
 //! Fingerprints only match patterns: the detections carry evidence and a
 //! version when a pattern's tag gives one, never settings.
@@ -19,7 +19,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 use workbench_plugin::detector::{
-    Detection, Detector, Error, Evidence, Page, Position, ScriptState, ServiceInfo, log, offset_position,
+    Detection, Detector, DetectorInfo, Error, Evidence, EvidenceSource, File, Page, Position, ScriptState, ServiceInfo,
+    category, log, offset_position,
 };
 
 /// Evidence text is cut to this many characters.
@@ -31,8 +32,10 @@ struct Fingerprints;
 #[serde(default, deny_unknown_fields)]
 struct Settings {
     /// Wappalyzer-format fingerprint documents (each a JSON object of
-    /// technologies), as the host read them from the files the user named.
+    /// technologies), written inline.
     fingerprints: Vec<Value>,
+    /// Globs of fingerprint files in the project, e.g. `fingerprints/*.json`.
+    files: Vec<String>,
 }
 
 impl Detector for Fingerprints {
@@ -43,18 +46,41 @@ impl Detector for Fingerprints {
         Vec::new()
     }
 
-    fn detect(page: &Page, settings: &Settings) -> Result<Vec<Detection>, Error> {
-        Self::detect_many(vec![page.clone()], settings).pop().unwrap_or_else(|| Ok(Vec::new()))
+    fn describe(settings: &Settings) -> Result<DetectorInfo, Error> {
+        Ok(DetectorInfo {
+            reads: settings.files.clone(),
+            fingerprints: true,
+            works_without_files: !settings.fingerprints.is_empty(),
+        })
     }
 
-    fn detect_many(pages: Vec<Page>, settings: &Settings) -> Vec<Result<Vec<Detection>, Error>> {
-        let catalog = match fingerprint::load(&settings.fingerprints) {
+    fn detect(page: &Page, settings: &Settings) -> Result<Vec<Detection>, Error> {
+        Self::detect_many(vec![page.clone()], settings, Vec::new()).pop().unwrap_or_else(|| Ok(Vec::new()))
+    }
+
+    fn detect_many(pages: Vec<Page>, settings: &Settings, files: Vec<File>) -> Vec<Result<Vec<Detection>, Error>> {
+        let catalog = match documents(settings, &files).and_then(|documents| fingerprint::load(&documents)) {
             Ok(catalog) => catalog,
             Err(message) => return pages.iter().map(|_| Err(Error::InvalidInput(message.clone()))).collect(),
         };
         report_skipped(&catalog);
         pages.iter().map(|page| Ok(detect_page(&catalog, page))).collect()
     }
+}
+
+/// The inline documents, then each file's, named for messages.
+fn documents(settings: &Settings, files: &[File]) -> Result<Vec<(String, Value)>, String> {
+    let inline = settings
+        .fingerprints
+        .iter()
+        .enumerate()
+        .map(|(index, document)| (format!("fingerprints option, document {}", index + 1), document.clone()));
+    let read = files.iter().map(|file| {
+        serde_json::from_slice(&file.contents)
+            .map(|document| (file.path.clone(), document))
+            .map_err(|error| format!("{}:{}:{}: not valid JSON: {error}", file.path, error.line(), error.column()))
+    });
+    inline.map(Ok).chain(read).collect()
 }
 
 fn report_skipped(catalog: &Catalog) {
@@ -107,7 +133,7 @@ fn detect_page(catalog: &Catalog, page: &Page) -> Vec<Detection> {
             Detection {
                 service: fingerprint::kebab(&technology.name),
                 name: technology.name.clone(),
-                category: technology.category.clone(),
+                category: category(&technology.category),
                 confidence: u8::try_from(found.confidence.min(100)).unwrap_or(100),
                 version: found.version.clone(),
                 settings: Vec::new(),
@@ -125,7 +151,7 @@ fn match_technology<'a>(technology: &'a Technology, page: &Page, hits: &mut Vec<
     for pattern in &technology.script_src {
         for script in live() {
             if let Some((matched, version, _)) = script.src.as_deref().and_then(|src| run(pattern, src)) {
-                hits.push((pattern, evidence("script-src", &matched, Some(script.position)), version));
+                hits.push((pattern, evidence(EvidenceSource::ScriptSrc, &matched, Some(script.position)), version));
             }
         }
     }
@@ -133,17 +159,20 @@ fn match_technology<'a>(technology: &'a Technology, page: &Page, hits: &mut Vec<
         for script in live().filter(|script| !script.text.is_empty()) {
             if let Some((matched, version, start)) = run(pattern, &script.text) {
                 let position = offset_position(&script.text, script.text_position, start);
-                hits.push((pattern, evidence("inline-script", &matched, Some(position)), version));
+                hits.push((pattern, evidence(EvidenceSource::InlineScript, &matched, Some(position)), version));
             }
         }
     }
     for pattern in &technology.html {
         if let Some((matched, version, start)) = run(pattern, &page.body) {
             let position = offset_position(&page.body, Position { line: 1, column: 1 }, start);
-            hits.push((pattern, evidence("html", &matched, Some(position)), version));
+            hits.push((pattern, evidence(EvidenceSource::Html, &matched, Some(position)), version));
         }
     }
-    let named = |pairs: &'a [(String, Pattern)], values: &[(String, String)], source: &str, hits: &mut Vec<Hit<'a>>| {
+    let named = |pairs: &'a [(String, Pattern)],
+                 values: &[(String, String)],
+                 source: EvidenceSource,
+                 hits: &mut Vec<Hit<'a>>| {
         for (name, pattern) in pairs {
             for (key, value) in values.iter().filter(|(key, _)| key.eq_ignore_ascii_case(name)) {
                 if let Some((_, version, _)) = run(pattern, value) {
@@ -152,13 +181,13 @@ fn match_technology<'a>(technology: &'a Technology, page: &Page, hits: &mut Vec<
             }
         }
     };
-    named(&technology.headers, &page.headers, "header", hits);
-    named(&technology.cookies, &page.cookies, "cookie", hits);
+    named(&technology.headers, &page.headers, EvidenceSource::Header, hits);
+    named(&technology.cookies, &page.cookies, EvidenceSource::Cookie, hits);
     for (name, pattern) in &technology.meta {
         for meta in page.meta.iter().filter(|meta| meta.name == *name) {
             if let Some((_, version, _)) = run(pattern, &meta.content) {
                 let matched = format!("{}=\"{}\"", meta.name, meta.content);
-                hits.push((pattern, evidence("meta", &matched, Some(meta.position)), version));
+                hits.push((pattern, evidence(EvidenceSource::Meta, &matched, Some(meta.position)), version));
             }
         }
     }
@@ -189,7 +218,7 @@ fn imply(catalog: &Catalog, found: &mut BTreeMap<usize, Found>) {
             if found.contains_key(&implied) {
                 continue;
             }
-            let evidence = evidence("implied", &format!("implied by {}", implier.name), None);
+            let evidence = evidence(EvidenceSource::Implied, &format!("implied by {}", implier.name), None);
             found
                 .insert(implied, Found { confidence: u32::from(*confidence), version: None, evidence: vec![evidence] });
             queue.push(implied);
@@ -197,10 +226,10 @@ fn imply(catalog: &Catalog, found: &mut BTreeMap<usize, Found>) {
     }
 }
 
-fn evidence(source: &str, matched: &str, position: Option<Position>) -> Evidence {
+fn evidence(source: EvidenceSource, matched: &str, position: Option<Position>) -> Evidence {
     let matched =
         if matched.is_empty() { "(empty match)".to_string() } else { matched.chars().take(MATCHED_CHARS).collect() };
-    Evidence { source: source.into(), matched, position }
+    Evidence { source, matched, position }
 }
 
 // Native builds (unit tests, the fuzz targets) link no component exports.

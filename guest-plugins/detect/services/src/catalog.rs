@@ -11,6 +11,8 @@
 //! not the service's name, so prose, config flags and `dns-prefetch` links
 //! never match.
 
+use workbench_plugin::detector::Category;
+
 /// Where a setting is read from.
 #[derive(Debug, Clone, Copy)]
 pub enum From {
@@ -58,7 +60,7 @@ const fn markup(key: &'static str, pattern: &'static str) -> Extract {
 pub struct Service {
     pub id: &'static str,
     pub name: &'static str,
-    pub category: &'static str,
+    pub category: Kind,
     pub needles: &'static [&'static str],
     pub src: &'static [&'static str],
     pub weak_src: &'static [&'static str],
@@ -75,7 +77,7 @@ pub struct Service {
 const BASE: Service = Service {
     id: "",
     name: "",
-    category: "",
+    category: Kind::Other,
     needles: &[],
     src: &[],
     weak_src: &[],
@@ -87,18 +89,55 @@ const BASE: Service = Service {
     version: None,
 };
 
-const ANALYTICS: &str = "analytics";
-const TAG_MANAGER: &str = "tag-manager";
-const CHAT: &str = "chat";
-const ADVERTISING: &str = "advertising";
-const SOCIAL: &str = "social";
-const AB_TESTING: &str = "ab-testing";
-const ERROR_TRACKING: &str = "error-tracking";
-const PERFORMANCE: &str = "performance";
-const PAYMENTS: &str = "payments";
-const SECURITY: &str = "security";
-const COMMENTS: &str = "comments";
-const OTHER: &str = "other";
+/// The WIT `category` cases this catalog uses: a `Copy` twin, since the
+/// WIT type (with its `named(string)` case) cannot sit in a `static`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Analytics,
+    TagManager,
+    Chat,
+    Advertising,
+    Social,
+    AbTesting,
+    ErrorTracking,
+    Performance,
+    Payments,
+    Security,
+    Comments,
+    Other,
+}
+
+impl std::convert::From<Kind> for Category {
+    fn from(kind: Kind) -> Category {
+        match kind {
+            Kind::Analytics => Category::Analytics,
+            Kind::TagManager => Category::TagManager,
+            Kind::Chat => Category::Chat,
+            Kind::Advertising => Category::Advertising,
+            Kind::Social => Category::Social,
+            Kind::AbTesting => Category::AbTesting,
+            Kind::ErrorTracking => Category::ErrorTracking,
+            Kind::Performance => Category::Performance,
+            Kind::Payments => Category::Payments,
+            Kind::Security => Category::Security,
+            Kind::Comments => Category::Comments,
+            Kind::Other => Category::Other,
+        }
+    }
+}
+
+const ANALYTICS: Kind = Kind::Analytics;
+const TAG_MANAGER: Kind = Kind::TagManager;
+const CHAT: Kind = Kind::Chat;
+const ADVERTISING: Kind = Kind::Advertising;
+const SOCIAL: Kind = Kind::Social;
+const AB_TESTING: Kind = Kind::AbTesting;
+const ERROR_TRACKING: Kind = Kind::ErrorTracking;
+const PERFORMANCE: Kind = Kind::Performance;
+const PAYMENTS: Kind = Kind::Payments;
+const SECURITY: Kind = Kind::Security;
+const COMMENTS: Kind = Kind::Comments;
+const OTHER: Kind = Kind::Other;
 
 /// A quote, for patterns over JavaScript.
 macro_rules! q {

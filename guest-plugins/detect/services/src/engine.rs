@@ -18,7 +18,9 @@ use std::sync::{LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
-use workbench_plugin::detector::{Detection, Evidence, Page, Position, Script, ScriptState, Setting, offset_position};
+use workbench_plugin::detector::{
+    Detection, Evidence, EvidenceSource, Page, Position, Script, ScriptState, Setting, offset_position,
+};
 
 use crate::catalog::{CATALOG, From, Service};
 use crate::js;
@@ -203,14 +205,14 @@ fn detect_service(
         for pattern in service.noscript {
             if let Some((start, end)) = find(pattern, &noscript.text) {
                 let position = offset_position(&noscript.text, noscript.position, start);
-                hits.push((evidence("noscript", &noscript.text[start..end], Some(position)), false));
+                hits.push((evidence(EvidenceSource::Noscript, &noscript.text[start..end], Some(position)), false));
             }
         }
     }
     for (_, link) in stylesheets.iter().enumerate().filter(|(index, _)| needled.link(*index)) {
         for pattern in service.stylesheet {
             if with_regex(pattern, |regex| regex.is_match(link.href.as_bytes())) {
-                hits.push((evidence("link", &link.href, Some(link.position)), false));
+                hits.push((evidence(EvidenceSource::Link, &link.href, Some(link.position)), false));
             }
         }
     }
@@ -235,8 +237,12 @@ fn detect_service(
     hits.extend(weak);
     let consent_gated = hits.iter().all(|(_, gated)| *gated);
     let version = version(service, &hits);
-    let confidence =
-        if settings.is_empty() && hits.iter().all(|(evidence, _)| evidence.source == "link") { 80 } else { 100 };
+    let confidence = if settings.is_empty() && hits.iter().all(|(evidence, _)| evidence.source == EvidenceSource::Link)
+    {
+        80
+    } else {
+        100
+    };
     Some(Detection {
         service: service.id.into(),
         name: service.name.into(),
@@ -277,7 +283,9 @@ fn settings(
         .iter()
         .filter(|live| {
             live.script.src.as_ref().is_some_and(|src| {
-                hits.iter().chain(weak).any(|(evidence, _)| evidence.source == "script-src" && &evidence.matched == src)
+                hits.iter()
+                    .chain(weak)
+                    .any(|(evidence, _)| evidence.source == EvidenceSource::ScriptSrc && &evidence.matched == src)
             })
         })
         .map(|live| live.script)
@@ -307,7 +315,11 @@ fn settings(
                         }
                         for (start, end) in captures(extract.pattern, text) {
                             let matched = format!("{attribute}=\"{text}\"");
-                            add(extract.key, &text[start..end], evidence("attribute", &matched, Some(script.position)));
+                            add(
+                                extract.key,
+                                &text[start..end],
+                                evidence(EvidenceSource::Attribute, &matched, Some(script.position)),
+                            );
                         }
                     }
                 }
@@ -319,7 +331,7 @@ fn settings(
                         add(
                             extract.key,
                             &noscript.text[start..end],
-                            evidence("noscript", &noscript.text[start..end], Some(position)),
+                            evidence(EvidenceSource::Noscript, &noscript.text[start..end], Some(position)),
                         );
                     }
                 }
@@ -328,7 +340,11 @@ fn settings(
                 for meta in page.meta.iter().filter(|meta| meta.name == name) {
                     for (start, end) in captures(extract.pattern, &meta.content) {
                         let matched = format!("{}=\"{}\"", meta.name, meta.content);
-                        add(extract.key, &meta.content[start..end], evidence("meta", &matched, Some(meta.position)));
+                        add(
+                            extract.key,
+                            &meta.content[start..end],
+                            evidence(EvidenceSource::Meta, &matched, Some(meta.position)),
+                        );
                     }
                 }
             }
@@ -337,7 +353,11 @@ fn settings(
                 // once the service's script was found; never on their own.
                 for (start, end) in captures(extract.pattern, &page.body) {
                     let position = offset_position(&page.body, Position { line: 1, column: 1 }, start);
-                    add(extract.key, &page.body[start..end], evidence("html", &page.body[start..end], Some(position)));
+                    add(
+                        extract.key,
+                        &page.body[start..end],
+                        evidence(EvidenceSource::Html, &page.body[start..end], Some(position)),
+                    );
                 }
             }
         }
@@ -371,21 +391,21 @@ fn is_placeholder(value: &str) -> bool {
 
 fn version(service: &Service, hits: &[Hit]) -> Option<String> {
     let pattern = service.version?;
-    hits.iter().filter(|(evidence, _)| evidence.source == "script-src").find_map(|(evidence, _)| {
+    hits.iter().filter(|(evidence, _)| evidence.source == EvidenceSource::ScriptSrc).find_map(|(evidence, _)| {
         captures(pattern, &evidence.matched).first().map(|&(start, end)| evidence.matched[start..end].to_string())
     })
 }
 
 fn src_evidence(script: &Script, src: &str) -> Evidence {
-    evidence("script-src", src, Some(script.position))
+    evidence(EvidenceSource::ScriptSrc, src, Some(script.position))
 }
 
 fn code_evidence(live: &Live, start: usize, end: usize) -> Evidence {
     let position = offset_position(&live.script.text, live.script.text_position, start);
-    evidence("inline-script", &live.script.text[start..end], Some(position))
+    evidence(EvidenceSource::InlineScript, &live.script.text[start..end], Some(position))
 }
 
-fn evidence(source: &str, matched: &str, position: Option<Position>) -> Evidence {
+fn evidence(source: EvidenceSource, matched: &str, position: Option<Position>) -> Evidence {
     let matched: String = matched.trim().chars().take(MATCHED_CHARS).collect();
-    Evidence { source: source.into(), matched, position }
+    Evidence { source, matched, position }
 }

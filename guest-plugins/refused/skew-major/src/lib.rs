@@ -1,4 +1,4 @@
-//! A plugin built against `workbench:plugin@0.2.0`, a major version this
+//! A plugin built against `workbench:plugin@1.0.0`, a major version this
 //! host does not speak: loading it must fail with a message that says which
 //! side to upgrade. Only `meta` is needed for that; the host reads versions
 //! from export names before anything runs.
@@ -8,7 +8,7 @@
 
 wit_bindgen::generate!({
     inline: r#"
-package workbench:plugin@0.2.0;
+package workbench:plugin@1.0.0;
 
 interface meta {
   record plugin-info { name: string, version: string, description: string }
@@ -34,7 +34,7 @@ struct Plugin;
 
 impl Meta for Plugin {
     fn info() -> PluginInfo {
-        PluginInfo { name: "skew-major".into(), version: "0.1.0".into(), description: "Built against 0.2.0.".into() }
+        PluginInfo { name: "skew-major".into(), version: "0.1.0".into(), description: "Built against 1.0.0.".into() }
     }
 }
 

@@ -8,9 +8,10 @@ workbench_plugin_core::role!(
 );
 
 pub use bindings::exports::workbench::plugin::detector::{
-    Detection, Evidence, Link, LocatedText, MetaTag, Page, Script, ScriptState, ServiceInfo, Setting,
+    Category, Detection, DetectorInfo, Evidence, EvidenceSource, Link, LocatedText, MetaTag, Page, Script, ScriptState,
+    ServiceInfo, Setting,
 };
-pub use bindings::workbench::plugin::types::Position;
+pub use bindings::workbench::plugin::types::{File, Position};
 
 /// Implement this, then call [`export_detector!`].
 pub trait Detector {
@@ -21,11 +22,20 @@ pub trait Detector {
     /// Every service this detector can report, for `workbench plugins info`.
     fn services() -> Vec<ServiceInfo>;
 
+    /// The files it reads under `options`. The default reads none, and the
+    /// detector works on pages alone.
+    fn describe(options: &Self::Options) -> Result<DetectorInfo, Error> {
+        let _ = options;
+        Ok(DetectorInfo { reads: Vec::new(), fingerprints: false, works_without_files: true })
+    }
+
     /// Detections on one page. Pages of a batch are independent; override
-    /// [`Detector::detect_many`] only to share work across them.
+    /// [`Detector::detect_many`] only to share work across them or to use
+    /// the `files` that [`Detector::describe`] asked for.
     fn detect(page: &Page, options: &Self::Options) -> Result<Vec<Detection>, Error>;
 
-    fn detect_many(pages: Vec<Page>, options: &Self::Options) -> Vec<Result<Vec<Detection>, Error>> {
+    fn detect_many(pages: Vec<Page>, options: &Self::Options, files: Vec<File>) -> Vec<Result<Vec<Detection>, Error>> {
+        let _ = files;
         pages.iter().map(|page| Self::detect(page, options)).collect()
     }
 }
@@ -41,15 +51,44 @@ macro_rules! export_detector {
             fn services() -> Vec<$crate::ServiceInfo> {
                 <$ty as $crate::Detector>::services()
             }
-            fn detect(pages: Vec<$crate::Page>, options: String) -> Vec<Result<Vec<$crate::Detection>, $crate::Error>> {
+            fn describe(options: String) -> Result<$crate::DetectorInfo, $crate::Error> {
+                let options = $crate::options::<<$ty as $crate::Detector>::Options>(&options)?;
+                <$ty as $crate::Detector>::describe(&options)
+            }
+            fn detect(
+                pages: Vec<$crate::Page>,
+                options: String,
+                files: Vec<$crate::File>,
+            ) -> Vec<Result<Vec<$crate::Detection>, $crate::Error>> {
                 match $crate::options::<<$ty as $crate::Detector>::Options>(&options) {
-                    Ok(options) => <$ty as $crate::Detector>::detect_many(pages, &options),
+                    Ok(options) => <$ty as $crate::Detector>::detect_many(pages, &options, files),
                     Err(error) => pages.iter().map(|_| Err(error.clone())).collect(),
                 }
             }
         }
         $crate::bindings::__export_detector_world!(__WorkbenchDetector);
     };
+}
+
+/// The category called `name`: its case when it is one of the WIT's closed
+/// set (`analytics`), else the detector's own (`named("cms")`).
+#[must_use]
+pub fn category(name: &str) -> Category {
+    match name {
+        "analytics" => Category::Analytics,
+        "tag-manager" => Category::TagManager,
+        "chat" => Category::Chat,
+        "advertising" => Category::Advertising,
+        "social" => Category::Social,
+        "ab-testing" => Category::AbTesting,
+        "error-tracking" => Category::ErrorTracking,
+        "performance" => Category::Performance,
+        "payments" => Category::Payments,
+        "security" => Category::Security,
+        "comments" => Category::Comments,
+        "other" => Category::Other,
+        own => Category::Named(own.to_string()),
+    }
 }
 
 /// The position of byte `offset` of `text`, where `text` itself starts at

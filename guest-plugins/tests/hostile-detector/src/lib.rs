@@ -4,7 +4,7 @@
 
 use misdeeds::misbehave;
 use workbench_plugin::NoOptions;
-use workbench_plugin::detector::{Detection, Detector, Error, Page, ServiceInfo};
+use workbench_plugin::detector::{Category, Detection, Detector, Error, Page, ServiceInfo};
 
 struct HostileDetector;
 
@@ -15,7 +15,7 @@ impl Detector for HostileDetector {
         vec![ServiceInfo {
             service: "hostile".into(),
             name: "hostile".into(),
-            category: "test".into(),
+            category: Category::Named("test".into()),
             settings: Vec::new(),
         }]
     }
@@ -26,7 +26,7 @@ impl Detector for HostileDetector {
         Ok(vec![Detection {
             service: "hostile".into(),
             name: outcome,
-            category: "test".into(),
+            category: Category::Named("test".into()),
             confidence: 100,
             version: None,
             settings: Vec::new(),

@@ -68,7 +68,7 @@ fn invalid_utf8() -> String {
 
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code, reason = "a hostile plugin calls the host's import with bad arguments on purpose")]
-#[link(wasm_import_module = "workbench:plugin/log@0.1.0")]
+#[link(wasm_import_module = "workbench:plugin/log@0.2.0")]
 unsafe extern "C" {
     #[link_name = "log"]
     fn log_import(level: i32, message: usize, len: usize);

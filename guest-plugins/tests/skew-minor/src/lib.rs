@@ -1,6 +1,6 @@
-//! A lint check built against `workbench:plugin@0.1.1`: the 0.1.0 package
-//! plus one function, `lint-check.explain-fix`. A 0.1.0 host must load it
-//! beside plugins built against 0.1.0, and ignore what it does not know.
+//! A lint check built against `workbench:plugin@0.2.1`: the 0.2.0 package
+//! plus one function, `lint-check.explain-fix`. A 0.2.0 host must load it
+//! beside plugins built against 0.2.0, and ignore what it does not know.
 //! The WIT is inline because it is this test's own future version of wit/,
 //! reduced to what a lint check uses.
 
@@ -9,7 +9,7 @@
 
 wit_bindgen::generate!({
     inline: r#"
-package workbench:plugin@0.1.1;
+package workbench:plugin@0.2.1;
 
 interface types {
   enum severity { info, warning, error }
@@ -41,7 +41,7 @@ interface lint-check {
   }
   describe: func() -> checker-info;
   check: func(files: list<file>, options: string) -> result<list<diagnostic>, error>;
-  /// New in 0.1.1.
+  /// New in 0.2.1.
   explain-fix: func(rule: string) -> option<string>;
 }
 
@@ -67,7 +67,7 @@ impl Meta for Plugin {
         PluginInfo {
             name: "skew-minor".into(),
             version: "0.1.0".into(),
-            description: "Built against workbench:plugin@0.1.1.".into(),
+            description: "Built against workbench:plugin@0.2.1.".into(),
             options_schema: None,
         }
     }

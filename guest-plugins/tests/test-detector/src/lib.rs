@@ -1,5 +1,7 @@
 use workbench_plugin::NoOptions;
-use workbench_plugin::detector::{Detection, Detector, Error, Evidence, Page, ScriptState, ServiceInfo, Setting};
+use workbench_plugin::detector::{
+    Category, Detection, Detector, Error, Evidence, EvidenceSource, Page, ScriptState, ServiceInfo, Setting,
+};
 
 struct ExampleAnalytics;
 
@@ -10,7 +12,7 @@ impl Detector for ExampleAnalytics {
         vec![ServiceInfo {
             service: "example-analytics".into(),
             name: "Example Analytics".into(),
-            category: "analytics".into(),
+            category: Category::Analytics,
             settings: vec!["site-id".into()],
         }]
     }
@@ -23,7 +25,7 @@ impl Detector for ExampleAnalytics {
                 continue;
             }
             let evidence =
-                Evidence { source: "script-src".into(), matched: src.clone(), position: Some(script.position) };
+                Evidence { source: EvidenceSource::ScriptSrc, matched: src.clone(), position: Some(script.position) };
             let settings = script
                 .attributes
                 .iter()
@@ -33,7 +35,7 @@ impl Detector for ExampleAnalytics {
             found.push(Detection {
                 service: "example-analytics".into(),
                 name: "Example Analytics".into(),
-                category: "analytics".into(),
+                category: Category::Analytics,
                 confidence: 100,
                 version: None,
                 settings,

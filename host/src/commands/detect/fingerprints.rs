@@ -1,26 +1,19 @@
-//! `--fingerprints FILE`: Wappalyzer-format files, read by the host (plugins
-//! have no filesystem) and handed to the bundled `fingerprints` plugin in its
-//! options as `{"fingerprints": [file, ...]}`.
+//! `--fingerprints FILE` and `[detect] fingerprints`: Wappalyzer-format
+//! files the user names. The host reads and checks them (plugins have no
+//! filesystem) and hands them to every detector whose `describe` says it
+//! reads fingerprint files.
 
 use std::path::PathBuf;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::Error;
+use crate::plugins::bindings::types::File;
 
-/// The bundled plugin that reads fingerprint files.
-pub const PLUGIN: &str = "fingerprints";
-
-/// The plugin's configured options with the files' contents added.
-pub fn with_files(options: &str, documents: &[Value]) -> String {
-    let mut options: Map<String, Value> = serde_json::from_str(options).unwrap_or_default();
-    options.insert("fingerprints".into(), Value::Array(documents.to_vec()));
-    Value::Object(options).to_string()
-}
-
-/// Reads and checks every file before anything is fetched.
-pub fn read(files: &[PathBuf]) -> Result<Vec<Value>, Error> {
-    let mut documents = Vec::new();
+/// Reads and checks every file before anything is fetched, so a broken
+/// file is named with its line before a detector sees it.
+pub fn read(files: &[PathBuf]) -> Result<Vec<File>, Error> {
+    let mut read = Vec::new();
     for path in files {
         let text = std::fs::read_to_string(path).map_err(|error| {
             Error::input(format!("cannot read fingerprint file {}: {error}", path.display()))
@@ -34,7 +27,7 @@ pub fn read(files: &[PathBuf]) -> Result<Vec<Value>, Error> {
             return Err(Error::input(format!("{}:1:1: a fingerprint file must be a JSON object", path.display()))
                 .help("write {\"Name\": {\"scriptSrc\": \"...\"}} or {\"technologies\": {...}}"));
         }
-        documents.push(document);
+        read.push(File { path: path.display().to_string(), contents: text.into_bytes() });
     }
-    Ok(documents)
+    Ok(read)
 }

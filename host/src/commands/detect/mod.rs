@@ -19,6 +19,7 @@ use url::Url;
 use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::bindings::detector::{Detection, Page};
+use crate::plugins::bindings::types::File;
 use crate::plugins::{Plugin, PluginFailure, Role};
 use fetch::{FetchSettings, Fetcher, Loaded};
 use target::{Shard, Target};
@@ -91,10 +92,11 @@ pub enum Format {
     Ndjson,
 }
 
-/// A detector plugin and the options it gets.
+/// A detector plugin, the options it gets and the files it asked to read.
 struct Detector<'a> {
     plugin: &'a Plugin,
     options: String,
+    files: Vec<File>,
 }
 
 /// What became of one target.
@@ -123,7 +125,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
         .collect();
     let settings = fetch_settings(context, args)?;
     let fingerprint_files = fingerprint_files(context, args);
-    let fingerprint_documents = fingerprints::read(&fingerprint_files)?;
+    let fingerprints = fingerprints::read(&fingerprint_files)?;
 
     let browser = if args.render {
         Some(render::Browser::find(
@@ -139,29 +141,11 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     for failure in &set.failures {
         context.report(&Error::from(failure.clone()));
     }
-    let mut detectors = Vec::new();
-    for plugin in set.plugins.iter().filter(|plugin| plugin.plays(Role::Detector)) {
-        let mut options = context.plugin_options(plugin.name())?;
-        if plugin.name() == fingerprints::PLUGIN {
-            // Without fingerprints (from files or its configured options) it
-            // can find nothing: spare it the pages.
-            let configured = context
-                .config
-                .plugins
-                .options
-                .get(fingerprints::PLUGIN)
-                .is_some_and(|table| table.contains_key("fingerprints"));
-            if fingerprint_documents.is_empty() && !configured {
-                continue;
-            }
-            options = fingerprints::with_files(&options, &fingerprint_documents);
-        }
-        detectors.push(Detector { plugin, options });
-    }
-    if !fingerprint_files.is_empty() && !detectors.iter().any(|detector| detector.plugin.name() == fingerprints::PLUGIN)
-    {
-        return Err(Error::input("--fingerprints needs the `fingerprints` detector plugin, which is not loaded")
-            .help("build workbench with `make build` to bundle it"));
+    let Detectors { active: detectors, reads_fingerprints, all_described } =
+        detectors(context, &set.plugins, &fingerprints)?;
+    if !fingerprint_files.is_empty() && !reads_fingerprints {
+        return Err(Error::input("--fingerprints needs a detector that reads fingerprint files, and none is loaded")
+            .help("build workbench with `make build` to bundle the `fingerprints` detector, or add one with --plugin PATH"));
     }
     if detectors.is_empty() {
         return Err(Error::input("no detector plugins are loaded")
@@ -179,7 +163,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     };
     let mut printer = report::Printer::new(context, args.format);
     let mut failed_targets = 0;
-    let mut plugin_failed = !set.failures.is_empty();
+    let mut plugin_failed = !set.failures.is_empty() || !all_described;
     for chunk in chunks(&targets, settings.max_body) {
         let loaded = load_all(&loader, chunk, args.jobs.max(1));
         let records = detect_all(&detectors, chunk, loaded);
@@ -199,6 +183,55 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     } else {
         Exit::Success
     })
+}
+
+/// The detectors that will see pages, and what their `describe`s said.
+struct Detectors<'a> {
+    active: Vec<Detector<'a>>,
+    /// Some detector reads the user's fingerprint files.
+    reads_fingerprints: bool,
+    /// No `describe` failed (one that failed was reported and left out, as
+    /// a failed call is, and the others go on).
+    all_described: bool,
+}
+
+/// Each detector with its options and the files its `describe` asks for:
+/// project files its `reads` globs name and, if it reads fingerprint files,
+/// the user's.
+fn detectors<'a>(context: &Context, plugins: &'a [Plugin], fingerprints: &[File]) -> Result<Detectors<'a>, Error> {
+    let mut detectors = Vec::new();
+    let (mut reads_fingerprints, mut all_described) = (false, true);
+    for plugin in plugins.iter().filter(|plugin| plugin.plays(Role::Detector)) {
+        let options = context.plugin_options(plugin.name())?;
+        let info = match plugin.detector_describe(&options) {
+            Ok(info) => info,
+            Err(failure) => {
+                let name = plugin.name();
+                context.report(
+                    &Error::from(failure)
+                        .help(format!("fix the options of `{name}` under [plugins.options.{name}] in workbench.toml")),
+                );
+                all_described = false;
+                continue;
+            }
+        };
+        let label = format!("detector `{}`", plugin.name());
+        let root = context.config.base_dir();
+        let mut files: Vec<File> = crate::plugin_paths::read_project_files(&root, &info.reads, &label)?
+            .into_iter()
+            .map(|file| File { path: file.path, contents: file.contents })
+            .collect();
+        if info.fingerprints {
+            reads_fingerprints = true;
+            files.extend(fingerprints.iter().cloned());
+        }
+        // A detector that can find nothing without files is spared the pages.
+        if files.is_empty() && !info.works_without_files {
+            continue;
+        }
+        detectors.push(Detector { plugin, options, files });
+    }
+    Ok(Detectors { active: detectors, reads_fingerprints, all_described })
 }
 
 fn targets(context: &Context, args: &DetectArgs) -> Result<Vec<Target>, Error> {
@@ -370,7 +403,8 @@ fn run_detectors(detectors: &[Detector], pages: &[Page]) -> Vec<Vec<PageResult>>
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some((detector, batch)) = jobs.get(index) else { break };
                     let slice = &pages[batch.clone()];
-                    let results = match detectors[*detector].plugin.detect(slice, &detectors[*detector].options) {
+                    let Detector { plugin, options, files } = &detectors[*detector];
+                    let results = match plugin.detect(slice, options, files) {
                         Ok(results) => results,
                         Err(failure) => slice.iter().map(|_| Err(failure.clone())).collect(),
                     };
@@ -425,7 +459,9 @@ fn detect_all(detectors: &[Detector], targets: &[Target], loaded: Vec<Result<Loa
                         Ok(detections) => accept(detector.plugin.name(), detections, &mut found.detections),
                     }
                 }
-                found.detections.sort_by(|(_, a), (_, b)| (&a.category, &a.name).cmp(&(&b.category, &b.name)));
+                found
+                    .detections
+                    .sort_by(|(_, a), (_, b)| (a.category.name(), &a.name).cmp(&(b.category.name(), &b.name)));
                 found
             }),
         })

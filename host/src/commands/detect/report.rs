@@ -154,7 +154,7 @@ struct FailureOut<'a> {
 
 fn evidence_out(evidence: &Evidence) -> EvidenceOut<'_> {
     EvidenceOut {
-        source: &evidence.source,
+        source: evidence.source.name(),
         matched: &evidence.matched,
         position: evidence.position.map(|position| PositionOut { line: position.line, column: position.column }),
     }
@@ -176,7 +176,7 @@ fn record_out(record: &Record, version: Option<u32>) -> RecordOut<'_> {
                 .map(|(plugin, detection)| DetectionOut {
                     service: &detection.service,
                     name: &detection.name,
-                    category: &detection.category,
+                    category: detection.category.name(),
                     confidence: detection.confidence,
                     version: detection.version.as_deref(),
                     settings: detection
@@ -250,7 +250,7 @@ fn human(record: &Record) -> String {
                 .join(" ");
             let evidence = detection.evidence.first().map(evidence_summary).unwrap_or_default();
             // Plugin text: shown, never obeyed, by the terminal.
-            [name, detection.category.clone(), settings, evidence].map(|cell| printable(&cell).into_owned())
+            [name, detection.category.name().to_string(), settings, evidence].map(|cell| printable(&cell).into_owned())
         })
         .collect();
     let headers = ["SERVICE", "CATEGORY", "SETTINGS", "EVIDENCE"];
@@ -281,7 +281,9 @@ fn evidence_summary(evidence: &Evidence) -> String {
     let matched: String = flat.chars().take(60).collect();
     let ellipsis = if flat.chars().count() > 60 { "..." } else { "" };
     match evidence.position {
-        Some(position) => format!("{} {}:{} {matched}{ellipsis}", evidence.source, position.line, position.column),
-        None => format!("{} {matched}{ellipsis}", evidence.source),
+        Some(position) => {
+            format!("{} {}:{} {matched}{ellipsis}", evidence.source.name(), position.line, position.column)
+        }
+        None => format!("{} {matched}{ellipsis}", evidence.source.name()),
     }
 }

@@ -157,6 +157,13 @@ fn detector_checks(plugin: &Plugin, report: &mut Report<'_>) {
         "detector: services are named and unique",
         answered(services.clone(), false, |list| unique(list.iter().map(|s| s.service.as_str()), "service")),
     );
+    report.record(
+        "detector: describe answers for no options",
+        answered(plugin.detector_describe("{}"), false, |info| {
+            let globs = crate::globs::glob_set(&info.reads, "reads");
+            globs.map_or_else(|error| Verdict::Fail(error.to_string()), |_| Verdict::Pass)
+        }),
+    );
     let detected_known = |results: Vec<Result<Vec<detector::Detection>, PluginFailure>>| {
         for detection in results.iter().flatten().flatten() {
             if !known.contains(&detection.service) {
@@ -167,7 +174,7 @@ fn detector_checks(plugin: &Plugin, report: &mut Report<'_>) {
     };
     report.record(
         "detector: an empty batch gives no answers",
-        answered(plugin.detect(&[], "{}"), false, |results| {
+        answered(plugin.detect(&[], "{}", &[]), false, |results| {
             if results.is_empty() {
                 Verdict::Pass
             } else {
@@ -182,7 +189,7 @@ fn detector_checks(plugin: &Plugin, report: &mut Report<'_>) {
     );
     report.record(
         &format!("detector: a batch of {BATCH} pages gives one answer each"),
-        answered(plugin.detect(&vec![small; BATCH], "{}"), false, detected_known),
+        answered(plugin.detect(&vec![small; BATCH], "{}", &[]), false, detected_known),
     );
     let long = page(
         "https://example.test/long",
@@ -191,7 +198,7 @@ fn detector_checks(plugin: &Plugin, report: &mut Report<'_>) {
     );
     report.record(
         "detector: a 4 MiB script and body are answered",
-        answered(plugin.detect(&[long], "{}"), false, detected_known),
+        answered(plugin.detect(&[long], "{}", &[]), false, detected_known),
     );
     let unicode = page(
         "https://example.test/ünï/页面?q=✓",
@@ -200,7 +207,7 @@ fn detector_checks(plugin: &Plugin, report: &mut Report<'_>) {
     );
     report.record(
         "detector: non-ASCII URLs and text are answered",
-        answered(plugin.detect(&[unicode], "{}"), false, detected_known),
+        answered(plugin.detect(&[unicode], "{}", &[]), false, detected_known),
     );
     report.record("detector: bytes that are not UTF-8", Verdict::Skip("a page reaches detectors as text".into()));
 }
@@ -408,7 +415,7 @@ fn heavy_call(plugin: &Plugin) -> Result<(), PluginFailure> {
     match plugin.contract.roles[0] {
         Role::Detector => {
             let scripts = (0..PARTS).map(|_| script(Some("https://cdn.example.test/a.js"), part())).collect();
-            plugin.detect(&[page("https://example.test/", scripts, String::new())], "{}").map(drop)
+            plugin.detect(&[page("https://example.test/", scripts, String::new())], "{}", &[]).map(drop)
         }
         Role::LintCheck => {
             let patterns = plugin.lint_describe()?.patterns;

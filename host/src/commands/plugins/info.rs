@@ -111,7 +111,13 @@ impl Detail {
                     } else {
                         format!(" [{}]", service.settings.join(", "))
                     };
-                    outln!(context, "    {:<28} {:<14} {}{settings}", service.service, service.category, service.name);
+                    outln!(
+                        context,
+                        "    {:<28} {:<14} {}{settings}",
+                        service.service,
+                        service.category.name(),
+                        service.name
+                    );
                 }
             }
             Detail::Lint(info) => {

@@ -17,7 +17,7 @@
 //!
 //! | role | input keys | expect keys |
 //! |---|---|---|
-//! | detector | `page` | `detections` |
+//! | detector | `page`, `files` (the files it reads) | `detections` |
 //! | lint-check | `files` | `diagnostics` |
 //! | site-step | `files` (with `metadata`), `metadata`, `reads` (project files) | `files`, `metadata`, `step` (describe's answer) |
 //! | template-helper | `calls` (`helper`, `args`) | `values` (a failed call: `{ error = "..." }`) |
@@ -238,7 +238,9 @@ fn call(plugin: &Plugin, role: Role, case: &Case, options: &str) -> Result<Resul
                 None => page.to_page(),
                 Some(html) => parsed_page(page, html)?,
             };
-            plugin.detect(std::slice::from_ref(&page), options).and_then(|mut results| {
+            // A detector's `files` are the files it reads (its `describe`'s).
+            let files: Vec<_> = case.files.iter().flatten().map(FileInput::to_file).collect();
+            plugin.detect(std::slice::from_ref(&page), options, &files).and_then(|mut results| {
                 results.remove(0).map(
                     |detections| json!({ "detections": detections.iter().map(json::detection).collect::<Vec<_>>() }),
                 )

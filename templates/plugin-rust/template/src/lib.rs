@@ -67,7 +67,9 @@ workbench_plugin::export_lint_check!(Check);
 //! from the tag's `data-site` attribute. Change `SERVICE` and `detect`.
 
 use workbench_plugin::NoOptions;
-use workbench_plugin::detector::{Detection, Detector, Error, Evidence, Page, ScriptState, ServiceInfo, Setting};
+use workbench_plugin::detector::{
+    Category, Detection, Detector, Error, Evidence, EvidenceSource, Page, ScriptState, ServiceInfo, Setting,
+};
 
 const SERVICE: &str = "{{name}}";
 const SCRIPT: &str = "{{name}}.js";
@@ -81,7 +83,7 @@ impl Detector for Detect {
         vec![ServiceInfo {
             service: SERVICE.into(),
             name: SERVICE.into(),
-            category: "analytics".into(),
+            category: Category::Analytics,
             settings: vec!["site-id".into()],
         }]
     }
@@ -94,7 +96,7 @@ impl Detector for Detect {
                 continue;
             }
             let evidence =
-                Evidence { source: "script-src".into(), matched: src.clone(), position: Some(script.position) };
+                Evidence { source: EvidenceSource::ScriptSrc, matched: src.clone(), position: Some(script.position) };
             let settings = script
                 .attributes
                 .iter()
@@ -104,7 +106,7 @@ impl Detector for Detect {
             found.push(Detection {
                 service: SERVICE.into(),
                 name: SERVICE.into(),
-                category: "analytics".into(),
+                category: Category::Analytics,
                 confidence: 100,
                 version: None,
                 settings,
