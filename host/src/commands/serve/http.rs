@@ -35,6 +35,8 @@ use crate::error::Error;
 /// Open connections at once (event streams stay open for as long as a tab
 /// does); one more is answered 503 and closed.
 const MAX_CONNECTIONS: usize = 512;
+/// How long a refused connection is read from before it is closed.
+const REFUSE_DRAIN: Duration = Duration::from_secs(2);
 /// A request's line and headers together; a bigger head gets 431. Browsers
 /// send well under 8 KiB, with cookies; this leaves room for a dev's tools.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -119,7 +121,7 @@ async fn accept(listener: std::net::TcpListener, site: Arc<Site>, mut stopped: o
             continue;
         };
         let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-            let _ = stream.try_write(BUSY);
+            tokio::spawn(refuse(stream));
             continue;
         };
         // Small responses go out at once, not after Nagle's 40 ms.
@@ -132,6 +134,27 @@ async fn accept(listener: std::net::TcpListener, site: Arc<Site>, mut stopped: o
             drop(slot);
         });
     }
+}
+
+/// Answers 503, then reads what the client sent until it closes (for at
+/// most `REFUSE_DRAIN`): closing with its request unread would reset the
+/// connection, and the client could lose the 503 to the reset.
+async fn refuse(stream: tokio::net::TcpStream) {
+    let _ = stream.try_write(BUSY);
+    let mut sink = [0; 4096];
+    let drain = async {
+        loop {
+            if stream.readable().await.is_err() {
+                return;
+            }
+            match stream.try_read(&mut sink) {
+                Ok(0) => return,
+                Err(error) if error.kind() != std::io::ErrorKind::WouldBlock => return,
+                _ => {}
+            }
+        }
+    };
+    let _ = tokio::time::timeout(REFUSE_DRAIN, drain).await;
 }
 
 fn full(status: StatusCode, body: impl Into<Bytes>) -> Reply {
