@@ -15,7 +15,7 @@ use crate::error::{Error, Exit};
     name = "workbench",
     version,
     about = "One CLI for the everyday jobs of a repository of small projects; every feature is a WebAssembly plugin.",
-    after_help = "Exit codes: 0 success, 1 findings, 2 usage or input error, 3 plugin failure."
+    after_help = "Exit codes: 0 success, 1 findings (lint errors, a failed make target), 2 usage or input error, 3 plugin failure."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -32,6 +32,10 @@ pub enum Command {
     Detect(commands::detect::DetectArgs),
     /// Lint checks over a tree, from every lint-check plugin.
     Lint(commands::lint::LintArgs),
+    /// Run a make target in every project (or those a change reaches), in dependency order.
+    Make(commands::make::MakeArgs),
+    /// The monorepo's projects: their targets and what each depends on.
+    Projects(commands::projects::ProjectsArgs),
     /// A new project from a template: Khaos templates, or native ones with typed prompts.
     Scaffold(commands::scaffold::ScaffoldArgs),
     /// Build, serve on localhost, rebuild on change and reload the browser.
@@ -74,6 +78,8 @@ pub fn run(context: &Context, command: Command) -> Result<Exit, Error> {
         Command::Build(args) => commands::site::run(context, &args),
         Command::Detect(args) => commands::detect::run(context, &args),
         Command::Lint(args) => commands::lint::run(context, &args),
+        Command::Make(args) => commands::make::run(context, &args),
+        Command::Projects(args) => commands::projects::run(context, &args),
         Command::Scaffold(args) => commands::scaffold::run(context, &args),
         Command::Serve(args) => commands::serve::run(context, &args),
         Command::Plugins(command) => commands::plugins::run(context, command),

@@ -3,7 +3,7 @@
 //! The file is found in the current directory or the nearest ancestor (like
 //! `Cargo.toml`), or given with `--config`. Sections belong to commands:
 //! `[detect]` to detect, `[site]` to build and serve, `[lint]` to lint, `[scaffold]` to scaffold,
-//! `[plugins]` to the runtime.
+//! `[projects]` to projects and make, `[plugins]` to the runtime.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,7 @@ pub struct Config {
     pub lint: LintConfig,
     pub scaffold: ScaffoldConfig,
     pub plugins: PluginsConfig,
+    pub projects: ProjectsConfig,
     /// Where the file was read from; `None` when no file was found.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -82,6 +83,24 @@ pub struct DetectConfig {
     pub timeout: Option<f64>,
     /// Decoded body bytes kept per page, in MiB (default 8).
     pub max_body_mib: Option<u64>,
+}
+
+/// `[projects]`: the monorepo's projects, for `workbench projects` and
+/// `workbench make`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProjectsConfig {
+    /// Globs of project directories (relative to the config file); default:
+    /// every directory below it with a Makefile.
+    pub include: Vec<String>,
+    /// Globs of directories that are not projects, nor hold any.
+    pub exclude: Vec<String>,
+    /// Globs of paths whose change outside every project does not select
+    /// them all under `--changed` (docs, a README).
+    pub ignore_changes: Vec<String>,
+    /// Project → the projects it depends on, besides those its own files
+    /// name (Cargo.toml, package.json, go.mod, `$(MAKE) -C`).
+    pub dependencies: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod front_matter;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod git_changes;
 pub mod globs;
 pub mod leftovers;
 pub mod line_column;
@@ -22,7 +23,9 @@ pub mod page;
 pub mod parallel;
 pub mod plugin_paths;
 pub mod plugins;
+pub mod projects;
 pub mod store;
+pub mod table;
 pub mod terminal;
 #[cfg(test)]
 pub mod testing;

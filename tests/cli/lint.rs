@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 
-use crate::support::{Test, test_plugin};
+use crate::support::{Test, git, test_plugin};
 
 #[test]
 fn findings_show_the_source_line_and_a_caret() {
@@ -242,16 +242,6 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     assert_eq!(quiet["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
     assert_eq!(quiet["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "@");
     assert_eq!(document["runs"][0]["invocations"][0]["executionSuccessful"], false);
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
 }
 
 #[test]

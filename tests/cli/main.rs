@@ -10,6 +10,7 @@ mod cache;
 mod crash;
 mod detect;
 mod lint;
+mod make;
 mod plugins;
 mod polyglot;
 mod sandbox;

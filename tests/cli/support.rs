@@ -28,6 +28,17 @@ pub fn test_spec(plugin_dir: &str) -> PathBuf {
     repo_root().join("guest-plugins/tests").join(plugin_dir).join("spec.toml")
 }
 
+/// Runs git in `dir` (for tests of `--changed`), as a fixed author.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
 /// The hex SHA-256 of a file: how the cache names a component's entries.
 pub fn sha256_hex(path: &Path) -> String {
     use sha2::Digest as _;

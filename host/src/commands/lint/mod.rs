@@ -2,7 +2,6 @@
 //! asks for, in batches, in parallel; findings with the user's severities.
 
 mod cache;
-mod changed;
 mod fix;
 mod listing;
 mod report;
@@ -215,7 +214,7 @@ fn walk_targets(
     };
     let mut targets = walk::walk(&roots, &cwd, &filters, cache_dir, &git)?;
     if let Some(base) = &args.changed {
-        let changed = changed::changed_files(&cwd, base)?;
+        let changed = crate::git_changes::changed_files(&cwd, base)?;
         targets.retain(|target| target.path.canonicalize().is_ok_and(|path| changed.contains(&path)));
     }
     Ok((cwd, targets))

@@ -1,0 +1,143 @@
+//! What `workbench make` prints: each project's output whole as it
+//! finishes (never interleaved), a status line on a terminal while
+//! projects run, and a summary table; or one JSON document.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::Format;
+use super::schedule::{Outcome, ProjectResult};
+use crate::context::Context;
+use crate::projects::Workspace;
+use crate::terminal::printable;
+
+pub struct Printer<'a> {
+    context: &'a Context,
+    format: Format,
+    workspace: &'a Workspace,
+    target: &'a str,
+    /// A status line is on stderr and must be cleared before more output.
+    status_shown: bool,
+    live: bool,
+}
+
+impl<'a> Printer<'a> {
+    pub fn new(context: &'a Context, format: Format, workspace: &'a Workspace, target: &'a str) -> Printer<'a> {
+        let live = format == Format::Human && context.stderr_is_terminal();
+        Printer { context, format, workspace, target, status_shown: false, live }
+    }
+
+    /// `⠿ running api, web · 3 of 10 done`, redrawn in place.
+    pub fn status(&mut self, running: &[usize], done: usize, total: usize) {
+        if !self.live {
+            return;
+        }
+        let names: Vec<&str> = running.iter().map(|&index| self.workspace.projects[index].name.as_str()).collect();
+        let mut line = format!("running {} · {done} of {total} done", names.join(", "));
+        line = printable(&line).chars().take(100).collect();
+        let context = self.context;
+        let _ = std::io::Write::write_all(&mut *context.stderr(), format!("\r\x1b[K{line}").as_bytes());
+        self.status_shown = true;
+    }
+
+    fn clear_status(&mut self) {
+        if self.status_shown {
+            let _ = std::io::Write::write_all(&mut *self.context.stderr(), b"\r\x1b[K");
+            self.status_shown = false;
+        }
+    }
+
+    /// One project's output, whole, under a header naming it.
+    pub fn finished(&mut self, result: &ProjectResult) {
+        if self.format != Format::Human {
+            return;
+        }
+        self.clear_status();
+        let project = &self.workspace.projects[result.project];
+        let context = self.context;
+        outln!(context, "> {}: make {}", printable(&project.name), printable(self.target));
+        let mut out = context.stdout();
+        let _ = std::io::Write::write_all(&mut *out, &result.output);
+        if !result.output.is_empty() && !result.output.ends_with(b"\n") {
+            let _ = std::io::Write::write_all(&mut *out, b"\n");
+        }
+        drop(out);
+        outln!(context, "  {} in {}\n", outcome_text(&result.outcome), seconds(result.elapsed));
+    }
+
+    pub fn finish(&mut self, results: &[ProjectResult]) {
+        self.clear_status();
+        match self.format {
+            Format::Json => self.json(results),
+            Format::Human => self.summary(results),
+        }
+    }
+
+    fn summary(&self, results: &[ProjectResult]) {
+        let context = self.context;
+        if results.is_empty() {
+            outln!(context, "no project selected");
+            return;
+        }
+        let rows: Vec<[String; 4]> = results
+            .iter()
+            .map(|result| {
+                let time =
+                    if matches!(result.outcome, Outcome::Skipped(_)) { String::new() } else { seconds(result.elapsed) };
+                [
+                    self.workspace.projects[result.project].name.clone(),
+                    self.target.to_string(),
+                    outcome_text(&result.outcome),
+                    time,
+                ]
+                .map(|cell| printable(&cell).into_owned())
+            })
+            .collect();
+        out!(context, "{}", crate::table::render(["PROJECT", "TARGET", "RESULT", "TIME"], &rows));
+        let count = |wanted: fn(&Outcome) -> bool| results.iter().filter(|result| wanted(&result.outcome)).count();
+        let ok = count(|outcome| *outcome == Outcome::Ok);
+        let failed = count(|outcome| matches!(outcome, Outcome::Failed(_) | Outcome::Interrupted));
+        let skipped = count(|outcome| matches!(outcome, Outcome::Skipped(_)));
+        outln!(context, "\n{} ran: {ok} ok, {failed} failed; {skipped} skipped", ok + failed);
+    }
+
+    fn json(&self, results: &[ProjectResult]) {
+        let projects: Vec<_> = results
+            .iter()
+            .map(|result| {
+                let project = &self.workspace.projects[result.project];
+                let (name, reason, code) = match &result.outcome {
+                    Outcome::Ok => ("ok", None, Some(0)),
+                    Outcome::Failed(code) => ("failed", None, *code),
+                    Outcome::Skipped(reason) => ("skipped", Some(reason.as_str()), None),
+                    Outcome::Interrupted => ("interrupted", None, None),
+                };
+                json!({
+                    "name": project.name,
+                    "path": project.path,
+                    "result": name,
+                    "reason": reason,
+                    "exit-code": code,
+                    "seconds": result.elapsed.as_secs_f64(),
+                    "output": String::from_utf8_lossy(&result.output),
+                })
+            })
+            .collect();
+        outln!(self.context, "{:#}", json!({ "version": 1, "target": self.target, "projects": projects }));
+    }
+}
+
+fn outcome_text(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Ok => "ok".into(),
+        Outcome::Failed(Some(code)) => format!("failed (exit {code})"),
+        Outcome::Failed(None) => "failed (killed)".into(),
+        Outcome::Skipped(reason) => format!("skipped: {reason}"),
+        Outcome::Interrupted => "interrupted".into(),
+    }
+}
+
+fn seconds(elapsed: Duration) -> String {
+    format!("{:.2} s", elapsed.as_secs_f64())
+}
