@@ -3,7 +3,8 @@
 # run per job: build (a generated site), lint (a generated 10,000-file tree,
 # cold and warm) and detect (the fixture pages repeated). For checking that
 # a change made nothing slower: `bench/compare.sh OLD_BINARY NEW_BINARY`.
-# Inputs live under TMPDIR (use a tmpfs: TMPDIR=/dev/shm). Needs python3 and
+# Inputs live under TMPDIR (use a tmpfs: TMPDIR=/dev/shm), and every job
+# runs there, so no workbench.toml of the caller's is read. Needs python3 and
 # hyperfine (apt-get install hyperfine).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,15 +45,15 @@ compare "build ($pages pages, rebuild)" \
 
 compare "lint ($files files, cold)" \
   --prepare "rm -rf $(cache old)/lint $(cache new)/lint" \
-  --command-name old "bash -c '$(run old) lint --quiet $work/tree'" \
-  --command-name new "bash -c '$(run new) lint --quiet $work/tree'"
+  --command-name old "bash -c 'cd $work && $(run old) lint --quiet tree'" \
+  --command-name new "bash -c 'cd $work && $(run new) lint --quiet tree'"
 compare "lint ($files files, warm)" \
-  --command-name old "bash -c '$(run old) lint --quiet $work/tree'" \
-  --command-name new "bash -c '$(run new) lint --quiet $work/tree'"
+  --command-name old "bash -c 'cd $work && $(run old) lint --quiet tree'" \
+  --command-name new "bash -c 'cd $work && $(run new) lint --quiet tree'"
 
 compare "detect ($pages pages)" \
-  --command-name old "bash -c '$(run old) detect --format ndjson --list $work/list.txt'" \
-  --command-name new "bash -c '$(run new) detect --format ndjson --list $work/list.txt'"
+  --command-name old "bash -c 'cd $work && $(run old) detect --format ndjson --list list.txt'" \
+  --command-name new "bash -c 'cd $work && $(run new) detect --format ndjson --list list.txt'"
 
 python3 - "$work" "${results[@]}" <<'PY'
 import json, sys

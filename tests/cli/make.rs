@@ -194,3 +194,19 @@ fn poll<T>(limit: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn excluded_directories_and_broken_manifests_do_not_stop_the_listing() {
+    let run = monorepo()
+        .file("workbench.toml", "[projects]\nexclude = [\"tools/**\"]\n")
+        .file("libs/ui/package.json", "{\"name\": {{name}}}")
+        .args(["projects", "--format", "json"])
+        .run()
+        .code(0)
+        .stderr_has("libs/ui/package.json:1:")
+        .stderr_has("its dependencies are not counted");
+    let document = run.json();
+    let names: Vec<&str> =
+        document["projects"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["api", "web", "core", "ui", "solo"], "tools/gen is excluded with tools itself\n{run}");
+}

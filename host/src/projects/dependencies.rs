@@ -1,8 +1,12 @@
 //! The dependencies a project's own files already state: path
 //! dependencies in Cargo.toml, `file:`/`link:` paths and the names of
-//! other projects' packages in package.json, `replace` to a local path in go.mod, and `make -C` in its
-//! Makefile. Read once per run; a broken manifest is an error naming its
-//! line, since a dependency silently missed would run things out of order.
+//! other projects' packages in package.json, `replace` to a local path in
+//! go.mod, and `make -C` in its Makefile. Read once per run.
+//!
+//! A manifest that does not parse (a template's `package.json` full of
+//! `{{placeholders}}`, a half-edited file) is warned about with its line
+//! and read as stating nothing: one broken file must not stop every
+//! project, and the warning says which dependencies may be missing.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -53,11 +57,16 @@ pub struct Manifests {
 
 pub fn read(dir: &Path, makefile: &Makefile) -> Result<Manifests, Error> {
     let mut manifests = Manifests::default();
-    if let Some(text) = read_optional(&dir.join("Cargo.toml"))? {
-        cargo(dir, &text, &mut manifests.references)?;
+    if let Some(text) = read_optional(&dir.join("Cargo.toml"))?
+        && let Err(error) = cargo(dir, &text, &mut manifests.references)
+    {
+        warn(&error);
     }
     if let Some(text) = read_optional(&dir.join("package.json"))? {
-        manifests.npm_name = npm(dir, &text, &mut manifests.references)?;
+        manifests.npm_name = npm(dir, &text, &mut manifests.references).unwrap_or_else(|error| {
+            warn(&error);
+            None
+        });
     }
     if let Some(text) = read_optional(&dir.join("go.mod"))? {
         go(dir, &text, &mut manifests.references);
@@ -66,6 +75,10 @@ pub fn read(dir: &Path, makefile: &Makefile) -> Result<Manifests, Error> {
         manifests.references.push((Reference::Path(dir.join(sub)), Origin::Make));
     }
     Ok(manifests)
+}
+
+fn warn(error: &Error) {
+    log::warn!("{}; its dependencies are not counted ({})", error.message(), error.help_text().unwrap_or_default());
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, Error> {
@@ -83,7 +96,7 @@ fn cargo(dir: &Path, text: &str, found: &mut Vec<(Reference, Origin)>) -> Result
     let manifest: toml::Table = toml::from_str(text).map_err(|error| {
         let (line, column) = error.span().map_or((1, 1), |span| line_column(text, span.start));
         Error::input(format!("{}:{line}:{column}: {}", path.display(), error.message()))
-            .help("fix the manifest: workbench reads its path dependencies to order the projects")
+            .help("fix it, or leave its directory out with [projects] exclude")
     })?;
     let mut holders: Vec<&toml::Table> = vec![&manifest];
     holders.extend(manifest.get("workspace").and_then(toml::Value::as_table));
@@ -112,7 +125,7 @@ fn npm(dir: &Path, text: &str, found: &mut Vec<(Reference, Origin)>) -> Result<O
             error.line(),
             error.column()
         ))
-        .help("fix the manifest: workbench reads its local dependencies to order the projects")
+        .help("fix it, or leave its directory out with [projects] exclude")
     })?;
     for table in NPM_TABLES.iter().filter_map(|name| manifest.get(*name).and_then(Value::as_object)) {
         for (name, spec) in table {

@@ -147,7 +147,10 @@ fn project_dirs(root: &Path, config: &ProjectsConfig) -> Result<Vec<(String, Pat
         .filter_entry(move |entry| {
             let name = entry.file_name();
             let path = entry.path().strip_prefix(&walk_root).unwrap_or(entry.path());
-            name != ".git" && name != "node_modules" && (path.as_os_str().is_empty() || !walk_exclude.is_match(path))
+            // `vendor/**` leaves out `vendor` itself too, as users mean it.
+            let excluded =
+                !path.as_os_str().is_empty() && (walk_exclude.is_match(path) || walk_exclude.is_match(path.join("-")));
+            name != ".git" && name != "node_modules" && !excluded
         })
         .build();
     for entry in walk {

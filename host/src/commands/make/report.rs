@@ -17,34 +17,53 @@ pub struct Printer<'a> {
     format: Format,
     workspace: &'a Workspace,
     target: &'a str,
-    /// A status line is on stderr and must be cleared before more output.
-    status_shown: bool,
+    /// The status lines on stderr, cleared before more output is printed.
+    status: Vec<String>,
     live: bool,
 }
 
 impl<'a> Printer<'a> {
     pub fn new(context: &'a Context, format: Format, workspace: &'a Workspace, target: &'a str) -> Printer<'a> {
         let live = format == Format::Human && context.stderr_is_terminal();
-        Printer { context, format, workspace, target, status_shown: false, live }
+        Printer { context, format, workspace, target, status: Vec::new(), live }
     }
 
-    /// `⠿ running api, web · 3 of 10 done`, redrawn in place.
-    pub fn status(&mut self, running: &[usize], done: usize, total: usize) {
+    /// On a terminal, a line per running project with its time so far,
+    /// and how many are done, redrawn in place (only when it changed).
+    pub fn status(&mut self, running: &[(usize, Duration)], done: usize, total: usize) {
         if !self.live {
             return;
         }
-        let names: Vec<&str> = running.iter().map(|&index| self.workspace.projects[index].name.as_str()).collect();
-        let mut line = format!("running {} · {done} of {total} done", names.join(", "));
-        line = printable(&line).chars().take(100).collect();
-        let context = self.context;
-        let _ = std::io::Write::write_all(&mut *context.stderr(), format!("\r\x1b[K{line}").as_bytes());
-        self.status_shown = true;
+        let mut lines: Vec<String> = running
+            .iter()
+            .map(|&(index, elapsed)| {
+                let name = printable(&self.workspace.projects[index].name).chars().take(60).collect::<String>();
+                format!("  running {name} ({:.0} s)", elapsed.as_secs_f64().floor())
+            })
+            .collect();
+        lines.push(format!("  {done} of {total} done"));
+        if lines == self.status {
+            return;
+        }
+        let mut text = self.erase();
+        for line in &lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+        let _ = std::io::Write::write_all(&mut *self.context.stderr(), text.as_bytes());
+        self.status = lines;
+    }
+
+    /// Escape codes that move up over the status lines and erase them.
+    fn erase(&self) -> String {
+        if self.status.is_empty() { String::new() } else { format!("\x1b[{}F\x1b[J", self.status.len()) }
     }
 
     fn clear_status(&mut self) {
-        if self.status_shown {
-            let _ = std::io::Write::write_all(&mut *self.context.stderr(), b"\r\x1b[K");
-            self.status_shown = false;
+        if !self.status.is_empty() {
+            let erase = self.erase();
+            let _ = std::io::Write::write_all(&mut *self.context.stderr(), erase.as_bytes());
+            self.status.clear();
         }
     }
 

@@ -87,10 +87,10 @@ pub fn run(context: &Context, plan: &Plan<'_>, printer: &mut Printer<'_>) -> Res
         if halted.is_none() {
             progress = start_ready(plan, &mut states, &mut results, &sender);
         }
-        let running: Vec<(usize, Option<Pid>)> = states
+        let running: Vec<(usize, Option<Pid>, Instant)> = states
             .iter()
             .filter_map(|(&index, state)| match state {
-                State::Running { pid, .. } => Some((index, *pid)),
+                State::Running { pid, started } => Some((index, *pid, *started)),
                 _ => None,
             })
             .collect();
@@ -98,7 +98,7 @@ pub fn run(context: &Context, plan: &Plan<'_>, printer: &mut Printer<'_>) -> Res
             break;
         }
         printer.status(
-            &running.iter().map(|(index, _)| *index).collect::<Vec<_>>(),
+            &running.iter().map(|(index, _, started)| (*index, started.elapsed())).collect::<Vec<_>>(),
             total - states_waiting_or_running(&states),
             total,
         );
@@ -246,8 +246,8 @@ fn finish(finished: Finished, states: &mut BTreeMap<usize, State>, interrupted: 
     ProjectResult { project: finished.project, outcome, output: finished.output, elapsed }
 }
 
-fn signal_all(running: &[(usize, Option<Pid>)], signal: Signal) {
-    for pid in running.iter().filter_map(|(_, pid)| *pid) {
+fn signal_all(running: &[(usize, Option<Pid>, Instant)], signal: Signal) {
+    for pid in running.iter().filter_map(|(_, pid, _)| *pid) {
         // Already gone is fine: it finished as the signal was sent.
         let _ = kill_process_group(pid, signal);
     }
