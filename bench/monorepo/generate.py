@@ -7,15 +7,21 @@ name) on up to two earlier ones, so the graph has depth. The root is an npm
 workspace with a turbo.json where `test` runs after the dependencies'."""
 import json
 import random
+import subprocess
 import sys
 from pathlib import Path
 
 root = Path(sys.argv[1])
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 rng = random.Random(7)
+# turbo wants the package manager named, at the version installed.
+try:
+    npm = "npm@" + subprocess.run(["npm", "--version"], capture_output=True, text=True, check=True).stdout.strip()
+except (OSError, subprocess.CalledProcessError):
+    npm = "npm@10.0.0"
 root.mkdir(parents=True)
 (root / "package.json").write_text(json.dumps({
-    "name": "mono", "private": True, "workspaces": ["packages/*"], "packageManager": "npm@10.9.0",
+    "name": "mono", "private": True, "workspaces": ["packages/*"], "packageManager": npm,
 }, indent=2) + "\n")
 (root / "turbo.json").write_text(json.dumps({
     "$schema": "https://turbo.build/schema.json",

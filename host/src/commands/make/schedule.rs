@@ -50,6 +50,12 @@ pub struct ProjectResult {
     pub elapsed: Duration,
 }
 
+impl ProjectResult {
+    fn skipped(project: usize, reason: String) -> ProjectResult {
+        ProjectResult { project, outcome: Outcome::Skipped(reason), output: Vec::new(), elapsed: Duration::ZERO }
+    }
+}
+
 enum State {
     Waiting,
     Running { pid: Option<Pid>, started: Instant },
@@ -72,9 +78,7 @@ pub fn run(context: &Context, plan: &Plan<'_>, printer: &mut Printer<'_>) -> Res
         if projects[index].has(plan.target) {
             states.insert(index, State::Waiting);
         } else {
-            let outcome = Outcome::Skipped(format!("no `{}` target", plan.target));
-            results
-                .insert(index, ProjectResult { project: index, outcome, output: Vec::new(), elapsed: Duration::ZERO });
+            results.insert(index, ProjectResult::skipped(index, format!("no `{}` target", plan.target)));
         }
     }
     let total = states.len();
@@ -128,15 +132,7 @@ pub fn run(context: &Context, plan: &Plan<'_>, printer: &mut Printer<'_>) -> Res
     for (index, state) in states {
         if matches!(state, State::Waiting) {
             let reason = format!("not started: {}", halted.unwrap_or("a dependency did not succeed"));
-            results.insert(
-                index,
-                ProjectResult {
-                    project: index,
-                    outcome: Outcome::Skipped(reason),
-                    output: Vec::new(),
-                    elapsed: Duration::ZERO,
-                },
-            );
+            results.insert(index, ProjectResult::skipped(index, reason));
         }
     }
     Ok(results.into_values().collect())
@@ -168,14 +164,8 @@ fn start_ready(
                 None | Some(State::Done { ok: true }) => {}
                 Some(State::Done { ok: false }) => {
                     let reason = format!("needs {}, which did not succeed", projects[*dependency].name);
-                    let result = ProjectResult {
-                        project: index,
-                        outcome: Outcome::Skipped(reason),
-                        output: Vec::new(),
-                        elapsed: Duration::ZERO,
-                    };
+                    results.insert(index, ProjectResult::skipped(index, reason));
                     states.insert(index, State::Done { ok: false });
-                    results.insert(index, result);
                     progress = true;
                     ready = false;
                     break;
