@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::ProjectsConfig;
+use crate::context::Context;
 use crate::error::Error;
 use dependencies::{Origin, Reference};
 
@@ -42,7 +43,23 @@ pub struct Workspace {
     pub projects: Vec<Project>,
 }
 
+/// The make program: `$MAKE`, as make itself sets it, or `make`.
+pub fn make_program(context: &Context) -> String {
+    context.var("MAKE").filter(|make| !make.is_empty()).unwrap_or_else(|| "make".into())
+}
+
 impl Workspace {
+    /// The projects below the directory of workbench.toml (or the current
+    /// directory without one), checked for dependency cycles: what both
+    /// `workbench projects` and `workbench make` work on.
+    pub fn of(context: &Context) -> Result<Workspace, Error> {
+        let root = context.resolve(&context.config.base_dir()).into_owned();
+        let root = root.canonicalize().unwrap_or_else(|_| normalize(&root));
+        let workspace = Workspace::discover(&root, &context.config.projects, &make_program(context))?;
+        workspace.check_acyclic()?;
+        Ok(workspace)
+    }
+
     /// Finds the projects below `root` and what they depend on. `make` is
     /// the make program, asked for the targets of Makefiles that include
     /// others.

@@ -13,7 +13,7 @@ use clap::{Args, ValueEnum};
 
 use crate::context::Context;
 use crate::error::{Error, Exit};
-use crate::projects::{Workspace, normalize};
+use crate::projects::{Workspace, make_program};
 use schedule::{Outcome, Plan};
 
 #[derive(Debug, Args)]
@@ -43,23 +43,8 @@ pub enum Format {
     Json,
 }
 
-/// The make program: `$MAKE`, as make itself sets it, or `make`.
-pub fn make_program(context: &Context) -> String {
-    context.var("MAKE").filter(|make| !make.is_empty()).unwrap_or_else(|| "make".into())
-}
-
-/// The projects below the directory of workbench.toml (or the current
-/// directory without one), checked for dependency cycles.
-pub fn workspace(context: &Context) -> Result<Workspace, Error> {
-    let root = context.resolve(&context.config.base_dir()).into_owned();
-    let root = root.canonicalize().unwrap_or_else(|_| normalize(&root));
-    let workspace = Workspace::discover(&root, &context.config.projects, &make_program(context))?;
-    workspace.check_acyclic()?;
-    Ok(workspace)
-}
-
 pub fn run(context: &Context, args: &MakeArgs) -> Result<Exit, Error> {
-    let workspace = workspace(context)?;
+    let workspace = Workspace::of(context)?;
     let selected = select(context, &workspace, args)?;
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
     let plan = Plan {

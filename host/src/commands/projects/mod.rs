@@ -28,7 +28,7 @@ pub enum Format {
 }
 
 pub fn run(context: &Context, args: &ProjectsArgs) -> Result<Exit, Error> {
-    let workspace = super::make::workspace(context)?;
+    let workspace = Workspace::of(context)?;
     match (args.graph, args.format) {
         (_, Format::Json) => outln!(context, "{:#}", json(&workspace)),
         (true, Format::Dot) => out!(context, "{}", workspace.dot()),
