@@ -101,6 +101,36 @@ pub struct ProjectsConfig {
     /// Project → the projects it depends on, besides those its own files
     /// name (Cargo.toml, package.json, go.mod, `$(MAKE) -C`).
     pub dependencies: BTreeMap<String, Vec<String>>,
+    /// `[projects.cache]`: when `workbench make` may skip a target whose
+    /// inputs are unchanged since it succeeded.
+    pub cache: MakeCacheConfig,
+}
+
+/// `[projects.cache]` (docs/make.md, "Skipping work already done").
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MakeCacheConfig {
+    /// Use the cache without `--cache` (default false).
+    pub enabled: bool,
+    /// Targets that write nothing a later step needs, so skipping them
+    /// loses nothing (default `test` and `lint`).
+    pub targets: Vec<String>,
+    /// Target → globs (relative to each project) of the files it writes:
+    /// such a target is skipped only while those files are as it left them.
+    pub outputs: BTreeMap<String, Vec<String>>,
+    /// Environment variables whose values are inputs of every target.
+    pub env: Vec<String>,
+}
+
+impl Default for MakeCacheConfig {
+    fn default() -> MakeCacheConfig {
+        MakeCacheConfig {
+            enabled: false,
+            targets: vec!["test".into(), "lint".into()],
+            outputs: BTreeMap::new(),
+            env: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -33,8 +33,9 @@ pub struct Global {
     /// Load a plugin (.wasm) or every plugin in a directory; repeatable.
     #[arg(long = "plugin", global = true, value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
-    /// Use no cache: compile plugins afresh, lint every file and run every
-    /// build step on every file (the caches are neither read nor written).
+    /// Use no cache: compile plugins afresh, lint every file, run every
+    /// build step on every file and every make target (the caches are
+    /// neither read nor written).
     #[arg(long, global = true)]
     pub no_cache: bool,
     /// Wall-clock limit for one plugin call, in milliseconds [default: 5000].

@@ -16,7 +16,9 @@ pub mod front_matter;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod git_changes;
+pub mod github;
 pub mod globs;
+pub mod hex;
 pub mod leftovers;
 pub mod line_column;
 pub mod page;

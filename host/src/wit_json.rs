@@ -6,8 +6,6 @@
 //! when they are UTF-8 and `{ "hex": "..." }` otherwise; metadata and
 //! options, JSON text at the boundary, appear here as JSON values.
 
-use std::fmt::Write as _;
-
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -35,11 +33,7 @@ pub fn contents(bytes: &[u8]) -> Value {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Value::String(text.to_string());
     }
-    let mut hex = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    json!({ "hex": hex })
+    json!({ "hex": crate::hex::encode(bytes) })
 }
 
 /// Metadata travels as JSON text; show it as JSON, or as the raw text if a

@@ -210,3 +210,118 @@ fn excluded_directories_and_broken_manifests_do_not_stop_the_listing() {
         document["projects"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["api", "web", "core", "ui", "solo"], "tools/gen is excluded with tools itself\n{run}");
 }
+
+/// The projects that ran (sorted) when `args` ran now; order.log emptied
+/// first.
+fn ran_now(test: &Test, args: &[&str]) -> Vec<String> {
+    let _ = std::fs::remove_file(test.dir().join("order.log"));
+    let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+    let run = test.run_args(&args);
+    assert!(run.code == 0 || run.code == 1, "{run}");
+    let mut ran = order(test);
+    ran.sort();
+    ran
+}
+
+#[test]
+fn the_cache_skips_what_succeeded_and_any_change_to_an_input_reruns_it() {
+    let mut test = monorepo()
+        .file("workbench.toml", "[projects.cache]\nenabled = true\nenv = [\"MODE\"]\n")
+        .file("common.mk", "FLAGS = 1\n")
+        .file("solo/.gitignore", "*.log\n")
+        .file("solo/data.txt", "one\n");
+    let all = ["api", "core", "solo", "ui", "web"];
+    let make = ["make", "test"];
+    assert_eq!(ran_now(&test, &make), all, "the first run runs everything");
+    std::fs::remove_file(test.dir().join("order.log")).unwrap();
+    let run = test.run_with(["make", "test"]).code(0);
+    assert!(order(&test).is_empty(), "{run}");
+    run.stdout_has("> ui: make test (cached)\nui 1\nui 2\n").stdout_has("0 ran: 0 ok, 0 failed; 5 cached; 1 skipped");
+    let dir = test.dir().to_path_buf();
+    let write = |path: &str, text: &str| std::fs::write(dir.join(path), text).unwrap();
+
+    write("libs/core/lib.rs", "fn main() {}\n");
+    assert_eq!(ran_now(&test, &make), ["api", "core", "ui", "web"], "a new file reruns it and its dependents");
+    write("libs/core/lib.rs", "fn main() { }\n");
+    assert_eq!(ran_now(&test, &make), ["api", "core", "ui", "web"], "an edit");
+    std::fs::rename(test.dir().join("solo/data.txt"), test.dir().join("solo/renamed.txt")).unwrap();
+    assert_eq!(ran_now(&test, &make), ["solo"], "a rename, contents unchanged");
+    std::fs::remove_file(test.dir().join("solo/renamed.txt")).unwrap();
+    assert_eq!(ran_now(&test, &make), ["solo"], "a deletion");
+    write("solo/run.sh", "#!/bin/sh\n");
+    assert_eq!(ran_now(&test, &make), ["solo"], "an untracked file");
+    std::fs::set_permissions(test.dir().join("solo/run.sh"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    assert_eq!(ran_now(&test, &make), ["solo"], "the executable bit");
+    write("solo/debug.log", "ignored\n");
+    assert!(ran_now(&test, &make).is_empty(), "a file .gitignore leaves out is no input");
+    write("common.mk", "FLAGS = 2\n");
+    assert_eq!(ran_now(&test, &make), all, "a file outside every project");
+    test.set_env("MODE", "fast");
+    assert_eq!(ran_now(&test, &make), all, "a declared variable");
+    test.set_env("UNDECLARED", "x");
+    assert!(ran_now(&test, &make).is_empty(), "a variable not declared is no input");
+    test.set_env("MAKEFLAGS", "-j2 --jobserver-auth=3,4");
+    assert!(ran_now(&test, &make).is_empty(), "make's job server is no input");
+    test.set_env("MAKEFLAGS", "-- VERBOSE=1");
+    assert_eq!(ran_now(&test, &make), all, "a variable passed to make");
+    assert_eq!(ran_now(&test, &["make", "test", "--no-cache"]), all, "--no-cache runs everything");
+    // Another target has entries of its own: lint never ran.
+    write("solo/Makefile", &format!("{}lint:\n\t@echo solo >> $(ORDER)\n", recipe("solo")));
+    assert_eq!(ran_now(&test, &make), ["solo"]);
+    assert_eq!(ran_now(&test, &["make", "lint"]), ["solo"], "lint has not run before");
+    assert!(ran_now(&test, &["make", "lint"]).is_empty());
+    // A failure is never remembered.
+    write("solo/Makefile", "test:\n\t@echo solo >> $(ORDER)\n\t@exit 1\n");
+    assert_eq!(ran_now(&test, &["make", "test", "solo"]), ["solo"]);
+    assert_eq!(ran_now(&test, &["make", "test", "solo"]), ["solo"], "a failure runs again");
+}
+
+#[test]
+fn a_target_with_declared_outputs_is_skipped_only_while_they_are_intact() {
+    let test = Test::new()
+        .file("workbench.toml", "[projects.cache]\nenabled = true\n[projects.cache.outputs]\nbuild = [\"dist/**\"]\n")
+        .file("app/.gitignore", "dist/\n")
+        .file("app/Makefile", "build:\n\t@mkdir -p dist && echo built > dist/out.txt && echo ran >> ../order.log\n")
+        .file("other/Makefile", "build:\n\t@echo other\n");
+    let ran = |test: &Test| {
+        let _ = std::fs::remove_file(test.dir().join("order.log"));
+        test.run_with(["make", "build", "app"]).code(0);
+        std::fs::read_to_string(test.dir().join("order.log")).is_ok()
+    };
+    assert!(ran(&test), "the first run");
+    assert!(!ran(&test), "outputs intact: cached");
+    std::fs::write(test.dir().join("app/dist/out.txt"), "tampered\n").unwrap();
+    assert!(ran(&test), "an output changed");
+    std::fs::remove_dir_all(test.dir().join("app/dist")).unwrap();
+    assert!(ran(&test), "the outputs are gone");
+    assert!(!ran(&test));
+    // A target neither listed nor with outputs is never cached.
+    test.run_with(["make", "test", "other", "--cache"]).code(0);
+    test.run_with(["make", "clean", "other", "--cache"]).code(0).stdout_lacks("(cached)");
+}
+
+#[test]
+fn ci_formats_junit_github_and_shards() {
+    let failing = monorepo().file("solo/Makefile", "test:\n\t@echo 'solo <broke> & \x1b[31mred\x1b[0m'\n\t@exit 3\n");
+    let run = failing.run_with(["make", "test", "--keep-going", "--format", "junit"]).code(1);
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"workbench make test\" tests=\"6\" failures=\"1\" errors=\"0\" skipped=\"1\"";
+    assert!(run.stdout.starts_with(head), "{run}");
+    run.stdout_has("<testsuite name=\"solo\" tests=\"1\" failures=\"1\"")
+        .stdout_has("<failure message=\"make test exited with 2\">solo &lt;broke&gt; &amp; red\nmake: *** [Makefile:3: test] Error 3\n</failure>")
+        .stdout_has("<testcase name=\"make test\" classname=\"tools/gen\" time=\"0.000\">\n      <skipped message=\"no `test` target\"/>");
+
+    let run = failing.run_with(["make", "test", "--keep-going", "--format", "github"]).code(1);
+    run.stdout_has("::group::> solo: make test\n")
+        .stdout_has("::endgroup::\n")
+        .stdout_has("::error file=solo/Makefile,title=make test failed in solo::solo: failed (exit 2)");
+
+    let shard = |index: &str| -> Vec<String> {
+        let run = monorepo().run_with(["make", "test", "--shard", index, "--format", "json"]).code(0);
+        results(&run).into_keys().collect()
+    };
+    let (first, second) = (shard("1/2"), shard("2/2"));
+    assert_eq!(first, ["api", "core", "solo"], "every other project in path order");
+    assert_eq!(second, ["gen", "ui", "web"]);
+    monorepo().args(["make", "test", "--shard", "3/2"]).run().code(2).stderr_has("write I/N with 1 <= I <= N");
+}

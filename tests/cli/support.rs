@@ -160,6 +160,12 @@ impl Test {
         self
     }
 
+    /// Sets (or replaces) a variable between two runs of the same test.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(name, _)| name != key);
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
     /// Feeds these bytes to the command's stdin.
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
         self.stdin = Some(bytes.into());
@@ -294,6 +300,11 @@ impl Run {
 
     pub fn stdout_has(self, needle: &str) -> Run {
         assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n{self}");
+        self
+    }
+
+    pub fn stdout_lacks(self, needle: &str) -> Run {
+        assert!(!self.stdout.contains(needle), "stdout has {needle:?}\n{self}");
         self
     }
 

@@ -123,11 +123,7 @@ impl Cache {
 
 /// SHA-256 of `bytes` in lowercase hex: a component's identity.
 pub fn digest(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    crate::hex::encode(&Sha256::digest(bytes))
 }
 
 fn load_entry(engine: &Engine, entry: &[u8]) -> Option<Component> {

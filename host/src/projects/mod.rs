@@ -5,6 +5,7 @@
 
 pub mod dependencies;
 pub mod graph;
+pub mod inputs;
 pub mod makefile;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
+use crate::github::{escape_data, escape_property};
 use crate::plugins::PluginFailure;
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::bindings::types::Severity;
@@ -278,15 +279,6 @@ pub fn github(outcome: &Outcome) -> String {
     out
 }
 
-// The escapes GitHub's runner applies (toolkit/core's command.ts).
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,11 +288,5 @@ mod tests {
         assert_eq!(caret_width("abc   ", 4, 3), 3);
         assert_eq!(caret_width("abc", 4, 0), 1);
         assert_eq!(caret_width("é  x", 2, 2), 2);
-    }
-
-    #[test]
-    fn github_properties_are_escaped() {
-        assert_eq!(escape_property("a,b:c"), "a%2Cb%3Ac");
-        assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
     }
 }

@@ -1,6 +1,8 @@
 //! What `workbench make` prints: each project's output whole as it
 //! finishes (never interleaved), a status line on a terminal while
-//! projects run, and a summary table; or one JSON document.
+//! projects run, and a summary table; with `--format github` the same in
+//! folded log groups, and an annotation per failed project; or one JSON
+//! or JUnit document.
 
 use std::time::Duration;
 
@@ -9,6 +11,7 @@ use serde_json::json;
 use super::Format;
 use super::schedule::{Outcome, ProjectResult};
 use crate::context::Context;
+use crate::github::{escape_data, escape_property};
 use crate::projects::Workspace;
 use crate::terminal::printable;
 
@@ -69,27 +72,46 @@ impl<'a> Printer<'a> {
 
     /// One project's output, whole, under a header naming it.
     pub fn finished(&mut self, result: &ProjectResult) {
-        if self.format != Format::Human {
+        if !matches!(self.format, Format::Human | Format::Github) {
             return;
         }
         self.clear_status();
         let project = &self.workspace.projects[result.project];
         let context = self.context;
-        outln!(context, "> {}: make {}", printable(&project.name), printable(self.target));
+        let cached = if result.outcome == Outcome::Cached { " (cached)" } else { "" };
+        let header = format!("> {}: make {}{cached}", printable(&project.name), printable(self.target));
+        if self.format == Format::Github {
+            outln!(context, "::group::{}", escape_data(&header));
+        } else {
+            outln!(context, "{header}");
+        }
         let mut out = context.stdout();
         let _ = std::io::Write::write_all(&mut *out, &result.output);
         if !result.output.is_empty() && !result.output.ends_with(b"\n") {
             let _ = std::io::Write::write_all(&mut *out, b"\n");
         }
         drop(out);
-        outln!(context, "  {} in {}\n", outcome_text(&result.outcome), seconds(result.elapsed));
+        if result.outcome == Outcome::Cached {
+            outln!(context, "  cached: ok in {} when it ran", seconds(result.elapsed));
+        } else {
+            outln!(context, "  {} in {}", outcome_text(&result.outcome), seconds(result.elapsed));
+        }
+        if self.format == Format::Github {
+            outln!(context, "::endgroup::");
+        }
+        outln!(context);
     }
 
     pub fn finish(&mut self, results: &[ProjectResult]) {
         self.clear_status();
         match self.format {
             Format::Json => self.json(results),
+            Format::Junit => out!(self.context, "{}", super::junit::render(self.workspace, self.target, results)),
             Format::Human => self.summary(results),
+            Format::Github => {
+                self.summary(results);
+                self.annotations(results);
+            }
         }
     }
 
@@ -102,8 +124,11 @@ impl<'a> Printer<'a> {
         let rows: Vec<[String; 4]> = results
             .iter()
             .map(|result| {
-                let time =
-                    if matches!(result.outcome, Outcome::Skipped(_)) { String::new() } else { seconds(result.elapsed) };
+                let time = if matches!(result.outcome, Outcome::Skipped(_) | Outcome::Cached) {
+                    String::new()
+                } else {
+                    seconds(result.elapsed)
+                };
                 [
                     self.workspace.projects[result.project].name.clone(),
                     self.target.to_string(),
@@ -118,7 +143,34 @@ impl<'a> Printer<'a> {
         let ok = count(|outcome| *outcome == Outcome::Ok);
         let failed = count(|outcome| matches!(outcome, Outcome::Failed(_) | Outcome::Interrupted));
         let skipped = count(|outcome| matches!(outcome, Outcome::Skipped(_)));
-        outln!(context, "\n{} ran: {ok} ok, {failed} failed; {skipped} skipped", ok + failed);
+        let cached = count(|outcome| *outcome == Outcome::Cached);
+        let cached = if cached > 0 { format!("{cached} cached; ") } else { String::new() };
+        outln!(context, "\n{} ran: {ok} ok, {failed} failed; {cached}{skipped} skipped", ok + failed);
+    }
+
+    /// An error annotation per project that failed, on its Makefile.
+    fn annotations(&self, results: &[ProjectResult]) {
+        for result in results {
+            if !matches!(result.outcome, Outcome::Failed(_) | Outcome::Interrupted) {
+                continue;
+            }
+            let project = &self.workspace.projects[result.project];
+            let makefile = crate::projects::makefile::NAMES
+                .iter()
+                .map(|name| format!("{}/{name}", project.path))
+                .find(|path| self.workspace.root.join(path).is_file())
+                .unwrap_or_else(|| project.path.clone());
+            let title = format!("make {} failed in {}", self.target, project.name);
+            let message =
+                format!("{}: {} (its output is in the group above)", project.path, outcome_text(&result.outcome));
+            outln!(
+                self.context,
+                "::error file={},title={}::{}",
+                escape_property(&makefile),
+                escape_property(&title),
+                escape_data(&message)
+            );
+        }
     }
 
     fn json(&self, results: &[ProjectResult]) {
@@ -128,6 +180,7 @@ impl<'a> Printer<'a> {
                 let project = &self.workspace.projects[result.project];
                 let (name, reason, code) = match &result.outcome {
                     Outcome::Ok => ("ok", None, Some(0)),
+                    Outcome::Cached => ("cached", None, Some(0)),
                     Outcome::Failed(code) => ("failed", None, *code),
                     Outcome::Skipped(reason) => ("skipped", Some(reason.as_str()), None),
                     Outcome::Interrupted => ("interrupted", None, None),
@@ -150,6 +203,7 @@ impl<'a> Printer<'a> {
 fn outcome_text(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Ok => "ok".into(),
+        Outcome::Cached => "cached".into(),
         Outcome::Failed(Some(code)) => format!("failed (exit {code})"),
         Outcome::Failed(None) => "failed (killed)".into(),
         Outcome::Skipped(reason) => format!("skipped: {reason}"),

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, Signal, kill_process_group};
 
+use super::cache::{Cache, Key};
 use super::report::Printer;
 use crate::context::Context;
 use crate::error::Error;
@@ -35,6 +36,8 @@ pub struct Plan<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Ok,
+    /// Succeeded before on the same inputs, so not run (`--cache`).
+    Cached,
     /// make exited with this code (none: killed by a signal).
     Failed(Option<i32>),
     /// Not run, and why.
@@ -58,7 +61,7 @@ impl ProjectResult {
 
 enum State {
     Waiting,
-    Running { pid: Option<Pid>, started: Instant },
+    Running { pid: Option<Pid>, started: Instant, key: Option<Key> },
     Done { ok: bool },
 }
 
@@ -69,7 +72,12 @@ struct Finished {
 }
 
 /// Runs the plan; the results come in project order.
-pub fn run(context: &Context, plan: &Plan<'_>, printer: &mut Printer<'_>) -> Result<Vec<ProjectResult>, Error> {
+pub fn run(
+    context: &Context,
+    plan: &Plan<'_>,
+    cache: &mut Option<Cache<'_>>,
+    printer: &mut Printer<'_>,
+) -> Result<Vec<ProjectResult>, Error> {
     let stop = context.stop_signal()?;
     let projects = &plan.workspace.projects;
     let mut results: BTreeMap<usize, ProjectResult> = BTreeMap::new();
@@ -89,12 +97,12 @@ pub fn run(context: &Context, plan: &Plan<'_>, printer: &mut Printer<'_>) -> Res
     loop {
         let mut progress = false;
         if halted.is_none() {
-            progress = start_ready(plan, &mut states, &mut results, &sender);
+            progress = start_ready(plan, cache, printer, &mut states, &mut results, &sender);
         }
         let running: Vec<(usize, Option<Pid>, Instant)> = states
             .iter()
             .filter_map(|(&index, state)| match state {
-                State::Running { pid, started } => Some((index, *pid, *started)),
+                State::Running { pid, started, .. } => Some((index, *pid, *started)),
                 _ => None,
             })
             .collect();
@@ -111,7 +119,7 @@ pub fn run(context: &Context, plan: &Plan<'_>, printer: &mut Printer<'_>) -> Res
             continue;
         }
         if let Ok(finished) = receiver.recv_timeout(TICK) {
-            let result = finish(finished, &mut states, interrupted.is_some());
+            let result = finish(finished, &mut states, cache, interrupted.is_some());
             let ok = result.outcome == Outcome::Ok;
             printer.finished(&result);
             results.insert(result.project, result);
@@ -146,6 +154,8 @@ fn states_waiting_or_running(states: &BTreeMap<usize, State>) -> usize {
 /// anything changed.
 fn start_ready(
     plan: &Plan<'_>,
+    cache: &mut Option<Cache<'_>>,
+    printer: &mut Printer<'_>,
     states: &mut BTreeMap<usize, State>,
     results: &mut BTreeMap<usize, ProjectResult>,
     sender: &mpsc::Sender<Finished>,
@@ -174,9 +184,24 @@ fn start_ready(
             }
         }
         if ready && running < plan.jobs {
-            let pid = spawn(plan, index, sender.clone());
-            states.insert(index, State::Running { pid, started: Instant::now() });
             progress = true;
+            let key = cache.as_mut().and_then(|cache| cache.key(index));
+            if let (Some(cache), Some(key)) = (cache.as_ref(), &key)
+                && let Some(entry) = cache.lookup(index, key)
+            {
+                let result = ProjectResult {
+                    project: index,
+                    outcome: Outcome::Cached,
+                    output: entry.output,
+                    elapsed: entry.elapsed,
+                };
+                printer.finished(&result);
+                results.insert(index, result);
+                states.insert(index, State::Done { ok: true });
+                continue;
+            }
+            let pid = spawn(plan, index, sender.clone());
+            states.insert(index, State::Running { pid, started: Instant::now(), key });
         }
     }
     progress
@@ -221,10 +246,15 @@ fn spawn(plan: &Plan<'_>, index: usize, sender: mpsc::Sender<Finished>) -> Optio
     }
 }
 
-fn finish(finished: Finished, states: &mut BTreeMap<usize, State>, interrupted: bool) -> ProjectResult {
-    let elapsed = match states.get(&finished.project) {
-        Some(State::Running { started, .. }) => started.elapsed(),
-        _ => Duration::ZERO,
+fn finish(
+    finished: Finished,
+    states: &mut BTreeMap<usize, State>,
+    cache: &mut Option<Cache<'_>>,
+    interrupted: bool,
+) -> ProjectResult {
+    let (elapsed, key) = match states.remove(&finished.project) {
+        Some(State::Running { started, key, .. }) => (started.elapsed(), key),
+        _ => (Duration::ZERO, None),
     };
     let outcome = match &finished.status {
         Ok(status) if status.success() => Outcome::Ok,
@@ -232,6 +262,12 @@ fn finish(finished: Finished, states: &mut BTreeMap<usize, State>, interrupted: 
         Ok(status) => Outcome::Failed(status.code()),
         Err(_) => Outcome::Failed(None),
     };
+    if let Some(cache) = cache {
+        match key {
+            Some(key) if outcome == Outcome::Ok => cache.record(finished.project, &key, &finished.output, elapsed),
+            _ => cache.forget(finished.project),
+        }
+    }
     states.insert(finished.project, State::Done { ok: outcome == Outcome::Ok });
     ProjectResult { project: finished.project, outcome, output: finished.output, elapsed }
 }
