@@ -3,7 +3,9 @@
 # 200 projects with no-op targets, side by side with Turborepo on the same
 # tree in one hyperfine run per case: every project, and `--changed` after
 # one project was touched (turbo: --filter=...[HEAD], which also takes the
-# dependents). turbo runs with --force (no cache), as workbench has none yet.
+# dependents), both with no cache (turbo --force); then a fully cached run
+# (workbench --cache, turbo's own cache), each warmed by hyperfine's
+# warm-up run.
 # Rerun: `TMPDIR=/dev/shm bench/monorepo/run.sh` after `make build`.
 # Needs: python3, git, make, hyperfine; node + npm for turbo (installed
 # into bench/monorepo/node on first run), else turbo is skipped.
@@ -43,16 +45,20 @@ changed=(--command-name "workbench make test --changed (one touched)" "$workbenc
 [ -n "$turbo" ] && changed+=(--command-name "turbo run test --filter=...[HEAD] --force" "$turbo run test --filter=...[HEAD] --force --concurrency=$cores --output-logs=none")
 hyperfine --warmup 1 --runs "$runs" -N -i --export-json "$work/changed.json" "${changed[@]}"
 
+cached=(--command-name "workbench make test --cache (all cached)" "$workbench make test --cache -j $cores --format json")
+[ -n "$turbo" ] && cached+=(--command-name "turbo run test (all cached)" "$turbo run test --concurrency=$cores --output-logs=none")
+hyperfine --warmup 1 --runs "$runs" -N -i --export-json "$work/cached.json" "${cached[@]}"
+
 # workbench's own cost per task: the same run with `true` for make, one at a time.
 hyperfine --warmup 1 --runs "$runs" -N -i --export-json "$work/own.json" \
   --command-name "workbench make test -j 1, MAKE=true" "env MAKE=true $workbench make test -j 1 --format json"
 
-python3 - "$work/all.json" "$work/changed.json" "$count" "$work/own.json" <<'PY'
+python3 - "$work/all.json" "$work/changed.json" "$count" "$work/own.json" "$work/cached.json" <<'PY'
 import json, sys
 count = int(sys.argv[3])
 own = json.load(open(sys.argv[4]))["results"][0]["median"]
 print(f"workbench's own time per task (spawning `true` included): {own * 1000 / count:.2f} ms")
-for path in sys.argv[1:3]:
+for path in sys.argv[1:3] + sys.argv[5:6]:
     results = json.load(open(path))["results"]
     for result in results:
         print(f"{result['command']}: median {result['median'] * 1000:.0f} ms")
