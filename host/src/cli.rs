@@ -43,10 +43,18 @@ pub enum Command {
     /// List, inspect, validate and test plugins.
     #[command(subcommand)]
     Plugins(commands::plugins::PluginsCommand),
+    /// A shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions(commands::completions::CompletionsArgs),
+    /// Man pages for every command, written into a folder.
+    Man(commands::man::ManArgs),
 }
 
 /// Parses the process arguments and runs; the binary's whole `main`.
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash workbench` prints the dynamic completion registration;
+    // the shell then calls back with COMPLETE set to complete a line. Either
+    // way this answers and exits before anything else runs.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -83,6 +91,8 @@ pub fn run(context: &Context, command: Command) -> Result<Exit, Error> {
         Command::Scaffold(args) => commands::scaffold::run(context, &args),
         Command::Serve(args) => commands::serve::run(context, &args),
         Command::Plugins(command) => commands::plugins::run(context, command),
+        Command::Completions(args) => commands::completions::run(context, &args),
+        Command::Man(args) => commands::man::run(context, &args),
     }
 }
 

@@ -33,11 +33,15 @@ pub struct Global {
     /// Load a plugin (.wasm) or every plugin in a directory; repeatable.
     #[arg(long = "plugin", global = true, value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
-    /// Use no cache: compile plugins afresh, lint every file, run every
-    /// build step on every file and every make target (the caches are
-    /// neither read nor written).
+    /// Use no cache of results: lint every file, run every build step on
+    /// every file and every make target (those caches are neither read nor
+    /// written). Compiled plugins are still reused.
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Compile every plugin afresh, without reading or writing the cache of
+    /// compiled plugins.
+    #[arg(long, global = true)]
+    pub no_plugin_cache: bool,
     /// Wall-clock limit for one plugin call, in milliseconds [default: 5000].
     #[arg(long, global = true, value_name = "MS")]
     pub time_limit_ms: Option<u64>,
@@ -282,8 +286,8 @@ impl Context {
         }
     }
 
-    /// Where workbench keeps its caches: `$WORKBENCH_CACHE_DIR`, else the
-    /// platform cache directory; `None` with `--no-cache`.
+    /// Where workbench keeps its caches of results: `$WORKBENCH_CACHE_DIR`,
+    /// else the platform cache directory; `None` with `--no-cache`.
     pub fn cache_dir(&self) -> Option<PathBuf> {
         if self.global.no_cache { None } else { self.cache_home() }
     }
@@ -309,7 +313,9 @@ impl Context {
     /// The runtime with the cache from flags and config and these limits.
     pub fn runtime_with(&self, limits: Limits) -> Result<Runtime, Error> {
         Runtime::new(&RuntimeSettings {
-            cache_dir: self.cache_dir(),
+            // A compiled plugin depends only on its bytes and the engine,
+            // so `--no-cache` (fresh results) keeps it.
+            cache_dir: if self.global.no_plugin_cache { None } else { self.cache_home() },
             limits,
             perf_map: self.var_os("WORKBENCH_PERFMAP").is_some(),
         })

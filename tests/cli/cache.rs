@@ -48,13 +48,15 @@ fn a_corrupt_entry_is_recompiled_and_replaced() {
 }
 
 #[test]
-fn no_cache_writes_nothing() {
-    let test = Test::new().private_cache().plugin(test_plugin("test-lint")).args([
-        "plugins",
-        "info",
-        "test-lint",
-        "--no-cache",
-    ]);
+fn no_plugin_cache_writes_nothing_and_no_cache_keeps_compiled_plugins() {
+    let test = Test::new().private_cache();
+    let plugin = test_plugin("test-lint").display().to_string();
+    let info = |flag: &str| -> crate::support::Run {
+        let mut args =
+            vec!["plugins".to_string(), "info".into(), "test-lint".into(), "--plugin".into(), plugin.clone()];
+        args.extend((!flag.is_empty()).then(|| flag.to_string()));
+        test.run_args(&args).code(0)
+    };
     let files = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
         walkdir::WalkDir::new(dir)
             .sort_by_file_name()
@@ -63,8 +65,11 @@ fn no_cache_writes_nothing() {
             .collect()
     };
     let before = files(test.cache_dir());
-    test.run().code(0).stdout_has("compiled now, cache off");
-    assert_eq!(files(test.cache_dir()), before, "--no-cache wrote into the cache");
+    info("--no-plugin-cache").stdout_has("compiled now, cache off");
+    assert_eq!(files(test.cache_dir()), before, "--no-plugin-cache wrote into the cache");
+    // --no-cache asks for fresh results, not for compiling again.
+    info("").stdout_has("compiled now, stored in the cache");
+    info("--no-cache").stdout_has("cached (loaded without compiling)");
 }
 
 #[test]

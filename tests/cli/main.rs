@@ -7,6 +7,7 @@ mod support;
 mod bad_input;
 mod build;
 mod cache;
+mod conventions;
 mod crash;
 mod detect;
 mod lint;

@@ -33,7 +33,7 @@ pub enum CacheState {
     Stored,
     /// An entry existed but failed its checks; recompiled and replaced.
     Replaced,
-    /// Compiled; the cache is off (`--no-cache`) or could not be written.
+    /// Compiled; the cache is off (`--no-plugin-cache`) or could not be written.
     Uncached,
 }
 
@@ -112,7 +112,7 @@ impl Cache {
             Ok(()) => Ok((component, state)),
             Err(error) => {
                 log::warn!(
-                    "cannot write the plugin cache at {}: {error:#}; compiling every run (set WORKBENCH_CACHE_DIR to a writable directory, or pass --no-cache)",
+                    "cannot write the plugin cache at {}: {error:#}; compiling every run (set WORKBENCH_CACHE_DIR to a writable directory, or pass --no-plugin-cache)",
                     path.display()
                 );
                 Ok((component, CacheState::Uncached))

@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use clap::{Args, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
+use crate::commands::completions::values;
 use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::projects::{Workspace, make_program};
@@ -23,8 +25,10 @@ use schedule::{Outcome, Plan};
 #[derive(Debug, Args)]
 pub struct MakeArgs {
     /// The make target to run in each project, e.g. `test`.
+    #[arg(add = ArgValueCompleter::new(values::targets))]
     pub target: String,
     /// Projects to run it in, by name or path [default: every project].
+    #[arg(add = ArgValueCompleter::new(values::projects))]
     pub projects: Vec<String>,
     /// Run this many projects at once [default: the number of cores].
     #[arg(long, short = 'j', value_name = "N")]

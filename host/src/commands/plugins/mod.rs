@@ -23,6 +23,7 @@ pub enum PluginsCommand {
     /// One plugin in full: roles, WIT version, source, cache state, and its services, rules, helpers or step settings.
     Info {
         /// The plugin's name (see `workbench plugins list`).
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::commands::completions::values::plugins))]
         name: String,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,

@@ -43,7 +43,7 @@ pub const ANSWERS_FILE: &str = ".workbench-answers.toml";
 pub struct ScaffoldArgs {
     /// The template: a name (see --list), a path (./dir), or a git URL with
     /// an optional #branch, #tag or #commit. With --update: the project.
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present = "list", add = clap_complete::engine::ArgValueCompleter::new(crate::commands::completions::values::templates))]
     pub template: Option<String>,
     /// The new project's folder; it must not exist or must be empty (see --force).
     #[arg(required_unless_present_any = ["list", "update"])]

@@ -1,0 +1,111 @@
+//! What a Rust CLI is expected to ship besides its commands: shell
+//! completions (static scripts, and dynamic ones that know the projects
+//! and templates where the shell is), man pages, and `make install`.
+
+use std::path::Path;
+
+use crate::support::{Test, repo_root};
+
+#[test]
+fn bash_accepts_the_static_completion_script() {
+    let test = Test::new();
+    let script = test.run_with(["completions", "bash"]).code(0).stdout;
+    std::fs::write(test.dir().join("workbench.bash"), script).unwrap();
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("source ./workbench.bash && complete -p workbench")
+        .current_dir(test.dir())
+        .output()
+        .expect("run bash");
+    let registered = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && registered.contains("workbench"),
+        "{registered}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    test.run_with(["completions", "tcsh"]).code(2).stderr_has("possible values");
+}
+
+/// What the dynamic completer offers for the last word of `line`.
+fn candidates(test: &Test, line: &[&str]) -> Vec<String> {
+    let output = test
+        .command_for(&[["--"].as_slice(), line].concat())
+        .env("COMPLETE", "fish")
+        .output()
+        .expect("run the completer");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).lines().map(|line| line.split('\t').next().unwrap().to_string()).collect()
+}
+
+#[test]
+fn dynamic_completion_offers_the_projects_targets_and_templates_here() {
+    let test = Test::new()
+        .file("workbench.toml", "[scaffold]\ntemplates = [\"templates\"]\n")
+        .file("apps/api/Makefile", "test:\n\ttrue\ndeploy-api:\n\ttrue\n")
+        .file("apps/web/Makefile", "test:\n\ttrue\n")
+        .file("templates/service/template.toml", "");
+    assert_eq!(candidates(&test, &["workbench", "make", "de"]), ["deploy-api"]);
+    assert!(candidates(&test, &["workbench", "make", "te"]).contains(&"test".to_string()));
+    assert_eq!(candidates(&test, &["workbench", "make", "test", "w"]), ["web"]);
+    assert_eq!(candidates(&test, &["workbench", "scaffold", "ser"]), ["service"]);
+    assert!(candidates(&test, &["workbench", "plugins", "info", "mark"]).contains(&"markdown".to_string()));
+    // The registration a shell sources.
+    let output = test.command_for(&[]).env("COMPLETE", "bash").output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("complete -o nospace"), "bash registration");
+}
+
+#[test]
+fn man_pages_cover_every_command() {
+    let test = Test::new();
+    test.run_with(["man", "pages"]).code(0).stdout_has("man pages to");
+    for page in ["workbench.1", "workbench-make.1", "workbench-plugins-list.1", "workbench-completions.1"] {
+        let text = std::fs::read_to_string(test.dir().join("pages").join(page)).unwrap_or_else(|_| panic!("no {page}"));
+        assert!(text.contains(".TH"), "{page} is no man page");
+    }
+    assert!(std::fs::read_to_string(test.dir().join("pages/workbench-make.1")).unwrap().contains("keep\\-going"));
+    let leftovers: Vec<_> = std::fs::read_dir(test.dir().join("pages"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_name().to_string_lossy().ends_with(".1"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn make_install_puts_the_binary_pages_and_completions_under_prefix_and_uninstall_removes_them() {
+    let prefix = tempfile::tempdir().unwrap();
+    let make = |target: &str| {
+        // `-o build`: the binary under test is the one to install; make
+        // must not build another.
+        let output = std::process::Command::new("make")
+            .args(["--no-print-directory", "-o", "build", target])
+            .arg(format!("PREFIX={}", prefix.path().display()))
+            .arg(format!("WORKBENCH={}", env!("CARGO_BIN_EXE_workbench")))
+            .current_dir(repo_root())
+            .output()
+            .expect("run make");
+        assert!(output.status.success(), "make {target}: {}", String::from_utf8_lossy(&output.stderr));
+    };
+    make("install");
+    let installed = |path: &str| prefix.path().join(path);
+    let version = std::process::Command::new(installed("bin/workbench")).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("workbench "), "the installed binary runs");
+    for path in [
+        "share/man/man1/workbench.1",
+        "share/man/man1/workbench-make.1",
+        "share/bash-completion/completions/workbench",
+        "share/zsh/site-functions/_workbench",
+        "share/fish/vendor_completions.d/workbench.fish",
+    ] {
+        assert!(std::fs::metadata(installed(path)).is_ok_and(|file| file.len() > 0), "{path} is missing or empty");
+    }
+    make("uninstall");
+    let left: Vec<_> = walkdir::WalkDir::new(prefix.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    assert!(left.is_empty(), "uninstall left {left:?}");
+    assert!(Path::new(env!("CARGO_BIN_EXE_workbench")).exists());
+}
