@@ -10,6 +10,7 @@ mod cache;
 mod conventions;
 mod crash;
 mod detect;
+mod exit_codes;
 mod lint;
 mod make;
 mod plugins;

@@ -160,6 +160,12 @@ impl Test {
         self
     }
 
+    /// The arguments the builder gathered (such as `--plugin PATH`), for a
+    /// run that appends its own.
+    pub fn builder_args(&self) -> &[String] {
+        &self.args
+    }
+
     /// Sets (or replaces) a variable between two runs of the same test.
     pub fn set_env(&mut self, key: &str, value: &str) {
         self.env.retain(|(name, _)| name != key);

@@ -48,7 +48,7 @@ pub struct Cache<'a> {
     inputs: Inputs<'a>,
 }
 
-/// A key, and the outputs a hit must still find.
+/// The hex digest an entry is stored under.
 pub struct Key(String);
 
 impl<'a> Cache<'a> {
@@ -77,9 +77,15 @@ impl<'a> Cache<'a> {
             )),
             None if config.targets.iter().any(|cacheable| cacheable == target) => None,
             None => {
-                log::info!(
+                let why = format!(
                     "make: `{target}` is not cached: list it in [projects.cache] targets, or declare its outputs in [projects.cache.outputs]"
                 );
+                // Asked for by flag, silence would read as a cache that never hits.
+                if asked {
+                    log::warn!("{why}");
+                } else {
+                    log::info!("{why}");
+                }
                 return Ok(None);
             }
         };
