@@ -118,8 +118,9 @@ install: build
 	@$(WORKBENCH) completions fish > $(INSTALL_ROOT)/share/fish/vendor_completions.d/workbench.fish
 	@echo "installed workbench into $(INSTALL_ROOT)"
 
+# Nothing installed there is nothing to do, not an error.
 uninstall:
-	@cd $(INSTALL_ROOT) 2>/dev/null && $(RM) $(INSTALLED)
+	@if cd $(INSTALL_ROOT) 2>/dev/null; then $(RM) $(INSTALLED); fi
 
 # Every Rust guest component; core ones to build/plugins (bundled by
 # host/build.rs), test ones to build/test-plugins.
