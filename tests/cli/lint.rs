@@ -218,9 +218,7 @@ fn host_rules_have_explanations() {
 
 #[test]
 fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
-    let schema_path = crate::support::repo_root().join("tests/fixtures/sarif/sarif-2.1.0-rtm.5.json");
-    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
+    const SARIF: &str = "tests/fixtures/sarif/sarif-2.1.0-rtm.5.json";
     let run = Test::new()
         .file("Makefile", "a:\n\techo loud\n")
         .file("notes.txt", "tail  \nno newline")
@@ -230,13 +228,12 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
         .run()
         .code(3);
     let document = run.json();
-    let errors: Vec<String> =
-        validator.iter_errors(&document).map(|error| format!("{error} at {}", error.instance_path())).collect();
+    let errors = crate::support::schema_violations(SARIF, &document);
     assert!(errors.is_empty(), "SARIF does not validate:\n{}\n{run}", errors.join("\n"));
     // The check has teeth: a level SARIF does not know is caught.
     let mut broken = document.clone();
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("severe");
-    assert!(!validator.is_valid(&broken));
+    assert!(crate::support::schema_violations(SARIF, &broken).iter().any(|e| e.contains("'severe'")));
     let results = document["runs"][0]["results"].as_array().unwrap();
     let quiet = results.iter().find(|r| r["ruleId"] == "make/quiet-recipe").expect("make/quiet-recipe result");
     assert_eq!(quiet["locations"][0]["physicalLocation"]["region"]["startLine"], 2);

@@ -50,6 +50,35 @@ pub fn sha256_hex(path: &Path) -> String {
     })
 }
 
+/// Every way `document` breaks the JSON Schema at `schema` (a path under
+/// the repository), as `message at /json/pointer`, by the reference
+/// implementation (Python's jsonschema, in the virtualenv `make fetch`
+/// makes), under the draft the schema's `$schema` names.
+pub fn schema_violations(schema: &str, document: &serde_json::Value) -> Vec<String> {
+    const VALIDATE: &str = "import json, sys\n\
+        from jsonschema.validators import validator_for\n\
+        schema = json.load(open(sys.argv[1]))\n\
+        cls = validator_for(schema)\n\
+        cls.check_schema(schema)\n\
+        for e in cls(schema).iter_errors(json.load(sys.stdin)):\n\
+        \x20   print(e.message, 'at', '/' + '/'.join(map(str, e.absolute_path)))\n";
+    use std::io::Write as _;
+    let python = repo_root().join("guest-plugins/.venv/bin/python");
+    assert!(python.is_file(), "{} is missing: run `make fetch` first", python.display());
+    let mut child = Command::new(python)
+        .args(["-c", VALIDATE])
+        .arg(repo_root().join(schema))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    child.stdin.take().expect("stdin").write_all(document.to_string().as_bytes()).expect("write the document");
+    let output = child.wait_with_output().expect("python ends");
+    assert!(output.status.success(), "{schema} could not be checked: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect()
+}
+
 /// Compiles the bundled, test and example plugins into the shared cache
 /// once per test process, before any test needs them: tests starting
 /// together would each compile all of them at once, and take most of the
