@@ -2,6 +2,7 @@
 //! [`Context`] from the process, run the command, map its outcome to an
 //! exit code.
 
+use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::commands;
 use crate::context::{Context, Global};
 use crate::error::{Error, Exit};
+use crate::style::{self, Paint};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,18 +57,23 @@ pub fn main() -> ExitCode {
     // the shell then calls back with COMPLETE set to complete a line. Either
     // way this answers and exits before anything else runs.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
             return if error.use_stderr() { Exit::Usage.into() } else { Exit::Success.into() };
         }
     };
-    init_logging(cli.global.verbose);
+    let paint_err = Paint::new(style::enabled(
+        cli.global.color,
+        |name| std::env::var(name).ok().filter(|value| !value.is_empty()),
+        std::io::stderr().is_terminal(),
+    ));
+    init_logging(&cli.global, paint_err);
     let context = match Context::from_process(cli.global) {
         Ok(context) => context,
         Err(error) => {
-            crate::error::report(&error, &mut std::io::stderr().lock());
+            crate::error::report(&error, paint_err, &mut std::io::stderr().lock());
             return error.exit().into();
         }
     };
@@ -96,18 +103,54 @@ pub fn run(context: &Context, command: Command) -> Result<Exit, Error> {
     }
 }
 
-fn init_logging(verbose: u8) {
-    let level = match verbose {
-        0 => "warn",
-        1 => "info",
-        2 => "debug",
+/// Parses arguments, with clap's own help and usage errors coloured as
+/// `--color` says. clap reads `NO_COLOR` and `CLICOLOR_FORCE` itself but
+/// cannot see the flag before parsing, so the flag is looked for first.
+fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let mut color = clap::ColorChoice::Auto;
+    let mut words = args.iter().skip(1).map(|arg| arg.to_str().unwrap_or_default());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.next().unwrap_or_default(),
+            Some(rest) => rest.strip_prefix('=').unwrap_or_default(),
+            None if word == "--" => break,
+            None => continue,
+        };
+        color = match value {
+            "always" => clap::ColorChoice::Always,
+            "never" => clap::ColorChoice::Never,
+            _ => clap::ColorChoice::Auto,
+        };
+    }
+    let mut matches = <Cli as clap::CommandFactory>::command().color(color).try_get_matches_from(args)?;
+    <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)
+}
+
+fn init_logging(global: &Global, paint: Paint) {
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
         _ => "trace",
     };
     // Only workbench's own messages and plugins' logs: wasmtime's and
     // cranelift's internals are noise for users.
     let default = format!("workbench={level},plugin={level}");
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("WORKBENCH_LOG", default))
-        .format_timestamp(None)
-        .format_target(false)
+        // Shaped like every other message: `warning: ...`, coloured as
+        // stderr's `--color` says (so the logger's own detection is off).
+        .write_style(env_logger::WriteStyle::Always)
+        .format(move |buf, record| {
+            let label = match record.level() {
+                log::Level::Error => "error:",
+                log::Level::Warn => "warning:",
+                log::Level::Info => "info:",
+                log::Level::Debug => "debug:",
+                log::Level::Trace => "trace:",
+            };
+            writeln!(buf, "{} {}", paint.label(label), record.args())
+        })
         .init();
 }

@@ -20,13 +20,21 @@ use clap::Args;
 use crate::config::Config;
 use crate::error::Error;
 use crate::plugins::{Limits, PluginSearch, Runtime, RuntimeSettings};
+use crate::style::{ColorChoice, Paint};
 
 /// Flags every subcommand takes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Global {
     /// More output: -v info, -vv debug (cache hits, plugin stdout), -vvv trace.
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "quiet")]
     pub verbose: u8,
+    /// Print results and errors only: no summaries, progress or warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Colour output: auto (on a terminal, unless NO_COLOR is set or
+    /// CLICOLOR_FORCE asks for it anywhere), always, never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
     /// Read this config file instead of the nearest workbench.toml.
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -238,6 +246,16 @@ impl Context {
         self.world.stderr.terminal
     }
 
+    /// How to paint what goes to stdout (see [`crate::style::enabled`]).
+    pub fn paint_out(&self) -> Paint {
+        Paint::new(crate::style::enabled(self.global.color, |name| self.var(name), self.world.stdout.terminal))
+    }
+
+    /// How to paint what goes to stderr.
+    pub fn paint_err(&self) -> Paint {
+        Paint::new(crate::style::enabled(self.global.color, |name| self.var(name), self.world.stderr.terminal))
+    }
+
     /// A person can answer questions: input and prompts are both a terminal.
     pub fn interactive(&self) -> bool {
         self.world.stdin_is_terminal && self.world.stderr.terminal
@@ -245,7 +263,7 @@ impl Context {
 
     /// Prints an error the way every command does (see [`crate::error::report`]).
     pub fn report(&self, error: &Error) {
-        crate::error::report(error, &mut *self.stderr());
+        crate::error::report(error, self.paint_err(), &mut *self.stderr());
     }
 
     /// The time to stamp on what a run makes: `SOURCE_DATE_EPOCH` when set

@@ -83,9 +83,9 @@ impl std::error::Error for Error {}
 
 /// Prints an error the way every command does: `error: ...`, then
 /// `  help: ...` when there is something to do next.
-pub fn report(error: &Error, out: &mut dyn Write) {
-    let _ = writeln!(out, "error: {}", error.message());
+pub fn report(error: &Error, paint: crate::style::Paint, out: &mut dyn Write) {
+    let _ = writeln!(out, "{} {}", paint.label("error:"), error.message());
     if let Some(help) = error.help_text() {
-        let _ = writeln!(out, "  help: {help}");
+        let _ = writeln!(out, "  {} {help}", paint.label("help:"));
     }
 }

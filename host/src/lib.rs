@@ -27,6 +27,7 @@ pub mod plugin_paths;
 pub mod plugins;
 pub mod projects;
 pub mod store;
+pub mod style;
 pub mod table;
 pub mod terminal;
 #[cfg(test)]

@@ -11,7 +11,7 @@ use clap::Parser as _;
 
 use crate::cli::{self, Cli};
 use crate::context::{Capture, Context};
-use crate::error::{Exit, report};
+use crate::error::Exit;
 
 /// One in-process run's outcome.
 pub struct Ran {
@@ -88,7 +88,7 @@ impl InProcess {
         let exit = match cli::run(context, parse(args).command) {
             Ok(exit) => exit,
             Err(error) => {
-                report(&error, &mut *context.stderr());
+                context.report(&error);
                 error.exit()
             }
         };

@@ -1,10 +1,74 @@
-//! What a Rust CLI is expected to ship besides its commands: shell
+//! What a Rust CLI is expected to ship besides its commands: colour that
+//! follows `--color`, `NO_COLOR` and `CLICOLOR_FORCE`, `-q`, shell
 //! completions (static scripts, and dynamic ones that know the projects
 //! and templates where the shell is), man pages, and `make install`.
 
 use std::path::Path;
 
 use crate::support::{Test, repo_root};
+
+const ESCAPE: &str = "\u{1b}[";
+
+/// A tree with a lint warning, and a config error one flag away.
+fn colourful() -> Test {
+    Test::new().file("notes.txt", "hello  \n")
+}
+
+#[test]
+fn colour_follows_the_flag_then_no_color_then_clicolor_force_and_a_pipe_gets_none() {
+    let test = colourful();
+    let lint = |flags: &[&str], env: &[(&str, &str)]| {
+        let mut test = colourful();
+        for (key, value) in env {
+            test.set_env(key, value);
+        }
+        let args: Vec<String> = flags.iter().chain(&["lint"]).map(ToString::to_string).collect();
+        test.run_args(&args).code(0).stdout
+    };
+    let plain = lint(&[], &[]);
+    assert!(!plain.contains(ESCAPE), "auto in a pipe is plain:\n{plain}");
+    assert!(plain.contains("warning[text/trailing-whitespace]"), "{plain}");
+    let always = lint(&["--color", "always"], &[("NO_COLOR", "1")]);
+    assert!(always.contains(&format!("{ESCAPE}1m{ESCAPE}33mwarning[text/trailing-whitespace]")), "{always:?}");
+    assert!(always.contains(&format!("{ESCAPE}33m1 warning")), "the summary's count is coloured: {always:?}");
+    assert!(!lint(&["--color=never"], &[("CLICOLOR_FORCE", "1")]).contains(ESCAPE));
+    assert!(lint(&[], &[("CLICOLOR_FORCE", "1")]).contains(ESCAPE), "CLICOLOR_FORCE colours a pipe");
+    assert!(!lint(&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains(ESCAPE), "NO_COLOR wins");
+    // Errors on stderr follow the same rules.
+    test.run_with(["--color", "always", "--config", "missing.toml", "lint"])
+        .code(2)
+        .stderr_has(&format!("{ESCAPE}1m{ESCAPE}91merror:"))
+        .stderr_has("help:");
+    test.run_with(["--config", "missing.toml", "lint"]).code(2).stderr_has("error: ").stderr_lacks(ESCAPE);
+    test.run_with(["--color", "sometimes", "lint"]).code(2).stderr_has("possible values: auto, always, never");
+}
+
+#[test]
+fn a_terminal_gets_colour_unless_no_color_is_set() {
+    for (no_color, coloured) in [(None, true), (Some("1"), false)] {
+        let test = colourful();
+        let mut command = test.command_for(&["lint"]);
+        command.env("TERM", "xterm");
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        let mut session = rexpect::session::spawn_command(command, Some(20_000)).expect("spawn in a pty");
+        let shown = session.exp_string("checked").expect("the summary");
+        session.exp_eof().expect("exit");
+        assert_eq!(shown.contains(ESCAPE), coloured, "NO_COLOR={no_color:?}: {shown:?}");
+    }
+}
+
+#[test]
+fn quiet_leaves_results_and_errors_and_drops_summaries_and_warnings() {
+    let test = colourful();
+    let lint = test.run_with(["lint", "-q"]).code(0);
+    assert!(lint.stdout.contains("warning[text/trailing-whitespace]") && !lint.stdout.contains("checked"), "{lint}");
+    test.run_with(["-q", "lint", "--fix"]).code(0).stdout_lacks("fixed").stdout_lacks("checked");
+    assert_eq!(test.run_with(["lint", "--quiet"]).code(0).stdout, "", "nothing left to report, nothing printed");
+    test.run_with(["-q", "--config", "missing.toml", "lint"]).code(2).stderr_has("error: ");
+    test.run_with(["-q", "-v", "lint"]).code(2).stderr_has("cannot be used with");
+}
 
 #[test]
 fn bash_accepts_the_static_completion_script() {

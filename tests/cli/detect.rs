@@ -150,7 +150,7 @@ fn cp1251_char(byte: u8) -> char {
 fn the_services_detector_knows_at_least_sixty_services_forty_with_settings() {
     let run = Test::new().args(["plugins", "info", "services", "--format", "json"]).run().code(0);
     let info = run.json();
-    let services = info["services"].as_array().unwrap_or_else(|| panic!("no services\n{run}"));
+    let services = info["plugin"]["services"].as_array().unwrap_or_else(|| panic!("no services\n{run}"));
     assert!(services.len() >= 60, "{}", services.len());
     let sherlock = [
         "adroll",

@@ -11,7 +11,7 @@ fn findings_show_the_source_line_and_a_caret() {
         .args(["lint"])
         .run()
         .code(0)
-        .stdout_has("warning[text/trailing-whitespace]: trailing whitespace\n  --> notes.txt:1:6\n  |\n1 | hello  \n  |      ^^\n")
+        .stdout_has("warning[text/trailing-whitespace]: trailing whitespace\n --> notes.txt:1:6\n  |\n1 | hello  \n  |      ^^\n")
         .stdout_has("= help: remove the trailing whitespace (fixable)")
         .stdout_has("0 errors, 1 warning in 1 file checked");
 }

@@ -17,4 +17,5 @@ mod plugins;
 mod polyglot;
 mod sandbox;
 mod scaffold;
+mod schemas;
 mod serve;

@@ -273,7 +273,10 @@ impl Test {
             .env("WORKBENCH_CACHE_DIR", self.cache.path())
             .env_remove("WORKBENCH_PLUGIN_PATH")
             .env_remove("WORKBENCH_LOG")
-            .env_remove("RUST_BACKTRACE");
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE");
         for (key, value) in &self.env {
             command.env(key, value);
         }

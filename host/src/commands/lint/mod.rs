@@ -53,9 +53,6 @@ pub struct LintArgs {
     /// Show the fixes as a unified diff instead of writing them (exit 1 if any).
     #[arg(long)]
     pub diff: bool,
-    /// Print nothing when there is nothing to report (for make recipes).
-    #[arg(short, long)]
-    pub quiet: bool,
     /// Explain a rule (e.g. `text/final-newline`) and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
@@ -160,15 +157,15 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let outcome = Outcome { failures, ..outcome };
 
     match args.format {
-        Format::Human if args.quiet && outcome.diagnostics.is_empty() => {}
         Format::Human => {
-            out!(context, "{}", report::human(&outcome, &report::Lines { sources: &sources, kept: &kept_lines }));
+            let lines = report::Lines { sources: &sources, kept: &kept_lines };
+            out!(context, "{}", report::human(&outcome, &lines, context.paint_out(), context.global.quiet));
         }
         Format::Json => out!(context, "{}", report::json(&outcome)),
         Format::Github => out!(context, "{}", report::github(&outcome)),
         Format::Sarif => out!(context, "{}", report::sarif(&outcome, &rule_metas(&checkers), &cwd)),
     }
-    if fixed > 0 && args.format == Format::Human {
+    if fixed > 0 && args.format == Format::Human && !context.global.quiet {
         outln!(context, "fixed {fixed} problem{}", if fixed == 1 { "" } else { "s" });
     }
     if !matches!(args.format, Format::Json | Format::Sarif) {

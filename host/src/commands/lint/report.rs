@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde_json::json;
 
 use crate::github::{escape_data, escape_property};
 use crate::plugins::PluginFailure;
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::bindings::types::Severity;
+use crate::style::{self, Paint};
 use crate::terminal::printable;
 use crate::wit_json;
 
@@ -24,10 +26,6 @@ impl Outcome {
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
-}
-
-fn label(severity: Severity) -> &'static str {
-    wit_json::severity(severity)
 }
 
 /// The lines the results cache kept for findings in files a run did not
@@ -62,49 +60,79 @@ impl Lines<'_> {
     }
 }
 
-/// `warning[text/final-newline]: message` then the source line and a caret.
-pub fn human(outcome: &Outcome, lines: &Lines) -> String {
+/// `warning[text/final-newline]: message`, then where, the source line
+/// with the span underlined and the help, as rustc shows them (through
+/// annotate-snippets, which rustc uses), then a summary line unless
+/// `quiet`.
+pub fn human(outcome: &Outcome, lines: &Lines, paint: Paint, quiet: bool) -> String {
+    let renderer = if paint.on() { Renderer::styled().hyperlink(false) } else { Renderer::plain() };
     let mut out = String::new();
     for diagnostic in &outcome.diagnostics {
-        let (rule, message, path) =
-            (printable(&diagnostic.rule), printable(&diagnostic.message), printable(&diagnostic.path));
-        let _ = writeln!(out, "{}[{rule}]: {message}", label(diagnostic.severity));
-        match diagnostic.span {
-            Some(span) => {
-                let _ = writeln!(out, "  --> {path}:{}:{}", span.line, span.column);
-                if let Some(line) = lines.get(&diagnostic.path, span.line) {
-                    let number = span.line.to_string();
-                    let gutter = " ".repeat(number.len());
-                    let width = caret_width(&line, span.column, span.end.saturating_sub(span.start));
-                    let _ = writeln!(out, "{gutter} |");
-                    let _ = writeln!(out, "{number} | {}", printable(&line.replace('\t', "    ")));
-                    let lead: String = line
-                        .chars()
-                        .take(span.column.saturating_sub(1) as usize)
-                        .map(|c| if c == '\t' { "    " } else { " " })
-                        .collect();
-                    let _ = writeln!(out, "{gutter} | {lead}{}", "^".repeat(width));
-                }
+        let (message, path) = (printable(&diagnostic.message), printable(&diagnostic.path));
+        let title = level(diagnostic.severity).primary_title(message).id(printable(&diagnostic.rule));
+        let line = diagnostic.span.and_then(|span| Some((span, lines.get(&diagnostic.path, span.line)?)));
+        let mut group = Group::with_title(title);
+        group = match (diagnostic.span, line) {
+            (_, Some((span, line))) => {
+                let (start, end) = underline(&line, span.column, span.end.saturating_sub(span.start));
+                group.element(
+                    Snippet::source(printable(&line).into_owned())
+                        .line_start(span.line as usize)
+                        .path(path)
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
             }
-            None => {
-                let _ = writeln!(out, "  --> {path}");
+            (Some(span), None) => {
+                group.element(Origin::path(path).line(span.line as usize).char_column(span.column as usize))
             }
-        }
+            (None, _) => group.element(Origin::path(path)),
+        };
         if let Some(help) = &diagnostic.help {
             let fix = if diagnostic.fix.is_some() { " (fixable)" } else { "" };
-            let _ = writeln!(out, "  = help: {}{fix}", printable(help));
+            group = group.element(Level::HELP.message(format!("{}{fix}", printable(help))));
         }
-        out.push('\n');
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    if quiet {
+        return out;
     }
     let (errors, warnings, infos) =
         (outcome.count(Severity::Error), outcome.count(Severity::Warning), outcome.count(Severity::Info));
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut summary = vec![plural(errors, "error"), plural(warnings, "warning")];
+    let count = |n: usize, word: &str, style| {
+        if n > 0 { paint.paint(style, plural(n, word)).to_string() } else { plural(n, word) }
+    };
+    let mut summary = vec![count(errors, "error", style::ERROR), count(warnings, "warning", style::WARNING)];
     if infos > 0 {
-        summary.push(plural(infos, "note"));
+        summary.push(count(infos, "note", style::NOTE));
     }
     let _ = writeln!(out, "{} in {} checked", summary.join(", "), plural(outcome.files_checked, "file"));
     out
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+/// The byte range to underline in the line as shown (control characters
+/// escaped): from the span's column (in characters, from 1) for as many
+/// bytes of the original line as the span covers, at least one character.
+fn underline(line: &str, column: u32, span_bytes: u32) -> (usize, usize) {
+    let begin = line.char_indices().nth(column.saturating_sub(1) as usize).map_or(line.len(), |(at, _)| at);
+    let mut end = (begin + span_bytes as usize).min(line.len());
+    while !line.is_char_boundary(end) {
+        end += 1;
+    }
+    if end == begin {
+        end = line[begin..].chars().next().map_or(begin, |c| begin + c.len_utf8());
+    }
+    let start = printable(&line[..begin]).len();
+    (start, start + printable(&line[begin..end]).len().max(1))
 }
 
 /// Line `line` (from 1) of `bytes`, without its line ending.
@@ -112,21 +140,6 @@ pub fn source_line(bytes: &[u8], line: u32) -> Option<String> {
     let raw = bytes.split(|&b| b == b'\n').nth(line.checked_sub(1)? as usize)?;
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     Some(String::from_utf8_lossy(raw).into_owned())
-}
-
-/// At least one caret; as many as the span's characters on its line.
-fn caret_width(line: &str, column: u32, span_bytes: u32) -> usize {
-    let rest: String = line.chars().skip(column.saturating_sub(1) as usize).collect();
-    let mut width = 0;
-    let mut bytes = 0;
-    for c in rest.chars() {
-        if bytes >= span_bytes as usize {
-            break;
-        }
-        bytes += c.len_utf8();
-        width += if c == '\t' { 4 } else { 1 };
-    }
-    width.max(1)
 }
 
 /// One JSON document; `version` changes only when the shape does.
@@ -284,9 +297,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn carets_cover_the_span_on_its_line() {
-        assert_eq!(caret_width("abc   ", 4, 3), 3);
-        assert_eq!(caret_width("abc", 4, 0), 1);
-        assert_eq!(caret_width("é  x", 2, 2), 2);
+    fn the_underline_covers_the_span_as_the_line_is_shown() {
+        assert_eq!(underline("abc   ", 4, 3), (3, 6));
+        assert_eq!(underline("abc", 4, 0), (3, 4), "at the end of the line, one place past it");
+        assert_eq!(underline("é  x", 2, 2), (2, 4), "columns count characters, spans bytes");
+        assert_eq!(underline("a\u{1b}b  ", 4, 2), (8, 10), "an escaped control character widens the line");
     }
 }

@@ -13,6 +13,7 @@ use super::schedule::{Outcome, ProjectResult};
 use crate::context::Context;
 use crate::github::{escape_data, escape_property};
 use crate::projects::Workspace;
+use crate::style;
 use crate::terminal::printable;
 
 pub struct Printer<'a> {
@@ -27,7 +28,7 @@ pub struct Printer<'a> {
 
 impl<'a> Printer<'a> {
     pub fn new(context: &'a Context, format: Format, workspace: &'a Workspace, target: &'a str) -> Printer<'a> {
-        let live = format == Format::Human && context.stderr_is_terminal();
+        let live = format == Format::Human && context.stderr_is_terminal() && !context.global.quiet;
         Printer { context, format, workspace, target, status: Vec::new(), live }
     }
 
@@ -75,6 +76,10 @@ impl<'a> Printer<'a> {
         if !matches!(self.format, Format::Human | Format::Github) {
             return;
         }
+        // Quiet: a failure's output is the error; a success has nothing to say.
+        if self.context.global.quiet && matches!(result.outcome, Outcome::Ok | Outcome::Cached | Outcome::Skipped(_)) {
+            return;
+        }
         self.clear_status();
         let project = &self.workspace.projects[result.project];
         let context = self.context;
@@ -91,10 +96,12 @@ impl<'a> Printer<'a> {
             let _ = std::io::Write::write_all(&mut *out, b"\n");
         }
         drop(out);
+        let paint = context.paint_out();
         if result.outcome == Outcome::Cached {
-            outln!(context, "  cached: ok in {} when it ran", seconds(result.elapsed));
+            outln!(context, "  {}: ok in {} when it ran", paint.paint(style::OK, "cached"), seconds(result.elapsed));
         } else {
-            outln!(context, "  {} in {}", outcome_text(&result.outcome), seconds(result.elapsed));
+            let text = outcome_text(&result.outcome);
+            outln!(context, "  {} in {}", paint.paint(outcome_style(&text), &text), seconds(result.elapsed));
         }
         if self.format == Format::Github {
             outln!(context, "::endgroup::");
@@ -117,6 +124,9 @@ impl<'a> Printer<'a> {
 
     fn summary(&self, results: &[ProjectResult]) {
         let context = self.context;
+        if context.global.quiet {
+            return;
+        }
         if results.is_empty() {
             outln!(context, "no project selected");
             return;
@@ -138,7 +148,17 @@ impl<'a> Printer<'a> {
                 .map(|cell| printable(&cell).into_owned())
             })
             .collect();
-        out!(context, "{}", crate::table::render(["PROJECT", "TARGET", "RESULT", "TIME"], &rows));
+        let table = crate::table::render_styled(
+            ["PROJECT", "TARGET", "RESULT", "TIME"],
+            &rows,
+            context.paint_out(),
+            |column, cell| match column {
+                2 => Some(outcome_style(cell)),
+                3 => Some(style::DIM),
+                _ => None,
+            },
+        );
+        out!(context, "{table}");
         let count = |wanted: fn(&Outcome) -> bool| results.iter().filter(|result| wanted(&result.outcome)).count();
         let ok = count(|outcome| *outcome == Outcome::Ok);
         let failed = count(|outcome| matches!(outcome, Outcome::Failed(_) | Outcome::Interrupted));
@@ -197,6 +217,15 @@ impl<'a> Printer<'a> {
             })
             .collect();
         outln!(self.context, "{:#}", json!({ "version": 1, "target": self.target, "projects": projects }));
+    }
+}
+
+/// How a result reads at a glance: green done, red failed, yellow skipped.
+fn outcome_style(text: &str) -> anstyle::Style {
+    match text.split([' ', ':']).next().unwrap_or_default() {
+        "ok" | "cached" => style::OK,
+        "skipped" => style::WARNING,
+        _ => style::ERROR,
     }
 }
 

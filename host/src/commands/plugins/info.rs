@@ -45,7 +45,7 @@ pub fn run(context: &Context, name: &str, format: Format) -> Result<Exit, Error>
                     Err(failure) => json!({ "error": failure.to_string() }),
                 };
             }
-            outln!(context, "{document:#}");
+            outln!(context, "{:#}", json!({ "version": 1, "plugin": document }));
         }
         Format::Human => {
             print_summary(context, plugin, runtime.cache().dir());

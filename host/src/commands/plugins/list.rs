@@ -18,7 +18,7 @@ pub fn run(context: &Context, format: Format) -> Result<Exit, Error> {
                 .iter()
                 .map(|failure| json!({ "source": failure.source.to_string(), "error": failure.message }))
                 .collect();
-            outln!(context, "{:#}", json!({ "plugins": plugins, "failures": failures }));
+            outln!(context, "{:#}", json!({ "version": 1, "plugins": plugins, "failures": failures }));
         }
         Format::Human => {
             if set.plugins.is_empty() {

@@ -8,8 +8,9 @@ mod spec;
 
 use std::path::PathBuf;
 
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 
+pub use crate::commands::Format;
 use crate::context::Context;
 use crate::error::{Error, Exit};
 
@@ -41,6 +42,9 @@ pub enum PluginsCommand {
         /// Spec files (.toml), or directories of them.
         #[arg(required = true)]
         specs: Vec<PathBuf>,
+        /// human, or json: every case with its result (docs/json.md).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Check components against the WIT contract's promises, whatever their language: empty, large and odd
     /// inputs, and the sandbox's limits. Exit 1 when a check fails.
@@ -51,12 +55,6 @@ pub enum PluginsCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
-
 pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
     let resolve =
         |paths: &[PathBuf]| -> Vec<PathBuf> { paths.iter().map(|path| context.resolve(path).into_owned()).collect() };
@@ -64,7 +62,9 @@ pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
         PluginsCommand::List { format } => list::run(context, format),
         PluginsCommand::Info { name, format } => info::run(context, &name, format),
         PluginsCommand::Check { paths } => check::run(context, &resolve(&paths)),
-        PluginsCommand::Test { plugin, specs } => spec::run(context, &context.resolve(&plugin), &resolve(&specs)),
+        PluginsCommand::Test { plugin, specs, format } => {
+            spec::run(context, &context.resolve(&plugin), &resolve(&specs), format)
+        }
         PluginsCommand::Conformance { plugins } => conformance::run(context, &resolve(&plugins)),
     }
 }

@@ -40,9 +40,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::Format;
 use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::{Plugin, PluginFailure, Role, Source, bindings::site_step};
+use crate::style;
 use crate::wit_json::{self as json, CallInput, FileInput, PageInput};
 
 #[derive(Debug, Deserialize)]
@@ -77,7 +79,7 @@ enum Outcome {
     Failed(PluginFailure),
 }
 
-pub fn run(context: &Context, plugin_path: &Path, spec_paths: &[PathBuf]) -> Result<Exit, Error> {
+pub fn run(context: &Context, plugin_path: &Path, spec_paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
     let runtime = context.runtime()?;
     let bytes = std::fs::read(plugin_path).map_err(|error| {
         Error::input(format!("cannot read {}: {error}", plugin_path.display()))
@@ -87,7 +89,9 @@ pub fn run(context: &Context, plugin_path: &Path, spec_paths: &[PathBuf]) -> Res
     let options_from_config = context.config.plugins.options.get(plugin.name());
 
     let specs = spec_files(spec_paths)?;
+    let paint = context.paint_out();
     let (mut passed, mut failed, mut crashed) = (0usize, 0usize, 0usize);
+    let mut cases = Vec::new();
     for spec_path in &specs {
         let spec = read_spec(spec_path)?;
         let role = spec_role(&spec, &plugin, spec_path)?;
@@ -103,24 +107,52 @@ pub fn run(context: &Context, plugin_path: &Path, spec_paths: &[PathBuf]) -> Res
                     "see `workbench plugins test --help`; the keys for {role} are listed in docs/plugins.md"
                 ))
             })?;
-            match outcome {
+            let (result, detail) = match &outcome {
                 Outcome::Passed => {
                     passed += 1;
-                    outln!(context, "ok    {label}");
+                    ("passed", None)
                 }
                 Outcome::Mismatch(detail) => {
                     failed += 1;
-                    outln!(context, "FAIL  {label}\n{detail}");
+                    ("failed", Some(detail.clone()))
                 }
                 Outcome::Failed(failure) => {
                     crashed += 1;
-                    outln!(context, "FAIL  {label}\n      {failure}\n      help: {}", failure.help());
+                    ("plugin-failure", Some(format!("      {failure}\n      help: {}", failure.help())))
                 }
+            };
+            if format == Format::Json {
+                cases.push(serde_json::json!({
+                    "spec": spec_path.display().to_string(),
+                    "name": case.name,
+                    "result": result,
+                    "detail": detail,
+                }));
+            } else if let Some(detail) = detail {
+                outln!(context, "{}  {label}\n{detail}", paint.paint(style::ERROR, "FAIL"));
+            } else if !context.global.quiet {
+                outln!(context, "{}    {label}", paint.paint(style::OK, "ok"));
             }
         }
     }
-    outln!(context);
-    outln!(context, "{passed} passed, {} failed", failed + crashed);
+    if format == Format::Json {
+        let document = serde_json::json!({
+            "version": 1,
+            "plugin": plugin.name(),
+            "cases": cases,
+            "summary": { "passed": passed, "failed": failed + crashed },
+        });
+        outln!(context, "{document:#}");
+    } else if !context.global.quiet {
+        let failed = failed + crashed;
+        let failed = if failed > 0 {
+            paint.paint(style::ERROR, format!("{failed} failed")).to_string()
+        } else {
+            "0 failed".into()
+        };
+        outln!(context);
+        outln!(context, "{passed} passed, {failed}");
+    }
     Ok(if crashed > 0 {
         Exit::PluginFailure
     } else if failed > 0 {

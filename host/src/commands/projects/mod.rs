@@ -87,7 +87,7 @@ fn print_table(context: &Context, workspace: &Workspace) {
             .map(|cell| printable(&cell).into_owned())
         })
         .collect();
-    out!(context, "{}", crate::table::render(["PROJECT", "PATH", "LACKS", "DEPENDS ON"], &rows));
+    out!(context, "{}", crate::table::render(["PROJECT", "PATH", "LACKS", "DEPENDS ON"], &rows, context.paint_out()));
 }
 
 fn print_graph(context: &Context, workspace: &Workspace) {

@@ -75,6 +75,10 @@ pub struct ScaffoldArgs {
     /// its template's newer version, merging with your edits.
     #[arg(long, conflicts_with_all = ["dest", "subdir", "force", "git"])]
     pub update: bool,
+    /// human, or json: the files created and the answers, as one document
+    /// on stdout (docs/json.md).
+    #[arg(long, value_enum, default_value_t, conflicts_with_all = ["list", "update"])]
+    pub format: crate::commands::Format,
 }
 
 /// `.workbench-answers.toml`.
@@ -116,6 +120,22 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let message = format!("Initial commit from template {}", loaded.label);
     let git = args.git.then(|| write::GitInit { message: &message });
     let written = write::write_project(&dest, &files, args.force, git.as_ref())?;
+    if args.format == crate::commands::Format::Json {
+        let document = serde_json::json!({
+            "version": 1,
+            "destination": dest.display().to_string(),
+            "template": loaded.label,
+            "files": files.keys().collect::<Vec<_>>(),
+            "replaced": written.replaced,
+            "answers": record.answers,
+            "git": args.git,
+        });
+        outln!(context, "{document:#}");
+        return Ok(Exit::Success);
+    }
+    if context.global.quiet {
+        return Ok(Exit::Success);
+    }
     for path in &written.replaced {
         errln!(context, "replaced {path}");
     }

@@ -40,6 +40,10 @@ pub struct ServeArgs {
     /// Threads for per-file steps [default: the number of cores].
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// human, or json: a line on stdout per build, shaped as `workbench
+    /// build --format json`'s document plus what set it off (docs/json.md).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: site::Format,
 }
 
 /// The project's workbench.toml as it is now, so an edit to steps, options
@@ -65,7 +69,8 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     let project = site::project_context(context, dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
     let site = site::resolve(&context.config, dir.as_deref(), &context.resolve(Path::new(".")))?;
-    let build_args = BuildArgs { dir: args.dir.clone(), dry_run: false, quiet: true, jobs: args.jobs };
+    let build_args =
+        BuildArgs { dir: args.dir.clone(), dry_run: false, quiet: true, jobs: args.jobs, format: site::Format::Human };
     let hub = Arc::new(reload::Hub::default());
     let mut caches = Caches::serving(&site, context.global.no_cache);
 
@@ -73,7 +78,13 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
         let started = Instant::now();
         let result = reread(context, &site, args)
             .and_then(|fresh| site::build(fresh.as_ref().unwrap_or(context), &site, &build_args, &mut caches));
+        if args.format == site::Format::Json {
+            let mut document = site::json(result.as_ref(), &site, false, started.elapsed());
+            document["trigger"] = serde_json::json!(why);
+            outln!(context, "{document}");
+        }
         match result {
+            Ok(_) if context.global.quiet => hub.reload(),
             Ok(outcome) => {
                 errln!(
                     context,

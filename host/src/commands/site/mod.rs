@@ -19,11 +19,12 @@ pub mod source;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use serde_json::{Map, Value};
 
+pub use crate::commands::Format;
 use crate::config::{Config, StepConfig};
 use crate::context::Context;
 use crate::error::{Error, Exit};
@@ -39,12 +40,17 @@ pub struct BuildArgs {
     /// Run the whole pipeline and list what would be written, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// No progress bar and no summary line.
-    #[arg(short, long)]
+    /// Set by `serve`, which reports rebuilds its own way; the user's
+    /// `--quiet` is global.
+    #[arg(skip)]
     pub quiet: bool,
     /// Threads for per-file steps [default: the number of cores].
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// human, or json: the files written, the steps, timings and any error
+    /// as one document on stdout (docs/json.md).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// The `[site]` section resolved against the project root.
@@ -62,9 +68,14 @@ pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
     let context = project.as_ref().unwrap_or(context);
     let site = resolve(&context.config, dir.as_deref(), &context.resolve(Path::new(".")))?;
     let mut caches = Caches::one_shot(&site, context.global.no_cache);
-    let outcome = build(context, &site, args, &mut caches)?;
+    let outcome = build(context, &site, args, &mut caches);
     caches.steps.save();
-    if !args.quiet {
+    if args.format == Format::Json {
+        let document = json(outcome.as_ref(), &site, args.dry_run, started.elapsed());
+        outln!(context, "{document:#}");
+    }
+    let outcome = outcome?;
+    if !args.quiet && !context.global.quiet && args.format == Format::Human {
         let mut stderr = context.stderr();
         let what = if args.dry_run { "would write" } else { "wrote" };
         let _ = writeln!(
@@ -74,16 +85,65 @@ pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
             if outcome.copied > 0 { format!(" and copied {}", outcome.copied) } else { String::new() },
             shown(&site.destination),
             started.elapsed().as_secs_f64(),
-            outcome.steps
+            outcome.steps.len()
         );
     }
     Ok(Exit::Success)
 }
 
 pub struct Outcome {
+    /// How many files were written (or would be, in a dry run).
     pub files: usize,
     pub copied: usize,
-    pub steps: usize,
+    /// Of those, how many were already there with the same bytes.
+    pub unchanged: usize,
+    /// The output's paths (not the copied folders' files).
+    pub paths: Vec<String>,
+    /// The steps' plugin names, in order.
+    pub steps: Vec<String>,
+    pub timings: Timings,
+}
+
+/// Where a build's time went.
+#[derive(Default)]
+pub struct Timings {
+    pub read: Duration,
+    pub steps: Duration,
+    pub write: Duration,
+}
+
+/// A build as one JSON document (version 1, docs/json.md): also one line
+/// of `serve --format json`.
+pub fn json(outcome: Result<&Outcome, &Error>, site: &Site, dry_run: bool, elapsed: Duration) -> Value {
+    let ms = |duration: Duration| (duration.as_secs_f64() * 1e6).round() / 1e3;
+    let mut document = serde_json::json!({
+        "version": 1,
+        "ok": outcome.is_ok(),
+        "dry_run": dry_run,
+        "destination": site.destination.display().to_string(),
+        "timings_ms": { "total": ms(elapsed) },
+    });
+    match outcome {
+        Ok(outcome) => {
+            document["files"] = serde_json::json!(outcome.paths);
+            document["written"] = serde_json::json!(outcome.files);
+            document["unchanged"] = serde_json::json!(outcome.unchanged);
+            document["copied"] = serde_json::json!(outcome.copied);
+            document["steps"] = serde_json::json!(outcome.steps);
+            let timings = &outcome.timings;
+            document["timings_ms"]["read"] = serde_json::json!(ms(timings.read));
+            document["timings_ms"]["steps"] = serde_json::json!(ms(timings.steps));
+            document["timings_ms"]["write"] = serde_json::json!(ms(timings.write));
+        }
+        Err(error) => {
+            document["error"] = serde_json::json!({
+                "message": error.message(),
+                "help": error.help_text(),
+                "exit": error.exit() as u8,
+            });
+        }
+    }
+    document
 }
 
 /// What one build leaves for the next.
@@ -163,7 +223,8 @@ fn build_with_plugins(
 ) -> Result<Outcome, Error> {
     let steps = describe_steps(context, site, set)?;
     log::debug!("loaded and described the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
-    let progress = progress::Progress::new(steps.len(), !args.quiet && context.stderr_is_terminal());
+    let progress =
+        progress::Progress::new(steps.len(), !args.quiet && !context.global.quiet && context.stderr_is_terminal());
 
     progress.step("reading");
     let ignore = crate::globs::glob_set(&context.config.site.ignore, "[site] ignore in workbench.toml")?;
@@ -171,7 +232,9 @@ fn build_with_plugins(
     let mut skip: Vec<&Path> = scratch.iter().map(PathBuf::as_path).collect();
     skip.push(&site.destination);
     let phase = Instant::now();
+    let mut timings = Timings::default();
     let files = source::read(&site.source, &ignore, &skip, caches.sources.as_mut())?;
+    timings.read = phase.elapsed();
     log::debug!("read {} source files in {:.1} ms", files.len(), phase.elapsed().as_secs_f64() * 1e3);
     let metadata = site_metadata(&context.config);
     let state = State { files: files.into_iter().map(|file| (file.path.clone(), file)).collect(), metadata };
@@ -179,13 +242,19 @@ fn build_with_plugins(
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
     let phase = Instant::now();
     let state = pipeline::run(&steps, state, threads, &progress, &mut caches.steps)?;
+    timings.steps = phase.elapsed();
     log::debug!("ran the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
     let phase = Instant::now();
     let copies = copies(site, &steps)?;
 
     progress.step("writing");
+    let paths: Vec<String> = state.files.keys().cloned().collect();
+    let steps: Vec<String> = steps.iter().map(|step| step.plugin.name().to_string()).collect();
     let outcome = if args.dry_run {
         progress.finish();
+        if args.format == Format::Json {
+            return Ok(Outcome { files: paths.len(), copied: 0, unchanged: 0, paths, steps, timings });
+        }
         let mut stdout = context.stdout();
         for path in state.files.keys() {
             let _ = writeln!(stdout, "{path}");
@@ -198,18 +267,19 @@ fn build_with_plugins(
                 shown(&copy.from)
             );
         }
-        Outcome { files: state.files.len(), copied: 0, steps: steps.len() }
+        Outcome { files: paths.len(), copied: 0, unchanged: 0, paths, steps, timings }
     } else {
         let written = output::write(&state.files, &copies, &site.destination, site.clean);
         progress.finish();
         let written = written?;
+        timings.write = phase.elapsed();
         log::debug!("wrote the output in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
         log::info!(
             "output: {} files written, {} already there",
             written.files + written.copied - written.unchanged,
             written.unchanged
         );
-        Outcome { files: written.files, copied: written.copied, steps: steps.len() }
+        Outcome { files: written.files, copied: written.copied, unchanged: written.unchanged, paths, steps, timings }
     };
     Ok(outcome)
 }
