@@ -25,6 +25,7 @@ pub mod page;
 pub mod parallel;
 pub mod plugin_paths;
 pub mod plugins;
+pub mod progress;
 pub mod projects;
 pub mod store;
 pub mod style;

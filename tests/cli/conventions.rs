@@ -70,6 +70,54 @@ fn quiet_leaves_results_and_errors_and_drops_summaries_and_warnings() {
     test.run_with(["-q", "-v", "lint"]).code(2).stderr_has("cannot be used with");
 }
 
+/// Everything a command shows on a terminal (stdout and stderr are both
+/// the pty), to its end.
+fn on_a_terminal(test: &Test, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut command = test.command_for(args);
+    command.env("TERM", "xterm");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut session = rexpect::session::spawn_command(command, Some(60_000)).expect("spawn in a pty");
+    session.exp_eof().expect("the command ends")
+}
+
+#[test]
+fn long_work_shows_a_progress_bar_on_a_terminal_and_never_in_a_pipe_or_under_quiet() {
+    // Detect: two pages that stall until the 2 s timeout.
+    let server = crate::loopback::Server::start();
+    let (stall, drip) = (server.url("/stall"), server.url("/drip"));
+    let detect = ["detect", stall.as_str(), drip.as_str(), "--timeout", "2"];
+    let test = Test::new();
+    let shown = on_a_terminal(&test, &detect, &[]);
+    assert!(shown.contains("/2 pages ("), "no bar for a slow list: {shown:?}");
+    let quiet: Vec<&str> = ["-q"].into_iter().chain(detect).collect();
+    let shown = on_a_terminal(&test, &quiet, &[]);
+    assert!(!shown.contains("pages ("), "a bar under -q: {shown:?}");
+    let piped: Vec<String> = detect.iter().map(ToString::to_string).collect();
+    test.run_args(&piped).code(2).stderr_lacks("pages (").stderr_lacks(ESCAPE);
+
+    // Lint on a cold cache: a check that hangs until its 1.5 s limit.
+    let test = Test::new().plugin(crate::support::test_plugin("hostile-lint")).file("hang.txt", "loop");
+    let mut lint: Vec<&str> = test.builder_args().iter().map(String::as_str).collect();
+    lint.extend(["lint", "--time-limit-ms", "1500"]);
+    let shown = on_a_terminal(&test, &lint, &[]);
+    assert!(shown.contains("files checked ("), "no bar for a slow lint: {shown:?}");
+
+    // Scaffold from git: the objects fetched, with the delay set to none.
+    let test = Test::new();
+    let repo = test.dir().join("repo");
+    std::fs::create_dir_all(repo.join("template")).unwrap();
+    std::fs::write(repo.join("template/a.txt"), "a\n").unwrap();
+    crate::support::git(&repo, &["init", "-q", "-b", "main"]);
+    crate::support::git(&repo, &["add", "."]);
+    crate::support::git(&repo, &["commit", "-q", "-m", "v1"]);
+    let url = format!("file://{}", repo.display());
+    let shown = on_a_terminal(&test, &["scaffold", &url, "out"], &[("WORKBENCH_PROGRESS_DELAY_MS", "0")]);
+    assert!(shown.contains("objects ("), "no bar for a git template: {shown:?}");
+    assert!(test.dir().join("out/a.txt").is_file(), "{shown}");
+}
+
 #[test]
 fn bash_accepts_the_static_completion_script() {
     let test = Test::new();

@@ -21,6 +21,7 @@ use crate::error::{Error, Exit};
 use crate::plugins::bindings::detector::{Detection, Page};
 use crate::plugins::bindings::types::File;
 use crate::plugins::{Plugin, PluginFailure, Role};
+use crate::progress::Progress;
 use fetch::{FetchSettings, Fetcher, Loaded};
 use target::{Shard, Target};
 
@@ -164,17 +165,23 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     let mut printer = report::Printer::new(context, args.format);
     let mut failed_targets = 0;
     let mut plugin_failed = !set.failures.is_empty() || !all_described;
+    // A bar for a list; one page that takes long is already what it waits for.
+    let progress = match targets.len() {
+        0 | 1 => Progress::hidden(),
+        len => Progress::new(context, Some(len as u64), "{spinner} [{bar:30}] {pos}/{len} pages ({elapsed})"),
+    };
     for chunk in chunks(&targets, settings.max_body) {
-        let loaded = load_all(&loader, chunk, args.jobs.max(1));
+        let loaded = load_all(&loader, chunk, args.jobs.max(1), &progress);
         let records = detect_all(&detectors, chunk, loaded);
         for record in records {
             match &record.outcome {
                 Err(_) => failed_targets += 1,
                 Ok(found) => plugin_failed |= !found.failures.is_empty(),
             }
-            printer.record(record);
+            progress.suspend(|| printer.record(record));
         }
     }
+    progress.finish();
     printer.finish();
     Ok(if plugin_failed {
         Exit::PluginFailure
@@ -345,7 +352,7 @@ fn chunks(targets: &[Target], max_body: u64) -> Vec<&[Target]> {
 }
 
 /// Loads every target of a chunk, `jobs` at a time; results in target order.
-fn load_all(loader: &Loader, targets: &[Target], jobs: usize) -> Vec<Result<Loaded, String>> {
+fn load_all(loader: &Loader, targets: &[Target], jobs: usize, progress: &Progress) -> Vec<Result<Loaded, String>> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Loaded, String>>>> = Mutex::new((0..targets.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
@@ -355,6 +362,7 @@ fn load_all(loader: &Loader, targets: &[Target], jobs: usize) -> Vec<Result<Load
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(target) = targets.get(index) else { break };
                     let loaded = loader.load(target);
+                    progress.inc(1);
                     results.lock().expect("no loader panics")[index] = Some(loaded);
                 }
             });

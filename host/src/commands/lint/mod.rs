@@ -24,6 +24,7 @@ use crate::error::{Error, Exit};
 use crate::plugins::bindings::lint_check::{CheckerInfo, Diagnostic};
 use crate::plugins::bindings::types::{File, Severity};
 use crate::plugins::{Plugin, PluginFailure, Role};
+use crate::progress::Progress;
 use report::Outcome;
 use walk::Target;
 
@@ -126,7 +127,10 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         .collect();
     log::debug!("lint: results caches read after {:?}", started.elapsed());
     let read_found = args.fix || args.diff;
-    let mut pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found);
+    // On a cold cache a large tree takes a while; a warm run is over
+    // before the bar would show.
+    let progress = Progress::new(context, Some(0), "{spinner} [{bar:30}] {pos}/{len} files checked ({elapsed})");
+    let mut pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found, &progress);
     log::debug!("lint: linted after {:?}", started.elapsed());
     if args.diff {
         let changed = print_diffs(context, &pass);
@@ -146,9 +150,10 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
                 break;
             }
             fixed += applied;
-            pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found);
+            pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found, &progress);
         }
     }
+    progress.finish();
     for store in &stores {
         store.save();
     }
@@ -235,6 +240,7 @@ fn lint_once(
     severities: &severity::Severities,
     stores: &mut [cache::Store],
     read_found: bool,
+    progress: &Progress,
 ) -> Pass {
     let started = std::time::Instant::now();
     let files = wanted_files(targets, checkers);
@@ -287,7 +293,9 @@ fn lint_once(
     let rerun: usize = needed.iter().map(HashSet::len).sum();
     log::debug!("lint cache: reused {} of {wanted} plugin results after {:?}", wanted - rerun, started.elapsed());
     let jobs = batches(targets, &sources.bytes, &needed);
-    let results = run_parallel(checkers, &jobs, &sources.bytes);
+    progress.set_length(jobs.iter().map(|job| job.paths.len() as u64).sum());
+    progress.set_position(0);
+    let results = run_parallel(checkers, &jobs, &sources.bytes, progress);
 
     let by_display: HashMap<&str, &Wanted> = files.iter().map(|file| (file.target.display.as_str(), file)).collect();
     let mut failures = Vec::new();
@@ -599,7 +607,12 @@ fn batches(targets: &[Target], sources: &HashMap<String, Arc<[u8]>>, needed: &[H
 
 type JobResult = Result<Vec<Diagnostic>, PluginFailure>;
 
-fn run_parallel(checkers: &[Checker], jobs: &[Job], sources: &HashMap<String, Arc<[u8]>>) -> Vec<JobResult> {
+fn run_parallel(
+    checkers: &[Checker],
+    jobs: &[Job],
+    sources: &HashMap<String, Arc<[u8]>>,
+    progress: &Progress,
+) -> Vec<JobResult> {
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len()).max(1);
     let mut results: BTreeMap<usize, JobResult> = BTreeMap::new();
@@ -612,6 +625,7 @@ fn run_parallel(checkers: &[Checker], jobs: &[Job], sources: &HashMap<String, Ar
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(index) else { break };
                         done.push((index, run_job(&checkers[job.checker], job, sources)));
+                        progress.inc(job.paths.len() as u64);
                     }
                     done
                 })

@@ -32,6 +32,7 @@ use serde_json::{Map, Value, json};
 use crate::context::Context;
 use crate::error::{Error, Exit, Result};
 use crate::plugins::{Runtime, Source};
+use crate::progress::Progress;
 use answers::Given;
 use template::{Entry, Format, Template, Tree};
 
@@ -81,6 +82,11 @@ pub struct ScaffoldArgs {
     pub format: crate::commands::Format,
 }
 
+/// The bar a git template's fetch counts its objects on.
+fn fetching(context: &Context) -> Progress {
+    Progress::new(context, Some(0), "{spinner} fetching the template: {pos}/{len} objects ({elapsed})")
+}
+
 /// `.workbench-answers.toml`.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,7 +113,7 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     // Before any question: answering them all to be refused at the end is no way to learn it.
     write::check_destination(&dest, args.force, args.git)?;
     let loaded =
-        source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd, context.cache_home().as_deref())?;
+        source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd, context.cache_home().as_deref(), &fetching(context))?;
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now(context)?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
@@ -376,10 +382,12 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .map_err(|error| Error::input(format!("{}: `generated`: {error}", answers_path.display())))?;
     let is_git = !Path::new(&record.template.source).is_absolute();
     let (old_tree, new_loaded) = if is_git {
-        let old = source::load_git(record.template.clone(), Some(&old_commit), context.cache_home().as_deref())?.tree;
+        let old =
+            source::load_git(record.template.clone(), Some(&old_commit), context.cache_home().as_deref(), &fetching(context))?
+                .tree;
         let mut latest = record.template.clone();
         latest.commit = None;
-        (old, source::load_git(latest, None, context.cache_home().as_deref())?)
+        (old, source::load_git(latest, None, context.cache_home().as_deref(), &fetching(context))?)
     } else {
         let old = source::load_local_at(&record.template, &old_commit)?;
         (old, source::load_dir(Path::new(&record.template.source), &record.template.source)?)

@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Repository};
+
+use crate::progress::Progress;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
@@ -79,7 +81,14 @@ pub fn list(config: &Config, cwd: &Path) -> Vec<Listed> {
 }
 
 /// Reads the template the user named.
-pub fn load(spec: &str, subdir: Option<&str>, config: &Config, cwd: &Path, cache: Option<&Path>) -> Result<Loaded> {
+pub fn load(
+    spec: &str,
+    subdir: Option<&str>,
+    config: &Config,
+    cwd: &Path,
+    cache: Option<&Path>,
+    progress: &Progress,
+) -> Result<Loaded> {
     // An alias names a template once; it is not looked up again, so aliases
     // that name each other cannot loop.
     let spec = config.scaffold.aliases.get(spec).map_or(spec, String::as_str);
@@ -90,7 +99,7 @@ pub fn load(spec: &str, subdir: Option<&str>, config: &Config, cwd: &Path, cache
             subdir: subdir.map(|dir| dir.trim_matches('/').to_string()).filter(|dir| !dir.is_empty()),
             commit: None,
         };
-        return load_git(origin, None, cache);
+        return load_git(origin, None, cache, progress);
     }
     let path = if looks_like_path(spec) {
         cwd.join(spec)
@@ -232,18 +241,28 @@ fn cache_repo(url: &str, cache: Option<&Path>) -> Result<Repository> {
 
 /// Fetches `origin.source` into the cache (a fetch failure falls back to
 /// what the cache holds) and reads the tree at `commit`, else at the ref.
-pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>) -> Result<Loaded> {
+/// `progress` counts the objects received.
+pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>, progress: &Progress) -> Result<Loaded> {
     let repo = cache_repo(&origin.source, cache)?;
     let have_commit =
         commit.is_some_and(|commit| git2::Oid::from_str(commit).is_ok_and(|id| repo.find_commit(id).is_ok()));
     if !have_commit {
+        let mut callbacks = git2::RemoteCallbacks::new();
+        callbacks.transfer_progress(|stats| {
+            progress.set_length(stats.total_objects() as u64);
+            progress.set_position(stats.received_objects() as u64);
+            true
+        });
+        let mut options = git2::FetchOptions::new();
+        options.remote_callbacks(callbacks);
         let fetched = repo.remote_anonymous(&origin.source).and_then(|mut remote| {
             remote.fetch(
                 &["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*", "+HEAD:refs/remotes/origin/HEAD"],
-                None,
+                Some(&mut options),
                 None,
             )
         });
+        progress.finish();
         if let Err(error) = fetched {
             log::warn!("cannot fetch {}: {}; using the cached copy", origin.source, error.message());
         }
