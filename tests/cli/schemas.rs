@@ -61,6 +61,12 @@ fn plugins_documents_match_their_schemas() {
     let run = test.run_with(["plugins", "test", &plugin, &spec, "--format", "json"]).code(0);
     check("plugins-test", &run);
     assert!(run.json()["cases"].as_array().is_some_and(|cases| cases.iter().all(|case| case["result"] == "passed")));
+    let missing = test.dir().join("missing.wasm").display().to_string();
+    let checked = test.run_with(["plugins", "check", &plugin, &missing, "--format", "json"]).code(3);
+    check("plugins-check", &checked);
+    assert_eq!(checked.json()["plugins"][1]["ok"], false, "{checked}");
+    let conformance = test.run_with(["plugins", "conformance", &plugin, "--format", "json"]).code(0);
+    check("plugins-conformance", &conformance);
 }
 
 fn args(test: &Test, words: &[&str]) -> Vec<String> {
@@ -80,6 +86,8 @@ fn build_scaffold_and_serve_documents_match_their_schemas() {
     check("build", &failed);
     assert_eq!(failed.json()["ok"], false);
 
+    let listed = test.run_with(["scaffold", "--list", "--format", "json"]).code(0);
+    check("scaffold-list", &listed);
     let template = repo_root().join("templates/site").display().to_string();
     check("scaffold", &test.run_with(["scaffold", &template, "new-site", "--defaults", "--format", "json"]).code(0));
 

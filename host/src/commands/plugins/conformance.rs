@@ -15,11 +15,13 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use super::Format;
 use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::bindings::lint_check::Diagnostic;
 use crate::plugins::bindings::{detector, site_step, template_helper, types};
 use crate::plugins::{Cause, Limits, Plugin, PluginFailure, Role, Source};
+use crate::style;
 
 /// Inputs per call in the large-batch checks.
 const BATCH: usize = 2000;
@@ -49,30 +51,52 @@ enum Verdict {
 
 struct Report<'a> {
     context: &'a Context,
+    format: Format,
     passed: usize,
     failed: usize,
+    /// `--format json`: each plugin, its checks last.
+    plugins: Vec<serde_json::Value>,
 }
 
 impl Report<'_> {
     fn record(&mut self, check: &str, verdict: Verdict) {
-        match verdict {
+        let (result, detail) = match verdict {
             Verdict::Pass => {
                 self.passed += 1;
-                outln!(self.context, "  ok    {check}");
+                ("passed", None)
             }
-            Verdict::Skip(why) => outln!(self.context, "  skip  {check}: {why}"),
+            Verdict::Skip(why) => ("skipped", Some(why)),
             Verdict::Fail(why) => {
                 self.failed += 1;
-                outln!(self.context, "  FAIL  {check}\n        {why}");
+                ("failed", Some(why))
             }
+        };
+        if self.format == Format::Json {
+            if let Some(plugin) = self.plugins.last_mut() {
+                plugin["checks"].as_array_mut().expect("checks is an array").push(serde_json::json!({
+                    "check": check,
+                    "result": result,
+                    "detail": detail,
+                }));
+            }
+            return;
+        }
+        let paint = self.context.paint_out();
+        match (result, detail.as_deref()) {
+            ("failed", Some(why)) => {
+                outln!(self.context, "  {}  {check}\n        {why}", paint.paint(style::ERROR, "FAIL"))
+            }
+            _ if self.context.global.quiet => {}
+            ("skipped", Some(why)) => outln!(self.context, "  {}  {check}: {why}", paint.paint(style::WARNING, "skip")),
+            _ => outln!(self.context, "  {}    {check}", paint.paint(style::OK, "ok")),
         }
     }
 }
 
-pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
+pub fn run(context: &Context, paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
     let limits = context.limits()?;
     let runtime = context.runtime_with(limits)?;
-    let mut report = Report { context, passed: 0, failed: 0 };
+    let mut report = Report { context, format, passed: 0, failed: 0, plugins: Vec::new() };
     for path in paths {
         let bytes = std::fs::read(path).map_err(|error| {
             Error::input(format!("cannot read {}: {error}", path.display()))
@@ -81,7 +105,16 @@ pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
         let source = Source::File(path.clone());
         let plugin = runtime.load(&source, &bytes)?;
         let roles: Vec<&str> = plugin.contract.roles.iter().map(|role| role.name()).collect();
-        outln!(context, "{} ({}: {})", path.display(), plugin.name(), roles.join(", "));
+        if format == Format::Json {
+            report.plugins.push(serde_json::json!({
+                "path": path.display().to_string(),
+                "name": plugin.name(),
+                "roles": roles,
+                "checks": [],
+            }));
+        } else {
+            outln!(context, "{} ({}: {})", path.display(), plugin.name(), roles.join(", "));
+        }
         for &role in &plugin.contract.roles {
             match role {
                 Role::Detector => detector_checks(&plugin, &mut report),
@@ -92,8 +125,17 @@ pub fn run(context: &Context, paths: &[PathBuf]) -> Result<Exit, Error> {
         }
         sandbox_checks(&plugin, limits, &mut report);
     }
-    outln!(context);
-    outln!(context, "{} passed, {} failed", report.passed, report.failed);
+    if format == Format::Json {
+        let document = serde_json::json!({
+            "version": 1,
+            "plugins": report.plugins,
+            "summary": { "passed": report.passed, "failed": report.failed },
+        });
+        outln!(context, "{document:#}");
+    } else if !context.global.quiet {
+        outln!(context);
+        outln!(context, "{} passed, {} failed", report.passed, report.failed);
+    }
     Ok(if report.failed > 0 { Exit::Findings } else { Exit::Success })
 }
 
@@ -444,13 +486,19 @@ fn sandbox_checks(plugin: &Plugin, limits: Limits, report: &mut Report<'_>) {
     let grant = |package: &str, denied: &str| {
         if wants(package) { format!("imports {package}, {denied}") } else { format!("does not import {package}") }
     };
-    outln!(
-        report.context,
-        "  info  imports {} interface(s); files: {}; network: {}",
-        imports.len(),
-        grant("wasi:filesystem", "but no directory is preopened"),
-        grant("wasi:sockets", "but sockets and name lookup are off"),
-    );
+    if report.format == Format::Json {
+        if let Some(entry) = report.plugins.last_mut() {
+            entry["imports"] = serde_json::json!(imports);
+        }
+    } else if !report.context.global.quiet {
+        outln!(
+            report.context,
+            "  info  imports {} interface(s); files: {}; network: {}",
+            imports.len(),
+            grant("wasi:filesystem", "but no directory is preopened"),
+            grant("wasi:sockets", "but sockets and name lookup are off"),
+        );
+    }
     for limit in [Limit::Time, Limit::Memory] {
         let limited = plugin.with_limits(match limit {
             Limit::Time => Limits { time: TIGHT_TIME, ..limits },

@@ -34,6 +34,8 @@ pub enum PluginsCommand {
         /// Component files (.wasm).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Run a plugin against spec files: inputs and the outputs they must give.
     Test {
@@ -52,6 +54,8 @@ pub enum PluginsCommand {
         /// Component files (.wasm).
         #[arg(required = true)]
         plugins: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
 }
 
@@ -61,11 +65,11 @@ pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
     match command {
         PluginsCommand::List { format } => list::run(context, format),
         PluginsCommand::Info { name, format } => info::run(context, &name, format),
-        PluginsCommand::Check { paths } => check::run(context, &resolve(&paths)),
+        PluginsCommand::Check { paths, format } => check::run(context, &resolve(&paths), format),
         PluginsCommand::Test { plugin, specs, format } => {
             spec::run(context, &context.resolve(&plugin), &resolve(&specs), format)
         }
-        PluginsCommand::Conformance { plugins } => conformance::run(context, &resolve(&plugins)),
+        PluginsCommand::Conformance { plugins, format } => conformance::run(context, &resolve(&plugins), format),
     }
 }
 

@@ -76,9 +76,9 @@ pub struct ScaffoldArgs {
     /// its template's newer version, merging with your edits.
     #[arg(long, conflicts_with_all = ["dest", "subdir", "force", "git"])]
     pub update: bool,
-    /// human, or json: the files created and the answers, as one document
-    /// on stdout (docs/json.md).
-    #[arg(long, value_enum, default_value_t, conflicts_with_all = ["list", "update"])]
+    /// human, or json: the files created and the answers (or with --list,
+    /// the templates), as one document on stdout (docs/json.md).
+    #[arg(long, value_enum, default_value_t, conflicts_with = "update")]
     pub format: crate::commands::Format,
 }
 
@@ -101,7 +101,7 @@ struct AnswersFile {
 pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let cwd = context.cwd().to_path_buf();
     if args.list {
-        list(context, &cwd);
+        list(context, &cwd, args.format);
         return Ok(Exit::Success);
     }
     let given = given(args)?;
@@ -112,8 +112,14 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let dest = cwd.join(args.dest.as_deref().expect("clap requires DEST"));
     // Before any question: answering them all to be refused at the end is no way to learn it.
     write::check_destination(&dest, args.force, args.git)?;
-    let loaded =
-        source::load(template_arg, args.subdir.as_deref(), &context.config, &cwd, context.cache_home().as_deref(), &fetching(context))?;
+    let loaded = source::load(
+        template_arg,
+        args.subdir.as_deref(),
+        &context.config,
+        &cwd,
+        context.cache_home().as_deref(),
+        &fetching(context),
+    )?;
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now(context)?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
@@ -333,31 +339,50 @@ fn answers_text(record: &AnswersFile) -> Result<String> {
     ))
 }
 
-fn list(context: &Context, cwd: &Path) {
+fn list(context: &Context, cwd: &Path, format: crate::commands::Format) {
     let listed = source::list(&context.config, cwd);
-    if listed.is_empty() && context.config.scaffold.aliases.is_empty() {
+    let aliases = &context.config.scaffold.aliases;
+    // Only the files: which commit a template is at does not matter here.
+    let described: Vec<(&source::Listed, Result<String>)> = listed
+        .iter()
+        .map(|item| {
+            let template = source::read_dir_tree(&item.path).and_then(|tree| Template::from_tree(tree, &item.name));
+            (item, template.map(|template| template.description.unwrap_or_default()))
+        })
+        .collect();
+    if format == crate::commands::Format::Json {
+        let mut templates: Vec<serde_json::Value> = described
+            .iter()
+            .map(|(item, description)| {
+                serde_json::json!({
+                    "name": item.name,
+                    "path": item.path.display().to_string(),
+                    "description": description.as_ref().ok(),
+                    "error": description.as_ref().err().map(Error::message),
+                })
+            })
+            .collect();
+        templates
+            .extend(aliases.iter().map(|(alias, target)| serde_json::json!({ "name": alias, "alias-of": target })));
+        outln!(context, "{:#}", serde_json::json!({ "version": 1, "templates": templates }));
+        return;
+    }
+    if listed.is_empty() && aliases.is_empty() {
         let dirs: Vec<String> =
             source::template_dirs(&context.config, cwd).iter().map(|d| d.display().to_string()).collect();
         errln!(context, "no templates in {}", dirs.join(", "));
         return;
     }
-    let width = listed
-        .iter()
-        .map(|t| t.name.len())
-        .chain(context.config.scaffold.aliases.keys().map(String::len))
-        .max()
-        .unwrap_or(0);
+    let width = listed.iter().map(|t| t.name.len()).chain(aliases.keys().map(String::len)).max().unwrap_or(0);
     let mut out = String::new();
-    for item in &listed {
-        // Only the files: which commit a template is at does not matter here.
-        let description =
-            source::read_dir_tree(&item.path).and_then(|tree| Template::from_tree(tree, &item.name)).map_or_else(
-                |error| format!("(broken: {})", error.message()),
-                |template| template.description.unwrap_or_default(),
-            );
+    for (item, description) in &described {
+        let description = match description {
+            Ok(description) => description.clone(),
+            Err(error) => format!("(broken: {})", error.message()),
+        };
         let _ = writeln!(out, "{:width$}  {description}", item.name);
     }
-    for (alias, target) in &context.config.scaffold.aliases {
+    for (alias, target) in aliases {
         let _ = writeln!(out, "{alias:width$}  alias of {target}");
     }
     out!(context, "{out}");
@@ -382,9 +407,13 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .map_err(|error| Error::input(format!("{}: `generated`: {error}", answers_path.display())))?;
     let is_git = !Path::new(&record.template.source).is_absolute();
     let (old_tree, new_loaded) = if is_git {
-        let old =
-            source::load_git(record.template.clone(), Some(&old_commit), context.cache_home().as_deref(), &fetching(context))?
-                .tree;
+        let old = source::load_git(
+            record.template.clone(),
+            Some(&old_commit),
+            context.cache_home().as_deref(),
+            &fetching(context),
+        )?
+        .tree;
         let mut latest = record.template.clone();
         latest.commit = None;
         (old, source::load_git(latest, None, context.cache_home().as_deref(), &fetching(context))?)

@@ -223,8 +223,7 @@ fn build_with_plugins(
 ) -> Result<Outcome, Error> {
     let steps = describe_steps(context, site, set)?;
     log::debug!("loaded and described the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
-    let progress =
-        progress::Progress::new(steps.len(), crate::progress::after(context).filter(|_| !args.quiet));
+    let progress = progress::Progress::new(steps.len(), crate::progress::after(context).filter(|_| !args.quiet));
 
     progress.step("reading");
     let ignore = crate::globs::glob_set(&context.config.site.ignore, "[site] ignore in workbench.toml")?;
