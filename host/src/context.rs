@@ -137,8 +137,9 @@ impl Context {
     /// The real process: its current directory, variables and streams,
     /// and the config found from there (or named by `--config`).
     pub fn from_process(global: Global) -> Result<Context, Error> {
-        let cwd = std::env::current_dir()
-            .map_err(|error| Error::input(format!("cannot read the current directory: {error}")))?;
+        let cwd = std::env::current_dir().map_err(|error| {
+            Error::input(format!("cannot read the current directory: {error}")).help("cd into a directory that exists")
+        })?;
         let world = World {
             cwd,
             vars: Vars::Process,
@@ -274,9 +275,10 @@ impl Context {
             Error::input(format!("SOURCE_DATE_EPOCH={text} is not a number of seconds"))
                 .help("unset it, or set it to a Unix time such as 1700000000")
         })?;
-        SystemTime::UNIX_EPOCH
-            .checked_add(Duration::from_secs(seconds))
-            .ok_or_else(|| Error::input(format!("SOURCE_DATE_EPOCH={text} is out of range")))
+        SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(seconds)).ok_or_else(|| {
+            Error::input(format!("SOURCE_DATE_EPOCH={text} is out of range"))
+                .help("set SOURCE_DATE_EPOCH to a Unix time such as 1700000000, or unset it")
+        })
     }
 
     /// Whether `SOURCE_DATE_EPOCH` fixes the time (see [`Context::now`]).
@@ -296,8 +298,10 @@ impl Context {
                 }
                 let flag = Arc::new(AtomicBool::new(false));
                 let set = Arc::clone(&flag);
-                ctrlc::set_handler(move || set.store(true, Ordering::SeqCst))
-                    .map_err(|error| Error::input(format!("cannot handle Ctrl-C: {error}")))?;
+                ctrlc::set_handler(move || set.store(true, Ordering::SeqCst)).map_err(|error| {
+                    Error::input(format!("cannot handle Ctrl-C: {error}"))
+                        .help("run workbench in a process that may handle signals")
+                })?;
                 *installed = Some(Arc::clone(&flag));
                 Ok(flag)
             }
@@ -352,6 +356,7 @@ impl Context {
         let memory = match memory_mib {
             Some(mib) => usize::try_from(mib).ok().and_then(|mib| mib.checked_mul(1 << 20)).ok_or_else(|| {
                 Error::input(format!("memory limit of {mib} MiB is more than this machine can address"))
+                    .help("give --memory-limit-mib a smaller number")
             })?,
             None => defaults.memory,
         };
@@ -363,8 +368,10 @@ impl Context {
     pub fn plugin_options(&self, name: &str) -> Result<String, Error> {
         match self.config.plugins.options.get(name) {
             None => Ok("{}".into()),
-            Some(table) => serde_json::to_string(table)
-                .map_err(|error| Error::input(format!("[plugins.options.{name}] in workbench.toml: {error}"))),
+            Some(table) => serde_json::to_string(table).map_err(|error| {
+                Error::input(format!("[plugins.options.{name}] in workbench.toml: {error}"))
+                    .help("that table must hold values JSON can carry")
+            }),
         }
     }
 

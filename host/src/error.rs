@@ -89,3 +89,43 @@ pub fn report(error: &Error, paint: crate::style::Paint, out: &mut dyn Write) {
         let _ = writeln!(out, "  {} {help}", paint.label("help:"));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every error the host makes says what to do next: each
+    /// `Error::input(..)` and `Error::plugin(..)` outside tests is followed
+    /// by `.help(..)`. A read of the source, as a lint would do it, so a new
+    /// error path without help fails here rather than in a user's terminal.
+    #[test]
+    fn every_error_the_host_makes_has_help() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        for entry in walkdir::WalkDir::new(&root).into_iter().filter_map(Result::ok) {
+            if entry.path().extension().is_none_or(|ext| ext != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).expect("read a source file");
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (at, _) in code.match_indices("Error::input(").chain(code.match_indices("Error::plugin(")) {
+                let call = &code[at..];
+                let mut depth = 0usize;
+                let end = call
+                    .char_indices()
+                    .find_map(|(i, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => return None,
+                        }
+                        (depth == 0).then_some(i + 1)
+                    })
+                    .expect("balanced parentheses");
+                if !call[end..].trim_start().starts_with(".help(") && !code[..at].ends_with("pub fn ") {
+                    let line = code[..at].lines().count();
+                    missing.push(format!("{}:{line}", entry.path().strip_prefix(&root).unwrap_or(entry.path()).display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "errors without `.help(..)` (say what the user should do next):\n{}", missing.join("\n"));
+    }
+}

@@ -20,7 +20,10 @@ pub fn changed_paths(cwd: &Path, base: &str) -> Result<Vec<PathBuf>, Error> {
     })?;
     let workdir = repo
         .workdir()
-        .ok_or_else(|| Error::input("--changed needs a working tree; this repository is bare"))?
+        .ok_or_else(|| {
+            Error::input("--changed needs a working tree; this repository is bare")
+                .help("run in a clone with a working tree")
+        })?
         .to_path_buf();
     // Canonical, so the paths compare with canonical project directories.
     let workdir = workdir.canonicalize().unwrap_or(workdir);
@@ -32,6 +35,7 @@ pub fn changed_paths(cwd: &Path, base: &str) -> Result<Vec<PathBuf>, Error> {
     options.include_untracked(true).recurse_untracked_dirs(true);
     let diff = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options)).map_err(|error| {
         Error::input(format!("--changed {base}: cannot compare with the working tree: {}", error.message()))
+            .help("check that the repository is readable, or leave out --changed")
     })?;
     let mut paths: Vec<PathBuf> = diff
         .deltas()

@@ -17,10 +17,11 @@ pub fn glob_set(patterns: &[String], origin: &str) -> Result<GlobSet, Error> {
         builder.add(glob);
         // `**/Makefile` should also match a Makefile at the top.
         if let Some(rest) = pattern.strip_prefix("**/") {
-            builder.add(
-                Glob::new(rest).map_err(|error| Error::input(format!("{origin}: bad glob {pattern:?}: {error}")))?,
-            );
+            builder.add(Glob::new(rest).map_err(|error| {
+                Error::input(format!("{origin}: bad glob {pattern:?}: {error}"))
+                    .help("fix the pattern: `*` matches within a folder, `**` across folders")
+            })?);
         }
     }
-    builder.build().map_err(|error| Error::input(format!("{origin}: {error}")))
+    builder.build().map_err(|error| Error::input(format!("{origin}: {error}")).help("fix the patterns there"))
 }

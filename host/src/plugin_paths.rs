@@ -60,8 +60,10 @@ pub fn read_project_files(root: &Path, globs: &[String], label: &str) -> Result<
             continue;
         }
         for entry in walkdir::WalkDir::new(&start).follow_links(false) {
-            let entry =
-                entry.map_err(|error| Error::input(format!("{label}: cannot read {}: {error}", start.display())))?;
+            let entry = entry.map_err(|error| {
+                Error::input(format!("{label}: cannot read {}: {error}", start.display()))
+                    .help("check the folder the `reads` globs start from")
+            })?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -70,8 +72,10 @@ pub fn read_project_files(root: &Path, globs: &[String], label: &str) -> Result<
             if !set.is_match(&path) || found.contains_key(&path) {
                 continue;
             }
-            let contents = std::fs::read(entry.path())
-                .map_err(|error| Error::input(format!("{}: cannot read: {error}", entry.path().display())))?;
+            let contents = std::fs::read(entry.path()).map_err(|error| {
+                Error::input(format!("{}: cannot read: {error}", entry.path().display()))
+                    .help("make the file readable, or narrow the step's `reads`")
+            })?;
             found.insert(path, contents);
         }
     }

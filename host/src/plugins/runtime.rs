@@ -50,16 +50,22 @@ impl fmt::Display for LoadError {
 impl From<LoadError> for Error {
     fn from(error: LoadError) -> Error {
         Error::plugin(error.to_string())
+            .help("`workbench plugins check FILE` says whether a component meets the contract")
     }
 }
 
 impl Runtime {
     pub fn new(settings: &RuntimeSettings) -> Result<Runtime, Error> {
-        let engine = new_engine(settings.perf_map)
-            .map_err(|error| Error::plugin(format!("cannot start the WebAssembly engine: {error:#}")))?;
+        let engine = new_engine(settings.perf_map).map_err(|error| {
+            Error::plugin(format!("cannot start the WebAssembly engine: {error:#}"))
+                .help("the machine may lack memory for it; close other programs or lower --memory-limit-mib")
+        })?;
         let mut linker = Linker::new(&engine);
         let link = |result: wasmtime::Result<()>| {
-            result.map_err(|error| Error::plugin(format!("cannot set up the plugin sandbox: {error:#}")))
+            result.map_err(|error| {
+                Error::plugin(format!("cannot set up the plugin sandbox: {error:#}"))
+                    .help("the machine may lack memory for it; close other programs or lower --memory-limit-mib")
+            })
         };
         // WASI is linked whole but grants nothing (see `sandbox`): Rust,
         // Python and JavaScript guests import it even for pure functions.

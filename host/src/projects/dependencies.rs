@@ -85,7 +85,8 @@ fn read_optional(path: &Path) -> Result<Option<String>, Error> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(Error::input(format!("cannot read {}: {error}", path.display()))),
+        Err(error) => Err(Error::input(format!("cannot read {}: {error}", path.display()))
+            .help("make the file readable, or leave its directory out with [projects] exclude")),
     }
 }
 

@@ -70,8 +70,10 @@ impl Workspace {
         let mut projects = Vec::new();
         let mut manifests = Vec::new();
         for (path, dir, makefile_path) in dirs {
-            let text = std::fs::read_to_string(&makefile_path)
-                .map_err(|error| Error::input(format!("cannot read {}: {error}", makefile_path.display())))?;
+            let text = std::fs::read_to_string(&makefile_path).map_err(|error| {
+                Error::input(format!("cannot read {}: {error}", makefile_path.display()))
+                    .help("make the Makefile readable, or leave its directory out with [projects] exclude")
+            })?;
             let makefile = makefile::read(&text);
             let mut targets = makefile.targets.clone();
             if makefile.incomplete

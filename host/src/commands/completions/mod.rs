@@ -25,8 +25,10 @@ pub fn run(context: &Context, args: &CompletionsArgs) -> Result<Exit, Error> {
     let mut command = crate::cli::Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "workbench", &mut script);
-    std::io::Write::write_all(&mut *context.stdout(), &script)
-        .map_err(|error| Error::input(format!("cannot write the completion script: {error}")))?;
+    std::io::Write::write_all(&mut *context.stdout(), &script).map_err(|error| {
+        Error::input(format!("cannot write the completion script: {error}"))
+            .help("write it to a file or a pipe that accepts output: `workbench completions bash > FILE`")
+    })?;
     Ok(Exit::Success)
 }
 

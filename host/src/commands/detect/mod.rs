@@ -251,7 +251,8 @@ fn targets(context: &Context, args: &DetectArgs) -> Result<Vec<Target>, Error> {
             .help("for example: workbench detect https://example.com/"));
     }
     if targets.iter().filter(|target| **target == Target::Stdin).count() > 1 {
-        return Err(Error::input("stdin (`-`) can be a target only once"));
+        return Err(Error::input("stdin (`-`) can be a target only once")
+            .help("read one page from stdin, and give the others as files or URLs"));
     }
     Ok(match args.shard {
         Some(shard) => shard.select(targets),

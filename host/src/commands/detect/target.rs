@@ -26,9 +26,10 @@ impl Target {
         }
         let lower = text.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
-            return Url::parse(text)
-                .map(Target::Url)
-                .map_err(|error| Error::input(format!("`{text}` is not a valid URL: {error}")));
+            return Url::parse(text).map(Target::Url).map_err(|error| {
+                Error::input(format!("`{text}` is not a valid URL: {error}"))
+                    .help("give an http(s) URL, a path to an HTML file, or `-` for stdin")
+            });
         }
         if let Some((scheme, _)) = text.split_once("://") {
             return Err(Error::input(format!("`{text}`: workbench detect fetches only http and https, not {scheme}"))
@@ -69,7 +70,10 @@ pub fn read_list(path: &Path, context: &Context) -> Result<Vec<Target>, Error> {
     } else {
         std::fs::read_to_string(context.resolve(path))
     }
-    .map_err(|error| Error::input(format!("cannot read the target list {}: {error}", path.display())))?;
+    .map_err(|error| {
+        Error::input(format!("cannot read the target list {}: {error}", path.display()))
+            .help("check the path given to --list; `-` reads the list from stdin")
+    })?;
     let mut targets = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -79,14 +83,15 @@ pub fn read_list(path: &Path, context: &Context) -> Result<Vec<Target>, Error> {
         let target = Target::parse(line).map_err(|error| {
             let message = format!("{}:{}: {}", path.display(), index + 1, error.message());
             let help = error.help_text().map(str::to_string);
-            let error = Error::input(message);
+            let error = Error::input(message).help("each line of the list is a URL, a file or `#` comment");
             match help {
                 Some(help) => error.help(help),
                 None => error.help("fix or remove that line; lines starting with # are comments"),
             }
         })?;
         if target == Target::Stdin && path == Path::new("-") {
-            return Err(Error::input(format!("-:{}: stdin is already the target list", index + 1)));
+            return Err(Error::input(format!("-:{}: stdin is already the target list", index + 1))
+                .help("with `--list -`, name pages as files or URLs, not `-`"));
         }
         targets.push(target);
     }

@@ -84,7 +84,7 @@ impl Report<'_> {
         let paint = self.context.paint_out();
         match (result, detail.as_deref()) {
             ("failed", Some(why)) => {
-                outln!(self.context, "  {}  {check}\n        {why}", paint.paint(style::ERROR, "FAIL"))
+                outln!(self.context, "  {}  {check}\n        {why}", paint.paint(style::ERROR, "FAIL"));
             }
             _ if self.context.global.quiet => {}
             ("skipped", Some(why)) => outln!(self.context, "  {}  {check}: {why}", paint.paint(style::WARNING, "skip")),

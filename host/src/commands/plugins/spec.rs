@@ -167,14 +167,18 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     for path in paths {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|error| Error::input(format!("cannot list {}: {error}", path.display())))?
+                .map_err(|error| {
+                    Error::input(format!("cannot list {}: {error}", path.display()))
+                        .help("pass spec files (.toml) or folders that hold them")
+                })?
                 .filter_map(Result::ok)
                 .map(|entry| entry.path())
                 .filter(|file| file.extension().is_some_and(|ext| ext == "toml"))
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(Error::input(format!("{} holds no .toml spec files", path.display())));
+                return Err(Error::input(format!("{} holds no .toml spec files", path.display()))
+                    .help("add a spec file (see docs/plugins.md, Spec files), or pass the files themselves"));
             }
             files.extend(found);
         } else {
@@ -185,8 +189,9 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 fn read_spec(path: &Path) -> Result<SpecFile, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Error::input(format!("cannot read spec {}: {error}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        Error::input(format!("cannot read spec {}: {error}", path.display())).help("check the path of the spec file")
+    })?;
     let spec: SpecFile = toml::from_str(&text).map_err(|error| {
         let (line, column) = error.span().map_or((1, 1), |span| crate::line_column::line_column(&text, span.start));
         Error::input(format!("{}:{line}:{column}: {}", path.display(), error.message().trim_end()))
@@ -213,7 +218,8 @@ fn spec_role(spec: &SpecFile, plugin: &Plugin, path: &Path) -> Result<Role, Erro
                     "{}: plugin `{}` does not play the role `{role}`",
                     path.display(),
                     plugin.name()
-                )))
+                ))
+                .help(format!("set `role` in the spec to one it plays: {}", super::list::roles(plugin))))
             }
         }
         None if roles.len() == 1 => Ok(roles[0]),

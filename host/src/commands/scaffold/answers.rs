@@ -64,7 +64,7 @@ pub fn collect(
         let current = Value::Object(context.clone());
         if let Some(when) = &prompt.when {
             let rendered = render_text(registry, &format!("`when` of `{}`", prompt.name), when, &current)
-                .map_err(|error| Error::input(format!("prompt `{}`: `when`: {}", prompt.name, error.reason())))?;
+                .map_err(|error| Error::input(format!("prompt `{}`: `when`: {}", prompt.name, error.reason())).help("fix the `when` expression of that prompt in the template (a Jinja expression over earlier answers)"))?;
             if !truthy(&rendered) {
                 continue;
             }
@@ -148,8 +148,11 @@ pub fn default_value(
     };
     let value = match (format, default) {
         (Format::Native, Value::String(text)) => {
-            let rendered = render_text(registry, &format!("default of `{}`", prompt.name), text, context)
-                .map_err(|error| Error::input(format!("the default of `{}`: {}", prompt.name, error.reason())))?;
+            let rendered =
+                render_text(registry, &format!("default of `{}`", prompt.name), text, context).map_err(|error| {
+                    Error::input(format!("the default of `{}`: {}", prompt.name, error.reason()))
+                        .help("fix the `default` of that prompt in the template, or give the answer with --set")
+                })?;
             if rendered.is_empty() && prompt.required {
                 // A default built from values that are not there (no git
                 // identity, say) is no default.
@@ -170,15 +173,18 @@ pub fn read_values(path: &Path) -> Result<Map<String, Value>> {
         .map_err(|error| Error::input(format!("cannot read {name}: {error}")).help("check the --values path"))?;
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let value = match extension.as_str() {
-        "json" => serde_json::from_str(&text)
-            .map_err(|error| Error::input(format!("{name}:{}:{}: {error}", error.line(), error.column())))?,
-        "yaml" | "yml" => {
-            crate::front_matter::yaml_document(&text).map_err(|error| Error::input(format!("{name}:{error}")))?
-        }
+        "json" => serde_json::from_str(&text).map_err(|error| {
+            Error::input(format!("{name}:{}:{}: {error}", error.line(), error.column()))
+                .help("fix the file at that line, or answer with --set KEY=VALUE instead")
+        })?,
+        "yaml" | "yml" => crate::front_matter::yaml_document(&text).map_err(|error| {
+            Error::input(format!("{name}:{error}")).help("fix the file, or answer with --set KEY=VALUE instead")
+        })?,
         _ => {
             let table: toml::Table = toml::from_str(&text).map_err(|error| {
                 let line = error.span().map_or(0, |span| super::template::line_of(&text, span.start));
                 Error::input(format!("{name}:{line}: {}", error.message()))
+                    .help("fix the file at that line, or answer with --set KEY=VALUE instead")
             })?;
             // An answers file from an earlier run is a values file too.
             let table = match table.get("answers") {
@@ -190,7 +196,8 @@ pub fn read_values(path: &Path) -> Result<Map<String, Value>> {
     };
     match value {
         Value::Object(map) => Ok(map),
-        _ => Err(Error::input(format!("{name} must hold a table of answers (`name = \"x\"`)"))),
+        _ => Err(Error::input(format!("{name} must hold a table of answers (`name = \"x\"`)"))
+            .help("write one `name = value` per answer at the top level")),
     }
 }
 
@@ -206,7 +213,10 @@ impl Ask for Terminal {
             Some(help) => format!("{} ({help})", prompt.label()),
             None => prompt.label().to_string(),
         };
-        let failed = |error: dialoguer::Error| Error::input(format!("cannot ask `{}`: {error}", prompt.name));
+        let failed = |error: dialoguer::Error| {
+            Error::input(format!("cannot ask `{}`: {error}", prompt.name))
+                .help("answer with --set NAME=VALUE, or take the defaults with --defaults")
+        };
         let value = match &prompt.kind {
             Kind::Bool => {
                 let mut confirm = Confirm::with_theme(&theme).with_prompt(label);
@@ -244,7 +254,10 @@ impl Ask for Terminal {
                     .allow_empty_password(!prompt.required)
                     .interact()
                     .map_err(failed)?;
-                prompt.parse(&text).map_err(|message| Error::input(format!("`{}`: {message}", prompt.name)))?
+                prompt.parse(&text).map_err(|message| {
+                    Error::input(format!("`{}`: {message}", prompt.name))
+                        .help("give an answer of the kind the question asks, or pass it with --set NAME=VALUE")
+                })?
             }
             _ => {
                 let mut input = Input::<String>::with_theme(&theme).with_prompt(label).allow_empty(!prompt.required);
@@ -258,7 +271,10 @@ impl Ask for Terminal {
                     .validate_with(|text: &String| prompt.parse(text).map(|_| ()))
                     .interact_text()
                     .map_err(failed)?;
-                prompt.parse(&text).map_err(|message| Error::input(format!("`{}`: {message}", prompt.name)))?
+                prompt.parse(&text).map_err(|message| {
+                    Error::input(format!("`{}`: {message}", prompt.name))
+                        .help("give an answer of the kind the question asks, or pass it with --set NAME=VALUE")
+                })?
             }
         };
         Ok(value)

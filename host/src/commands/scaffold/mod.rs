@@ -182,9 +182,10 @@ fn now(context: &Context) -> Result<DateTime<FixedOffset>> {
                 Error::input(format!("SOURCE_DATE_EPOCH={text} is not a number of seconds"))
                     .help("unset it, or set it to a Unix time such as 1700000000")
             })?;
-            DateTime::from_timestamp(seconds, 0)
-                .map(|time| time.fixed_offset())
-                .ok_or_else(|| Error::input(format!("SOURCE_DATE_EPOCH={text} is out of range")))
+            DateTime::from_timestamp(seconds, 0).map(|time| time.fixed_offset()).ok_or_else(|| {
+                Error::input(format!("SOURCE_DATE_EPOCH={text} is out of range"))
+                    .help("set SOURCE_DATE_EPOCH to a Unix time such as 1700000000, or unset it")
+            })
         }
         _ => Ok(chrono::Local::now().fixed_offset()),
     }
@@ -238,7 +239,8 @@ impl Engine {
     fn classify<T>(&self, result: Result<T>) -> Result<T> {
         result.map_err(|error| {
             if self.plugin_failed.load(Ordering::Relaxed) {
-                let plugin_error = Error::plugin(error.message());
+                let plugin_error = Error::plugin(error.message())
+                    .help("the template's helper failed: fix the helper or the template that calls it");
                 match error.help_text() {
                     Some(help) => plugin_error.help(help),
                     None => plugin_error,
@@ -282,7 +284,7 @@ fn load_helper_plugins(
             Error::plugin(error.to_string()).help("the template's helper plugin must be a template-helper component")
         })?;
         let plugin = Arc::new(plugin);
-        let helpers = plugin.helpers().map_err(|failure| Error::plugin(failure.to_string()))?;
+        let helpers = plugin.helpers().map_err(|failure| Error::plugin(failure.to_string()).help(failure.help()))?;
         for helper in helpers {
             names.push(helper.name.clone());
             registry.register_helper(
@@ -327,11 +329,17 @@ impl Setting<'_> {
 }
 
 fn to_table(answers: &Map<String, Value>) -> Result<toml::Table> {
-    toml::Table::try_from(answers).map_err(|error| Error::input(format!("cannot record the answers: {error}")))
+    toml::Table::try_from(answers).map_err(|error| {
+        Error::input(format!("cannot record the answers: {error}"))
+            .help("report this: the answers could not be written as TOML")
+    })
 }
 
 fn answers_text(record: &AnswersFile) -> Result<String> {
-    let body = toml::to_string(record).map_err(|error| Error::input(format!("cannot record the answers: {error}")))?;
+    let body = toml::to_string(record).map_err(|error| {
+        Error::input(format!("cannot record the answers: {error}"))
+            .help("report this: the answers could not be written as TOML")
+    })?;
     let newline = if body.ends_with('\n') { "" } else { "\n" };
     Ok(format!(
         "# Written by `workbench scaffold`: the template and your answers.\n\
@@ -394,8 +402,10 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         Error::input(format!("cannot read {}: {error}", answers_path.display()))
             .help("--update works on a folder made by `workbench scaffold`, which writes that file")
     })?;
-    let record: AnswersFile = toml::from_str(&text)
-        .map_err(|error| Error::input(format!("{}: {}", answers_path.display(), error.message())))?;
+    let record: AnswersFile = toml::from_str(&text).map_err(|error| {
+        Error::input(format!("{}: {}", answers_path.display(), error.message()))
+            .help("fix the answers file, or scaffold again into a new folder")
+    })?;
     let Some(old_commit) = record.template.commit.clone() else {
         return Err(Error::input(format!(
             "{} records no template commit, so the project's starting point cannot be rebuilt",
@@ -403,8 +413,10 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         ))
         .help("--update needs a template in git, with no uncommitted changes when the project was made"));
     };
-    let now = DateTime::parse_from_rfc3339(&record.generated)
-        .map_err(|error| Error::input(format!("{}: `generated`: {error}", answers_path.display())))?;
+    let now = DateTime::parse_from_rfc3339(&record.generated).map_err(|error| {
+        Error::input(format!("{}: `generated`: {error}", answers_path.display()))
+            .help("`generated` is an RFC 3339 time; fix it or scaffold again into a new folder")
+    })?;
     let is_git = !Path::new(&record.template.source).is_absolute();
     let (old_tree, new_loaded) = if is_git {
         let old = source::load_git(

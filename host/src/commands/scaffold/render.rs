@@ -180,6 +180,7 @@ fn render_path(
         if condition.glob.is_match(path) {
             let when = render_text(registry, at, &condition.when, context).map_err(|error| {
                 Error::input(format!("`when` of files `{}`: {}", condition.pattern, error.reason()))
+                    .help("fix that `[[files]] when` expression in template.toml")
             })?;
             if !truthy(&when) {
                 return Ok(None);

@@ -151,7 +151,8 @@ pub fn load_dir(path: &Path, label: &str) -> Result<Loaded> {
             .help("check the path, or see `workbench scaffold --list`")
     })?;
     if !root.is_dir() {
-        return Err(Error::input(format!("template {} is not a folder", path.display())));
+        return Err(Error::input(format!("template {} is not a folder", path.display()))
+            .help("a template is a folder with template.toml, khaos.json or template/"));
     }
     let tree = read_dir_tree(&root)?;
     let (commit, subdir, repo_root) = local_commit(&root);
@@ -166,10 +167,14 @@ pub fn read_dir_tree(root: &Path) -> Result<Tree> {
     let mut tree = Tree::new();
     let walker = WalkDir::new(root).follow_links(false).into_iter().filter_entry(|entry| entry.file_name() != ".git");
     for entry in walker {
-        let entry = entry.map_err(|error| Error::input(format!("cannot read template {}: {error}", root.display())))?;
+        let entry = entry.map_err(|error| {
+            Error::input(format!("cannot read template {}: {error}", root.display()))
+                .help("check the template path and that you may read it")
+        })?;
         let relative = entry.path().strip_prefix(root).expect("walk stays under root");
         let Some(name) = relative.to_str().map(|name| name.replace('\\', "/")) else {
-            return Err(Error::input(format!("template file {} has a name that is not UTF-8", entry.path().display())));
+            return Err(Error::input(format!("template file {} has a name that is not UTF-8", entry.path().display()))
+                .help("rename the file in the template"));
         };
         let file_type = entry.file_type();
         let path = if file_type.is_symlink() {
@@ -181,7 +186,8 @@ pub fn read_dir_tree(root: &Path) -> Result<Tree> {
                     return Err(Error::input(format!(
                         "template link {} points to a folder; links may only point to files",
                         entry.path().display()
-                    )));
+                    ))
+                    .help("replace the link with the folder's files, or point it at a file"));
                 }
                 None => {
                     return Err(Error::input(format!(
@@ -196,8 +202,10 @@ pub fn read_dir_tree(root: &Path) -> Result<Tree> {
         } else {
             continue;
         };
-        let contents = std::fs::read(&path)
-            .map_err(|error| Error::input(format!("cannot read template file {}: {error}", path.display())))?;
+        let contents = std::fs::read(&path).map_err(|error| {
+            Error::input(format!("cannot read template file {}: {error}", path.display()))
+                .help("check that the file is readable, or remove it from the template")
+        })?;
         tree.insert(name, Entry { contents, executable: super::write::is_executable(&path) });
     }
     Ok(tree)
@@ -236,7 +244,10 @@ fn cache_repo(url: &str, cache: Option<&Path>) -> Result<Repository> {
         std::fs::create_dir_all(&dir)?;
         Repository::init_bare(&dir).map_err(std::io::Error::other)
     });
-    open.map_err(|error| Error::input(format!("cannot open the template cache {}: {error}", dir.display())))
+    open.map_err(|error| {
+        Error::input(format!("cannot open the template cache {}: {error}", dir.display()))
+            .help("check that the cache folder is writable, or set WORKBENCH_CACHE_DIR")
+    })
 }
 
 /// Fetches `origin.source` into the cache (a fetch failure falls back to
@@ -268,20 +279,28 @@ pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>, 
         }
     }
     let id = match commit {
-        Some(commit) => {
-            git2::Oid::from_str(commit).map_err(|_| Error::input(format!("`{commit}` is not a commit id")))?
-        }
+        Some(commit) => git2::Oid::from_str(commit).map_err(|_| {
+            Error::input(format!("`{commit}` is not a commit id"))
+                .help("the answers file names the commit it was made from; restore it, or scaffold again")
+        })?,
         None => resolve_ref(&repo, origin.reference.as_deref()).map_err(|message| {
             Error::input(format!("template {}: {message}", origin.source))
                 .help("check the URL and the #ref (a branch, tag or commit)")
         })?,
     };
     let commit = repo.find_commit(id).map_err(|error| {
-        Error::input(format!("template {}: commit {id} is not there: {}", origin.source, error.message()))
+        Error::input(format!("template {}: commit {id} is not there: {}", origin.source, error.message())).help(
+            "the commit is gone from the repository (rewritten history?); scaffold again from the current template",
+        )
     })?;
-    let tree = commit.tree().map_err(|error| Error::input(error.message().to_string()))?;
-    let tree = subtree(&repo, &tree, origin.subdir.as_deref())
-        .map_err(|message| Error::input(format!("template {}: {message}", origin.source)))?;
+    let tree = commit.tree().map_err(|error| {
+        Error::input(error.message().to_string())
+            .help("the template repository is damaged; clear it from the cache folder (templates/) and run again")
+    })?;
+    let tree = subtree(&repo, &tree, origin.subdir.as_deref()).map_err(|message| {
+        Error::input(format!("template {}: {message}", origin.source))
+            .help("check --subdir and the repository's layout")
+    })?;
     origin.commit = Some(id.to_string());
     let label = match &origin.reference {
         Some(reference) => format!("{}#{reference}", origin.source),
@@ -294,14 +313,20 @@ pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>, 
 pub fn load_local_at(origin: &Origin, commit: &str) -> Result<Tree> {
     let repo = Repository::discover(&origin.source).map_err(|error| {
         Error::input(format!("template {} is no longer in a git repository: {}", origin.source, error.message()))
+            .help("--update of a local template needs the git repository it was made from")
     })?;
-    let id = git2::Oid::from_str(commit).map_err(|_| Error::input(format!("`{commit}` is not a commit id")))?;
-    let tree = repo
-        .find_commit(id)
-        .and_then(|commit| commit.tree())
-        .map_err(|error| Error::input(format!("template {}: commit {commit}: {}", origin.source, error.message())))?;
-    subtree(&repo, &tree, origin.subdir.as_deref())
-        .map_err(|message| Error::input(format!("template {}: {message}", origin.source)))
+    let id = git2::Oid::from_str(commit).map_err(|_| {
+        Error::input(format!("`{commit}` is not a commit id"))
+            .help("the answers file names the commit it was made from; restore it, or scaffold again")
+    })?;
+    let tree = repo.find_commit(id).and_then(|commit| commit.tree()).map_err(|error| {
+        Error::input(format!("template {}: commit {commit}: {}", origin.source, error.message()))
+            .help("the commit is gone from the repository; scaffold again from the current template")
+    })?;
+    subtree(&repo, &tree, origin.subdir.as_deref()).map_err(|message| {
+        Error::input(format!("template {}: {message}", origin.source))
+            .help("check --subdir and the repository's layout")
+    })
 }
 
 fn resolve_ref(repo: &Repository, reference: Option<&str>) -> Result<git2::Oid, String> {

@@ -146,7 +146,8 @@ struct NativeFiles {
 
 fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
     let where_ = format!("{origin}/{NATIVE_MANIFEST}");
-    let text = std::str::from_utf8(manifest).map_err(|_| Error::input(format!("{where_} is not UTF-8 text")))?;
+    let text = std::str::from_utf8(manifest)
+        .map_err(|_| Error::input(format!("{where_} is not UTF-8 text")).help("save the file as UTF-8"))?;
     let manifest: NativeManifest = toml::from_str(text).map_err(|error| {
         let line = error.span().map_or(String::new(), |span| format!(":{}", line_of(text, span.start)));
         Error::input(format!("{where_}{line}: {}", error.message().trim()))
@@ -155,7 +156,8 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
     let mut prompts = Vec::new();
     for prompt in manifest.prompts {
         if prompts.iter().any(|known: &Prompt| known.name == prompt.name) {
-            return Err(Error::input(format!("{where_}: prompt `{}` is declared twice", prompt.name)));
+            return Err(Error::input(format!("{where_}: prompt `{}` is declared twice", prompt.name))
+                .help("give each prompt its own name"));
         }
         prompts.push(native_prompt(prompt, &where_)?);
     }
@@ -178,7 +180,8 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
     if let Some(missing) =
         manifest.helpers.iter().find(|helper| !helpers.iter().any(|(path, _)| path == helper.trim_start_matches("./")))
     {
-        return Err(Error::input(format!("{where_}: helper `{missing}` is not in the template")));
+        return Err(Error::input(format!("{where_}: helper `{missing}` is not in the template"))
+            .help("add the helper's .wasm to the template, or remove it from `helpers`"));
     }
     let conditions = manifest
         .files
@@ -204,7 +207,10 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
 }
 
 fn native_prompt(prompt: NativePrompt, where_: &str) -> Result<Prompt> {
-    let bad = |message: String| Error::input(format!("{where_}: prompt `{}`: {message}", prompt.name));
+    let bad = |message: String| {
+        Error::input(format!("{where_}: prompt `{}`: {message}", prompt.name))
+            .help("fix that prompt in template.toml (docs/scaffold.md lists the keys)")
+    };
     if !valid_name(&prompt.name) {
         return Err(bad("a name is letters, digits, `_` and `-`, starting with a letter".into()));
     }
@@ -274,14 +280,21 @@ fn khaos(tree: Tree, manifest: Option<(&str, Entry)>, origin: &str) -> Result<Te
         Some((name, entry)) => {
             let where_ = format!("{origin}/{name}");
             let value = if super::render::has_extension(name, "json") {
-                serde_json::from_slice(&entry.contents)
-                    .map_err(|error| Error::input(format!("{where_}:{}: {error}", error.line())))?
+                serde_json::from_slice(&entry.contents).map_err(|error| {
+                    Error::input(format!("{where_}:{}: {error}", error.line()))
+                        .help("fix khaos.json at that line: it must be JSON")
+                })?
             } else {
                 let text = std::str::from_utf8(&entry.contents)
-                    .map_err(|_| Error::input(format!("{where_} is not UTF-8 text")))?;
-                crate::front_matter::yaml_document(text).map_err(|error| Error::input(format!("{where_}:{error}")))?
+                    .map_err(|_| Error::input(format!("{where_} is not UTF-8 text")).help("save the file as UTF-8"))?;
+                crate::front_matter::yaml_document(text).map_err(|error| {
+                    Error::input(format!("{where_}:{error}"))
+                        .help("fix template.toml at that place (docs/scaffold.md lists the keys)")
+                })?
             };
-            serde_json::from_value(value).map_err(|error| Error::input(format!("{where_}: {error}")))?
+            serde_json::from_value(value).map_err(|error| {
+                Error::input(format!("{where_}: {error}")).help("fix the template's manifest (docs/scaffold.md)")
+            })?
         }
     };
     if tree.contains_key("index.js") {
@@ -357,7 +370,7 @@ fn khaos_prompt(name: String, found: Kind, settings: &Value, origin: &str) -> Re
         Some(other) => {
             return Err(Error::input(format!(
                 "{origin}/khaos.json: `{name}` has unknown type `{other}`; Khaos knows string, number, boolean, password and date"
-            )));
+            )).help("use one of the types Khaos knows"));
         }
     };
     Ok(Prompt {

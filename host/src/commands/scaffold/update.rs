@@ -82,7 +82,8 @@ fn read_user(dest: &Path, path: &str) -> Result<Option<Vec<u8>>> {
     match std::fs::read(dest.join(path)) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(Error::input(format!("cannot read {}: {error}", dest.join(path).display()))),
+        Err(error) => Err(Error::input(format!("cannot read {}: {error}", dest.join(path).display()))
+            .help("check that the project's files are readable")),
     }
 }
 
@@ -100,8 +101,12 @@ fn merge(path: &str, ancestor: &[u8], user: &[u8], new: &Entry) -> Result<(Optio
     };
     let mut options = git2::MergeFileOptions::new();
     options.ancestor_label("template (old)").our_label("yours").their_label("template (new)");
-    let merged = git2::merge_file(&input(ancestor), &input(user), &input(&new.contents), Some(&mut options))
-        .map_err(|error| Error::input(format!("cannot merge {path}: {}", error.message())))?;
+    let merged = git2::merge_file(&input(ancestor), &input(user), &input(&new.contents), Some(&mut options)).map_err(
+        |error| {
+            Error::input(format!("cannot merge {path}: {}", error.message()))
+                .help("resolve the file by hand, then run --update again")
+        },
+    )?;
     let change = if merged.is_automergeable() { Change::Merged } else { Change::Conflict };
     Ok((Some(Entry { contents: merged.content().to_vec(), executable: new.executable }), change))
 }
@@ -111,8 +116,10 @@ pub fn apply(dest: &Path, planned: &[Planned]) -> Result<()> {
     for item in planned {
         match (&item.contents, &item.change) {
             (Some(entry), _) => super::write::replace_file(dest, &item.path, &entry.contents, entry.executable)?,
-            (None, Change::Removed) => std::fs::remove_file(dest.join(&item.path))
-                .map_err(|error| Error::input(format!("cannot remove {}: {error}", item.path)))?,
+            (None, Change::Removed) => std::fs::remove_file(dest.join(&item.path)).map_err(|error| {
+                Error::input(format!("cannot remove {}: {error}", item.path))
+                    .help("remove the file by hand, then run --update again")
+            })?,
             (None, _) => {}
         }
     }

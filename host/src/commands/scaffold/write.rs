@@ -45,10 +45,14 @@ pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitIni
     check_destination(dest, force, git.is_some())?;
     let state = destination_state(dest)?;
     let parent = dest.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|error| Error::input(format!("cannot create {}: {error}", parent.display())))?;
-    let staging = crate::leftovers::dir_in(parent, "scaffold")
-        .map_err(|error| Error::input(format!("cannot write in {}: {error}", parent.display())))?;
+    std::fs::create_dir_all(parent).map_err(|error| {
+        Error::input(format!("cannot create {}: {error}", parent.display()))
+            .help("check that the destination's parent folder is writable")
+    })?;
+    let staging = crate::leftovers::dir_in(parent, "scaffold").map_err(|error| {
+        Error::input(format!("cannot write in {}: {error}", parent.display()))
+            .help("check that the destination's parent folder is writable")
+    })?;
     for (path, entry) in files {
         let target = staging.path().join(path);
         if let Some(dir) = target.parent() {
@@ -71,6 +75,7 @@ pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitIni
         std::fs::rename(&staged, dest).map_err(|error| {
             let _ = std::fs::remove_dir_all(&staged);
             Error::input(format!("cannot create {}: {error}", dest.display()))
+                .help("check that the destination folder is writable")
         })?;
     }
     Ok(written)
@@ -86,13 +91,16 @@ enum State {
 fn destination_state(dest: &Path) -> Result<State> {
     match std::fs::symlink_metadata(dest) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(State::Missing),
-        Err(error) => Err(Error::input(format!("cannot read {}: {error}", dest.display()))),
+        Err(error) => Err(Error::input(format!("cannot read {}: {error}", dest.display()))
+            .help("check that the destination folder is readable")),
         Ok(meta) if !meta.is_dir() => {
             Err(Error::input(format!("{} exists and is not a folder", dest.display())).help("pick another destination"))
         }
         Ok(_) => {
-            let mut entries = std::fs::read_dir(dest)
-                .map_err(|error| Error::input(format!("cannot read {}: {error}", dest.display())))?;
+            let mut entries = std::fs::read_dir(dest).map_err(|error| {
+                Error::input(format!("cannot read {}: {error}", dest.display()))
+                    .help("check that the destination folder is readable")
+            })?;
             Ok(if entries.next().is_none() { State::Empty } else { State::Full })
         }
     }
@@ -182,7 +190,10 @@ pub fn is_executable(_: &Path) -> bool {
 /// `git init`, add everything, one commit (git2). The author is git's
 /// `user.name`/`user.email`, else `workbench`.
 fn init_repository(dir: &Path, message: &str) -> Result<()> {
-    let failed = |error: git2::Error| Error::input(format!("--git: {}", error.message()));
+    let failed = |error: git2::Error| {
+        Error::input(format!("--git: {}", error.message()))
+            .help("check that git can write in the new folder, or scaffold without --git")
+    };
     let repo = git2::Repository::init(dir).map_err(failed)?;
     let mut index = repo.index().map_err(failed)?;
     index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).map_err(failed)?;

@@ -80,7 +80,10 @@ impl Server {
             .enable_io()
             .enable_time()
             .build()
-            .map_err(|error| Error::input(format!("cannot start the web server: {error}")))?;
+            .map_err(|error| {
+                Error::input(format!("cannot start the web server: {error}"))
+                    .help("choose another port with --port (0 picks a free one)")
+            })?;
         let (stop, stopped) = oneshot::channel();
         let site = Arc::new(Site { root, hub });
         let thread = std::thread::spawn(move || {

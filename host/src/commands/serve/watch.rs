@@ -34,11 +34,14 @@ pub struct Watcher {
 impl Watcher {
     pub fn start(root: &Path, destination: &Path) -> Result<Watcher, Error> {
         let (sender, events) = channel();
-        let mut watcher = notify::recommended_watcher(sender)
-            .map_err(|error| Error::input(format!("cannot watch {}: {error}", root.display())))?;
-        watcher
-            .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|error| Error::input(format!("cannot watch {}: {error}", root.display())))?;
+        let mut watcher = notify::recommended_watcher(sender).map_err(|error| {
+            Error::input(format!("cannot watch {}: {error}", root.display()))
+                .help("raise the inotify limit (fs.inotify.max_user_watches), or ignore large folders in [site] ignore")
+        })?;
+        watcher.watch(root, RecursiveMode::NonRecursive).map_err(|error| {
+            Error::input(format!("cannot watch {}: {error}", root.display()))
+                .help("raise the inotify limit (fs.inotify.max_user_watches), or ignore large folders in [site] ignore")
+        })?;
         let name = destination.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let scratch = normal(&destination.with_file_name(format!(".{name}."))).to_string_lossy().into_owned();
         let watcher = Watcher {
@@ -48,8 +51,10 @@ impl Watcher {
             ignored: vec![normal(destination), normal(&root.join(".git"))],
             scratch,
         };
-        let entries = std::fs::read_dir(root)
-            .map_err(|error| Error::input(format!("cannot watch {}: {error}", root.display())))?;
+        let entries = std::fs::read_dir(root).map_err(|error| {
+            Error::input(format!("cannot watch {}: {error}", root.display()))
+                .help("raise the inotify limit (fs.inotify.max_user_watches), or ignore large folders in [site] ignore")
+        })?;
         for entry in entries.flatten() {
             watcher.watch_below(&entry.path())?;
         }
@@ -62,10 +67,10 @@ impl Watcher {
         if !path.is_dir() || !self.relevant(&path) {
             return Ok(());
         }
-        self.notify
-            .borrow_mut()
-            .watch(&path, RecursiveMode::Recursive)
-            .map_err(|error| Error::input(format!("cannot watch {}: {error}", path.display())))
+        self.notify.borrow_mut().watch(&path, RecursiveMode::Recursive).map_err(|error| {
+            Error::input(format!("cannot watch {}: {error}", path.display()))
+                .help("raise the inotify limit (fs.inotify.max_user_watches), or ignore large folders in [site] ignore")
+        })
     }
 
     /// The first relevant change within `timeout`, once changes have been

@@ -368,7 +368,9 @@ fn find_step_plugin<'a>(set: &'a PluginSet, name: &str, position: usize) -> Resu
             .help("list site steps with `workbench plugins list`"));
     }
     if let Some(failure) = set.failures.iter().find(|failure| failure.source.to_string().contains(name)) {
-        return Err(Error::plugin(format!("step {position} (`{name}`): {failure}")));
+        return Err(Error::plugin(format!("step {position} (`{name}`): {failure}")).help(
+            "fix or rebuild that plugin (`workbench plugins check FILE` says why it fails), or remove the step",
+        ));
     }
     let mut known: Vec<&str> =
         set.plugins.iter().filter(|plugin| plugin.plays(Role::SiteStep)).map(crate::plugins::Plugin::name).collect();
@@ -404,7 +406,7 @@ fn copies(site: &Site, steps: &[Step<'_>]) -> Result<Vec<output::Copy>, Error> {
             };
             if !copy.to.is_empty() {
                 crate::plugin_paths::check_output_path(&copy.to).map_err(|problem| {
-                    Error::plugin(format!("{} asks to copy into {:?}: {problem}", step.label(), copy.to))
+                    Error::plugin(format!("{} asks to copy into {:?}: {problem}", step.label(), copy.to)).help("the step's `copies` must stay inside the output; fix its options or report it to the step's author")
                 })?;
             }
             copies.push(output::Copy { from, to: copy.to.clone(), step: step.label() });

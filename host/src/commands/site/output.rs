@@ -331,7 +331,10 @@ fn remove_tree(root: &Path) -> std::io::Result<()> {
 /// stay, as in Metalsmith (hard links where possible, so this is cheap).
 fn keep_old_files(destination: &Path, staging: &Path) -> Result<(), Error> {
     for entry in walkdir::WalkDir::new(destination).follow_links(false) {
-        let entry = entry.map_err(|error| Error::input(format!("cannot read {}: {error}", destination.display())))?;
+        let entry = entry.map_err(|error| {
+            Error::input(format!("cannot read {}: {error}", destination.display()))
+                .help("check that the output folder is readable, or remove it")
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -341,12 +344,16 @@ fn keep_old_files(destination: &Path, staging: &Path) -> Result<(), Error> {
             continue;
         }
         if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|error| Error::input(format!("cannot create {}: {error}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|error| {
+                Error::input(format!("cannot create {}: {error}", dir.display()))
+                    .help("check that the output folder is writable")
+            })?;
         }
         if std::fs::hard_link(entry.path(), &target).is_err() {
-            std::fs::copy(entry.path(), &target)
-                .map_err(|error| Error::input(format!("cannot copy {}: {error}", entry.path().display())))?;
+            std::fs::copy(entry.path(), &target).map_err(|error| {
+                Error::input(format!("cannot copy {}: {error}", entry.path().display()))
+                    .help("check that the file is readable and the output folder writable")
+            })?;
         }
     }
     Ok(())

@@ -58,7 +58,10 @@ pub fn read(
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(source).follow_links(false).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|entry| !skip.iter().any(|dir| entry.path() == *dir)) {
-        let entry = entry.map_err(|error| Error::input(format!("cannot read the site's source: {error}")))?;
+        let entry = entry.map_err(|error| {
+            Error::input(format!("cannot read the site's source: {error}"))
+                .help("check [site] source in workbench.toml and that the folder is readable")
+        })?;
         let kind = entry.file_type();
         if kind.is_dir() || !(kind.is_file() || kind.is_symlink() && entry.path().is_file()) {
             continue;
@@ -101,8 +104,10 @@ pub fn read(
 }
 
 fn read_one(path: &str, full: &Path) -> Result<SiteFile, Error> {
-    let bytes =
-        std::fs::read(full).map_err(|error| Error::input(format!("{}: cannot read: {error}", full.display())))?;
+    let bytes = std::fs::read(full).map_err(|error| {
+        Error::input(format!("{}: cannot read: {error}", full.display()))
+            .help("make the file readable, or leave it out with [site] ignore")
+    })?;
     site_file(path.to_string(), bytes, full)
 }
 
