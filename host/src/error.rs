@@ -122,10 +122,15 @@ mod tests {
                     .expect("balanced parentheses");
                 if !call[end..].trim_start().starts_with(".help(") && !code[..at].ends_with("pub fn ") {
                     let line = code[..at].lines().count();
-                    missing.push(format!("{}:{line}", entry.path().strip_prefix(&root).unwrap_or(entry.path()).display()));
+                    missing
+                        .push(format!("{}:{line}", entry.path().strip_prefix(&root).unwrap_or(entry.path()).display()));
                 }
             }
         }
-        assert!(missing.is_empty(), "errors without `.help(..)` (say what the user should do next):\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "errors without `.help(..)` (say what the user should do next):\n{}",
+            missing.join("\n")
+        );
     }
 }

@@ -10,6 +10,7 @@ use super::{Format, Record};
 use crate::context::Context;
 use crate::error::Error;
 use crate::plugins::bindings::detector::Evidence;
+use crate::style::{HEADER, Paint};
 use crate::terminal::printable;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -37,7 +38,7 @@ impl<'a> Printer<'a> {
         }
         match self.format {
             Format::Human => {
-                out!(self.context, "{}", human(&record));
+                out!(self.context, "{}", human(&record, self.context.paint_out()));
                 if let Ok(found) = &record.outcome {
                     for failure in &found.failures {
                         self.context.report(&Error::from(failure.clone()));
@@ -207,16 +208,23 @@ fn record_out(record: &Record, version: Option<u32>) -> RecordOut<'_> {
     }
 }
 
-fn human(record: &Record) -> String {
+fn human(record: &Record, paint: Paint) -> String {
     let mut out = String::new();
     let found = match &record.outcome {
         Err(message) => {
-            let _ = writeln!(out, "{}\n  error: {message}\n", record.target);
+            let help = if record.target.starts_with("http://") || record.target.starts_with("https://") {
+                "check the URL and that this machine reaches it; --timeout gives slow servers longer"
+            } else {
+                "check the path; `-` reads a page from stdin"
+            };
+            let (error, help_label) = (paint.label("error:"), paint.label("help:"));
+            let _ =
+                writeln!(out, "{}\n  {error} {message}\n  {help_label} {help}\n", paint.paint(HEADER, &record.target));
             return out;
         }
         Ok(found) => found,
     };
-    let _ = write!(out, "{}", record.target);
+    let _ = write!(out, "{}", paint.paint(HEADER, &record.target));
     if found.url != record.target && !found.url.starts_with("file:") {
         let _ = write!(out, " -> {}", found.url);
     }
@@ -253,24 +261,9 @@ fn human(record: &Record) -> String {
             [name, detection.category.name().to_string(), settings, evidence].map(|cell| printable(&cell).into_owned())
         })
         .collect();
-    let headers = ["SERVICE", "CATEGORY", "SETTINGS", "EVIDENCE"];
-    let widths: Vec<usize> = (0..3)
-        .map(|column| rows.iter().map(|row| row[column].chars().count()).max().unwrap_or(0).max(headers[column].len()))
-        .collect();
-    let line = |cells: [&str; 4]| {
-        let mut text = String::from("  ");
-        for (column, cell) in cells.iter().enumerate() {
-            if column < 3 {
-                let _ = write!(text, "{cell:<width$}  ", width = widths[column]);
-            } else {
-                text.push_str(cell);
-            }
-        }
-        text.trim_end().to_string() + "\n"
-    };
-    out.push_str(&line(headers));
-    for row in &rows {
-        out.push_str(&line([&row[0], &row[1], &row[2], &row[3]]));
+    let table = crate::table::render(["SERVICE", "CATEGORY", "SETTINGS", "EVIDENCE"], &rows, paint);
+    for line in table.lines() {
+        let _ = writeln!(out, "  {line}");
     }
     out.push('\n');
     out
