@@ -555,3 +555,43 @@ fn changed_step_options_are_not_served_from_the_cache() {
     test.run_with(["build"]).code(0);
     assert!(read(&test, "build/a.html").contains('\u{201c}'), "{}", read(&test, "build/a.html"));
 }
+
+/// Issue 22's four defects, met porting a Metalsmith site: a collection's
+/// `pattern` as a bare string, `in-place`'s `pattern`, quoted names in a
+/// Nunjucks `from ... import`, and a `site` table in the metadata.
+#[test]
+fn a_metalsmith_style_site_with_nunjucks_layouts_builds() {
+    let test = Test::new()
+        .file(
+            "workbench.toml",
+            r#"[site]
+metadata = { site = { title = "Ported" } }
+steps = [
+  { plugin = "in-place", options = { pattern = "**/*.md" } },
+  "markdown",
+  { plugin = "collections", options = { posts = { pattern = "posts/*.html", sort-by = "title" } } },
+  { plugin = "layouts", options = { default = "page.njk" } },
+]
+"#,
+        )
+        .file("site/posts/b.md", "---\ntitle: Bee\n---\nIn {{ site.title }}.\n")
+        .file("site/posts/a.md", "---\ntitle: Ant\n---\nAnt.\n")
+        .file(
+            "layouts/page.njk",
+            "{% from \"./partials/nav.njk\" import \"nav\" %}<title>{{ title }} · {{ site.title }}</title>{{ nav(collections.posts) }}{{ contents | safe }}",
+        )
+        .file(
+            "layouts/partials/nav.njk",
+            "{% macro nav(posts) %}<nav>{% for post in posts %}<a href=\"{{ post.url }}\">{{ post.title }}</a>{% endfor %}</nav>{% endmacro %}",
+        );
+    test.run_with(["build"]).code(0);
+    let bee = read(&test, "build/posts/b.html");
+    assert!(bee.starts_with("<title>Bee · Ported</title>"), "{bee}");
+    assert!(bee.contains(r#"<nav><a href="/posts/a.html">Ant</a><a href="/posts/b.html">Bee</a></nav>"#), "{bee}");
+    assert!(bee.contains("<p>In Ported.</p>"), "in-place with a pattern, and `site.title`: {bee}");
+    // A wrong option names itself, its value and what was expected.
+    let test = site(r#"steps = [{ plugin = "collections", options = { posts = { pattern = 3 } } }]"#);
+    test.run_with(["build"]).code(3).stderr_has(
+        "`posts.pattern`: invalid type: integer `3`, expected a glob such as \"posts/*.md\", or a list of them",
+    );
+}

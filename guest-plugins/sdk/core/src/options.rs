@@ -30,15 +30,19 @@ impl PluginOptions for NoOptions {
 }
 
 /// Reads the options text the host passes: empty means the defaults. A
-/// failure says what is wrong in serde's words (an unknown field, a wrong
-/// type), without a position in a JSON text the user never wrote.
+/// failure names the option (`posts.pattern`, by serde_path_to_error) and
+/// says what is wrong in serde's words (an unknown field, a wrong type and
+/// the value given), without a position in a JSON text the user never wrote.
 pub fn parse<T: PluginOptions>(text: &str) -> Result<T, String> {
     if text.trim().is_empty() {
         return Ok(T::default());
     }
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|error| format!("options are not valid JSON: {error}"))?;
-    T::deserialize(&value).map_err(|error| error.to_string())
+    serde_path_to_error::deserialize(&value).map_err(|error| match error.path().to_string().as_str() {
+        "." => error.inner().to_string(),
+        path => format!("`{path}`: {}", error.inner()),
+    })
 }
 
 #[cfg(test)]
@@ -66,6 +70,12 @@ mod tests {
     #[test]
     fn an_unknown_key_is_reported_by_name() {
         assert!(parse::<Settings>(r#"{"line-widht": 3}"#).unwrap_err().contains("line-widht"));
+    }
+
+    #[test]
+    fn a_wrong_value_names_the_option_and_the_value() {
+        let error = parse::<Settings>(r#"{"line-width": "wide"}"#).unwrap_err();
+        assert!(error.starts_with("`line-width`: invalid type: string \"wide\""), "{error}");
     }
 
     #[test]

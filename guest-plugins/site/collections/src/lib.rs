@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text, parse_metadata};
 
@@ -18,17 +19,46 @@ use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text
 type Settings = BTreeMap<String, Definition>;
 
 /// A collection is its pattern alone, or a table.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 enum Definition {
     Pattern(String),
     Full(Collection),
 }
 
+/// By hand, so that a wrong value says what a collection may be, and a
+/// wrong key inside the table is named (serde's untagged enums say only
+/// that nothing matched).
+impl<'de> Deserialize<'de> for Definition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Definition, D::Error> {
+        struct DefinitionVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for DefinitionVisitor {
+            type Value = Definition;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a glob such as \"posts/*.md\", or a table of pattern, sort-by, reverse, limit, refer, metadata",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, pattern: &str) -> Result<Definition, E> {
+                Ok(Definition::Pattern(pattern.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Definition, A::Error> {
+                Collection::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Definition::Full)
+            }
+        }
+
+        deserializer.deserialize_any(DefinitionVisitor)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Collection {
-    pattern: Vec<String>,
+    pattern: Globs,
     /// A front-matter key; pages sort by it (default `path`).
     sort_by: String,
     reverse: bool,
@@ -42,7 +72,7 @@ struct Collection {
 impl Default for Collection {
     fn default() -> Collection {
         Collection {
-            pattern: Vec::new(),
+            pattern: Globs::default(),
             sort_by: "path".into(),
             reverse: false,
             limit: None,
@@ -56,11 +86,11 @@ fn collections(definitions: &Settings) -> Result<BTreeMap<String, (Collection, G
     let mut out = BTreeMap::new();
     for (name, definition) in definitions.clone() {
         let collection = match definition {
-            Definition::Pattern(pattern) => Collection { pattern: vec![pattern], ..Collection::default() },
+            Definition::Pattern(pattern) => Collection { pattern: Globs(vec![pattern]), ..Collection::default() },
             Definition::Full(collection) => collection,
         };
         let mut builder = GlobSetBuilder::new();
-        for pattern in &collection.pattern {
+        for pattern in collection.pattern.iter() {
             let glob = Glob::new(pattern).map_err(|error| {
                 site_kit::bad_options(format!("collection `{name}`: bad pattern {pattern:?}: {error}"))
             })?;

@@ -5,13 +5,14 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
-    pattern: Vec<String>,
+    pattern: Globs,
     marker: String,
     /// The metadata key to fill.
     key: String,
@@ -19,7 +20,7 @@ struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { pattern: vec!["**/*.html".into()], marker: "<!-- more -->".into(), key: "excerpt".into() }
+        Settings { pattern: Globs::of(&["**/*.html"]), marker: "<!-- more -->".into(), key: "excerpt".into() }
     }
 }
 
@@ -29,7 +30,12 @@ impl SiteStep for Excerpts {
     type Options = Settings;
 
     fn describe(settings: &Settings) -> Result<StepInfo, Error> {
-        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern.clone()), reads: Vec::new(), copies: Vec::new() })
+        Ok(StepInfo {
+            per_file: true,
+            patterns: Some(settings.pattern.to_vec()),
+            reads: Vec::new(),
+            copies: Vec::new(),
+        })
     }
 
     fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {

@@ -8,6 +8,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use syntect::highlighting::{Theme, ThemeSet};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, IncludeBackground, styled_line_to_highlighted_html};
 use syntect::parsing::SyntaxSet;
@@ -22,12 +23,12 @@ struct Settings {
     /// One of syntect's bundled themes.
     theme: String,
     classes: bool,
-    pattern: Vec<String>,
+    pattern: Globs,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { enabled: true, theme: "InspiredGitHub".into(), classes: false, pattern: vec!["**/*.html".into()] }
+        Settings { enabled: true, theme: "InspiredGitHub".into(), classes: false, pattern: Globs::of(&["**/*.html"]) }
     }
 }
 
@@ -60,7 +61,7 @@ impl SiteStep for Highlight {
 
     fn describe(settings: &Settings) -> Result<StepInfo, Error> {
         check(settings)?;
-        let patterns = if settings.enabled { settings.pattern.clone() } else { Vec::new() };
+        let patterns = if settings.enabled { settings.pattern.to_vec() } else { Vec::new() };
         Ok(StepInfo { per_file: true, patterns: Some(patterns), reads: Vec::new(), copies: Vec::new() })
     }
 

@@ -1,11 +1,13 @@
 //! `in-place`: renders a page's own text as a Jinja template and drops the
 //! template extension (`about.md.jinja` → `about.md`), as
-//! @metalsmith/in-place does with a jstransformer. The page sees what a
-//! layout sees (site and page metadata); templates under `directory` can be
-//! included or extended.
+//! @metalsmith/in-place does with a jstransformer. `pattern` picks other
+//! files to render too (`**/*.html`), which keep their names. The page sees
+//! what a layout sees (site and page metadata); templates under `directory`
+//! can be included or extended.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use site_kit::templates::{Templates, context};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, parse_metadata};
 
@@ -14,6 +16,9 @@ use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, parse_metadat
 struct Settings {
     /// File extensions that mark a template; the step removes them.
     extensions: Vec<String>,
+    /// The files to render (Metalsmith's `pattern`) [default: those with
+    /// one of `extensions`].
+    pattern: Option<Globs>,
     /// Templates a page may include or extend, relative to the project root.
     directory: String,
     strict: bool,
@@ -23,6 +28,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             extensions: vec![".jinja".into(), ".j2".into(), ".njk".into()],
+            pattern: None,
             directory: "layouts".into(),
             strict: false,
         }
@@ -40,7 +46,10 @@ impl SiteStep for InPlace {
         }
         Ok(StepInfo {
             per_file: true,
-            patterns: Some(settings.extensions.iter().map(|extension| format!("**/*{extension}")).collect()),
+            patterns: Some(match &settings.pattern {
+                Some(pattern) => pattern.to_vec(),
+                None => settings.extensions.iter().map(|extension| format!("**/*{extension}")).collect(),
+            }),
             reads: vec![format!("{}/**", settings.directory.trim_end_matches('/'))],
             copies: Vec::new(),
         })

@@ -10,8 +10,11 @@
 //!   pagination) hold [`entry`] objects: the page's metadata plus `path` and
 //!   `url`, never its contents, so whole-set steps stay small.
 
+mod globs;
 #[cfg(feature = "templates")]
 pub mod templates;
+
+pub use globs::Globs;
 
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, SiteFile, parse_metadata};

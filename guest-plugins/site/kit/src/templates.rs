@@ -3,6 +3,7 @@
 //! loading templates from the project files the step read, so a template
 //! can name any other under the same directory.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -28,17 +29,26 @@ impl Templates {
             let Some(name) = file.path.strip_prefix(&prefix) else { continue };
             let source = String::from_utf8(file.contents)
                 .map_err(|_| Error::InvalidInput(format!("{}: a template must be UTF-8 text", file.path)))?;
+            let source = if is_nunjucks(name) { nunjucks_compat(&source) } else { source };
             names.insert(name.to_string(), source);
         }
         let names = Arc::new(names);
         let mut env = Environment::new();
         let loader_names = Arc::clone(&names);
         env.set_loader(move |name| Ok(loader_names.get(name).cloned()));
+        // `./x` and `../x` from the including template's folder, as
+        // Nunjucks resolves them; other names from the template folder.
+        env.set_path_join_callback(|name, parent| match name.strip_prefix("./") {
+            None if !name.starts_with("../") => name.into(),
+            _ => join_relative(name, parent).into(),
+        });
         env.set_undefined_behavior(if strict { UndefinedBehavior::Strict } else { UndefinedBehavior::Lenient });
         env.set_keep_trailing_newline(true);
         env.set_formatter(html_formatter);
         env.add_filter("date", date_filter);
         env.add_filter("slugify", |text: String| crate::slugify(&text));
+        // Nunjucks' name for `tojson`.
+        env.add_filter("dump", minijinja::filters::tojson);
         Ok(Templates { env, names })
     }
 
@@ -60,8 +70,79 @@ impl Templates {
 
     /// Renders a page's own text as a template (`in-place`).
     pub fn render_str(&self, source: &str, context: &TemplateValue, page: &str) -> Result<String, Error> {
-        self.env.render_named_str(page, source, context).map_err(|error| describe(&error, page))
+        let source = if is_nunjucks(page) { Cow::Owned(nunjucks_compat(source)) } else { Cow::Borrowed(source) };
+        self.env.render_named_str(page, &source, context).map_err(|error| describe(&error, page))
     }
+}
+
+fn is_nunjucks(name: &str) -> bool {
+    std::path::Path::new(name).extension().is_some_and(|extension| extension.eq_ignore_ascii_case("njk"))
+}
+
+/// `name` (`./x` or `../x`) from the folder of `parent`; a path that would
+/// leave the template folder stays as given, and is then not found.
+fn join_relative(name: &str, parent: &str) -> String {
+    let mut parts: Vec<&str> = parent.split('/').collect();
+    parts.pop();
+    for segment in name.split('/') {
+        match segment {
+            "." | "" => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return name.to_string();
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The Nunjucks spellings real Metalsmith layouts use that Jinja lacks,
+/// rewritten before minijinja parses them: quoted names in `{% from "f"
+/// import "a", "b" as c %}`. Anything else Nunjucks-only is left for
+/// minijinja to refuse by name.
+fn nunjucks_compat(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(open) = rest.find("{%") {
+        let Some(close) = rest[open..].find("%}").map(|at| open + at + 2) else { break };
+        out.push_str(&rest[..open]);
+        let tag = &rest[open..close];
+        let body = tag[2..tag.len() - 2].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        match body.strip_prefix("from ").and_then(|from| from.split_once(" import ")) {
+            Some((_, names)) => {
+                let at = tag.rfind(names).unwrap_or(0);
+                out.push_str(&tag[..at]);
+                out.push_str(&unquote_names(names));
+                out.push_str(&tag[at + names.len()..]);
+            }
+            None => out.push_str(tag),
+        }
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `"a", 'b' as c` → `a, b as c`: quotes dropped from names that are
+/// identifiers.
+fn unquote_names(names: &str) -> String {
+    names
+        .split(',')
+        .map(|item| {
+            let trimmed = item.trim_start();
+            let lead = &item[..item.len() - trimmed.len()];
+            let (name, tail) = trimmed.split_at(trimmed.find(char::is_whitespace).unwrap_or(trimmed.len()));
+            let bare = name
+                .strip_prefix('"')
+                .and_then(|n| n.strip_suffix('"'))
+                .or_else(|| name.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')))
+                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_'));
+            format!("{lead}{}{tail}", bare.unwrap_or(name))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Jinja's escaping: `&`, `<`, `>`, `"`, `'` in HTML. minijinja's default
@@ -82,7 +163,8 @@ fn html_formatter(
 
 /// What a template sees: the site metadata and the page's metadata at the
 /// top level (Metalsmith's flattening, page keys winning), and also
-/// `site` and `page` by name, `contents` (not escaped), `path` and `url`.
+/// `site` (the metadata, with the keys of a `site` table in it) and `page`
+/// by name, `contents` (not escaped), `path` and `url`.
 pub fn context(site: &Map<String, Value>, page: &Map<String, Value>, path: &str, contents: &str) -> TemplateValue {
     let url = crate::url_of(path, page);
     let mut top: BTreeMap<String, TemplateValue> = BTreeMap::new();
@@ -92,7 +174,18 @@ pub fn context(site: &Map<String, Value>, page: &Map<String, Value>, path: &str,
     let mut page_value = page.clone();
     page_value.insert("path".into(), Value::String(path.to_string()));
     page_value.insert("url".into(), Value::String(url.clone()));
-    top.insert("site".into(), TemplateValue::from_serialize(site));
+    // Metadata may have a `site` table of its own (Metalsmith sites often
+    // do): its keys are reachable as `site.KEY` too, winning over the
+    // metadata's own.
+    let site_value = match site.get("site") {
+        Some(Value::Object(own)) => {
+            let mut merged = site.clone();
+            merged.extend(own.iter().map(|(key, value)| (key.clone(), value.clone())));
+            Cow::Owned(merged)
+        }
+        _ => Cow::Borrowed(site),
+    };
+    top.insert("site".into(), TemplateValue::from_serialize(&*site_value));
     top.insert("page".into(), TemplateValue::from_serialize(&page_value));
     top.insert("path".into(), TemplateValue::from(path));
     top.insert("url".into(), TemplateValue::from(url));
@@ -188,6 +281,50 @@ mod tests {
         let Error::Other(message) = error else { panic!("{error:?}") };
         assert!(message.starts_with("p.html: syntax error"), "{message}");
         assert!(message.contains("(in t.html:2)"), "{message}");
+    }
+
+    #[test]
+    fn nunjucks_layouts_import_quoted_names_from_relative_paths() {
+        let templates = Templates::new(
+            vec![
+                read("layouts/page.njk", "{%- from \"./partials/nav.njk\" import \"nav\", 'item' as entry -%}{{ nav(title) }}|{{ entry() }}|{{ links | dump }}"),
+                read("layouts/partials/nav.njk", "{% macro nav(t) %}<nav>{{ t }}</nav>{% endmacro %}{% macro item() %}i{% endmacro %}{% include \"../footer.njk\" %}"),
+                read("layouts/footer.njk", "footer"),
+            ],
+            "layouts",
+            true,
+        )
+        .unwrap();
+        let page: Map<String, Value> =
+            [("title".to_string(), Value::from("T")), ("links".to_string(), Value::from(vec![1, 2]))]
+                .into_iter()
+                .collect();
+        let html = templates.render("page.njk", &context(&Map::new(), &page, "a.html", ""), "a.html").unwrap();
+        assert_eq!(html, "<nav>T</nav>|i|[1,2]");
+    }
+
+    #[test]
+    fn quoted_import_names_are_unquoted_only_in_nunjucks_from_tags() {
+        assert_eq!(nunjucks_compat(r#"{% from "f" import "a", 'b' as c %}"#), r#"{% from "f" import a, b as c %}"#);
+        assert_eq!(nunjucks_compat(r#"{{ "import" }} {% set x = "a" %}"#), r#"{{ "import" }} {% set x = "a" %}"#);
+        assert_eq!(
+            nunjucks_compat(r#"{% from "f" import "not an identifier" %}"#),
+            r#"{% from "f" import "not an identifier" %}"#
+        );
+    }
+
+    #[test]
+    fn a_site_table_in_the_metadata_is_reachable_as_site_dot_key() {
+        let templates = Templates::new(
+            vec![read("l/t.html", "{{ site.title }} {{ site.other }} {{ site.site.title }}")],
+            "l",
+            true,
+        )
+        .unwrap();
+        let site: Map<String, Value> =
+            workbench_plugin::serde_json::from_str(r#"{"site": {"title": "X"}, "other": "Y"}"#).unwrap();
+        let html = templates.render("t.html", &context(&site, &Map::new(), "p.html", ""), "p.html").unwrap();
+        assert_eq!(html, "X Y X");
     }
 
     #[test]

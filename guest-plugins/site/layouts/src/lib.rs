@@ -8,6 +8,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use site_kit::templates::{Templates, context};
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, parse_metadata};
@@ -20,7 +21,7 @@ struct Settings {
     /// The layout of pages that name none; without it they pass untouched.
     default: Option<String>,
     /// Pages to lay out.
-    pattern: Vec<String>,
+    pattern: Globs,
     /// Tried after a layout name without an extension.
     extension: String,
     /// An undefined variable in a template is an error, not empty text.
@@ -32,7 +33,7 @@ impl Default for Settings {
         Settings {
             directory: "layouts".into(),
             default: None,
-            pattern: vec!["**/*.html".into()],
+            pattern: Globs::of(&["**/*.html"]),
             extension: ".html".into(),
             strict: false,
         }
@@ -47,7 +48,7 @@ impl SiteStep for Layouts {
     fn describe(settings: &Settings) -> Result<StepInfo, Error> {
         Ok(StepInfo {
             per_file: true,
-            patterns: Some(settings.pattern.clone()),
+            patterns: Some(settings.pattern.to_vec()),
             reads: vec![format!("{}/**", settings.directory.trim_end_matches('/'))],
             copies: Vec::new(),
         })

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, Options as Extensions, Parser, Tag, TagEnd, html};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
 
@@ -16,7 +17,7 @@ use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(clippy::struct_excessive_bools, reason = "one switch per Markdown extension, as users write them")]
 struct Settings {
-    pattern: Vec<String>,
+    pattern: Globs,
     /// Front-matter keys whose text is Markdown too (Metalsmith's `keys`).
     keys: Vec<String>,
     tables: bool,
@@ -31,7 +32,7 @@ struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            pattern: vec!["**/*.md".into(), "**/*.markdown".into()],
+            pattern: Globs::of(&["**/*.md", "**/*.markdown"]),
             keys: Vec::new(),
             tables: true,
             footnotes: true,
@@ -67,7 +68,12 @@ impl SiteStep for Markdown {
     type Options = Settings;
 
     fn describe(settings: &Settings) -> Result<StepInfo, Error> {
-        Ok(StepInfo { per_file: true, patterns: Some(settings.pattern.clone()), reads: Vec::new(), copies: Vec::new() })
+        Ok(StepInfo {
+            per_file: true,
+            patterns: Some(settings.pattern.to_vec()),
+            reads: Vec::new(),
+            copies: Vec::new(),
+        })
     }
 
     fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, Site, SiteStep, StepInfo, metadata_text};
 
@@ -19,7 +20,7 @@ struct Settings {
     pattern: String,
     /// Pages to move; others pass by.
     #[serde(rename = "match")]
-    matches: Vec<String>,
+    matches: Globs,
     /// strftime-like codes for `:date` (`%Y`, `%m`, `%d`).
     date: String,
     directory_index: String,
@@ -42,7 +43,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             pattern: ":dirname?/:basename".into(),
-            matches: vec!["**/*.html".into()],
+            matches: Globs::of(&["**/*.html"]),
             date: "%Y/%m/%d".into(),
             directory_index: "index.html".into(),
             duplicates: "error".into(),
@@ -63,7 +64,7 @@ impl SiteStep for Permalinks {
         // batches are then caught by the host, which names both sources.
         // Numbering duplicates needs every page at once.
         let per_file = settings.duplicates == "error";
-        Ok(StepInfo { per_file, patterns: Some(settings.matches.clone()), reads: Vec::new(), copies: Vec::new() })
+        Ok(StepInfo { per_file, patterns: Some(settings.matches.to_vec()), reads: Vec::new(), copies: Vec::new() })
     }
 
     fn run(mut site: Site, settings: &Settings) -> Result<Site, Error> {

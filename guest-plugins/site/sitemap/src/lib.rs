@@ -5,6 +5,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use std::fmt::Write as _;
 use workbench_plugin::serde_json::Value;
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, parse_metadata};
@@ -13,7 +14,7 @@ use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, par
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
     hostname: Option<String>,
-    pattern: Vec<String>,
+    pattern: Globs,
     output: String,
     changefreq: Option<String>,
     priority: Option<f64>,
@@ -23,7 +24,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             hostname: None,
-            pattern: vec!["**/*.html".into()],
+            pattern: Globs::of(&["**/*.html"]),
             output: "sitemap.xml".into(),
             changefreq: None,
             priority: None,
@@ -39,7 +40,7 @@ impl SiteStep for Sitemap {
     fn describe(settings: &Settings) -> Result<StepInfo, Error> {
         Ok(StepInfo {
             per_file: false,
-            patterns: Some(settings.pattern.clone()),
+            patterns: Some(settings.pattern.to_vec()),
             reads: Vec::new(),
             copies: Vec::new(),
         })

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use site_kit::Globs;
 use workbench_plugin::serde_json::{Map, Value, json};
 use workbench_plugin::site_step::{Error, Site, SiteFile, SiteStep, StepInfo, metadata_text, parse_metadata};
 
@@ -23,7 +24,7 @@ struct Taxonomy {
     path: Option<String>,
     layout: String,
     index_layout: String,
-    pattern: Vec<String>,
+    pattern: Globs,
 }
 
 impl Default for Taxonomy {
@@ -32,7 +33,7 @@ impl Default for Taxonomy {
             path: None,
             layout: "term.html".into(),
             index_layout: "terms.html".into(),
-            pattern: vec!["**/*.html".into()],
+            pattern: Globs::of(&["**/*.html"]),
         }
     }
 }
@@ -51,7 +52,7 @@ impl SiteStep for Taxonomies {
     type Options = Settings;
 
     fn describe(settings: &Settings) -> Result<StepInfo, Error> {
-        let patterns = taxonomies(settings).into_values().flat_map(|taxonomy| taxonomy.pattern).collect();
+        let patterns = taxonomies(settings).into_values().flat_map(|taxonomy| taxonomy.pattern.0).collect();
         Ok(StepInfo { per_file: false, patterns: Some(patterns), reads: Vec::new(), copies: Vec::new() })
     }
 
