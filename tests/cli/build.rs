@@ -595,3 +595,24 @@ steps = [
         "`posts.pattern`: invalid type: integer `3`, expected a glob such as \"posts/*.md\", or a list of them",
     );
 }
+
+#[test]
+fn a_layout_lists_the_table_of_contents_and_its_links_reach_the_headings() {
+    let test = site(
+        r#"steps = ["markdown", { plugin = "table-of-contents", options = { levels = [2, 3] } }, { plugin = "layouts", options = { default = "page" } }]"#,
+    )
+    .file("site/guide.md", "# Guide\n\n## Install it\n\n### With apt\n\n## Use it\n")
+    .file(
+        "layouts/page.html",
+        "<ul>{% for item in toc %}<li><a href=\"{{ item.url }}\">{{ item.title }}</a>{% for sub in item.children %} <a href=\"{{ sub.url }}\">{{ sub.title }}</a>{% endfor %}</li>{% endfor %}</ul>{{ contents }}",
+    );
+    test.run_with(["build"]).code(0);
+    let page = read(&test, "build/guide.html");
+    assert!(
+        page.starts_with(r##"<ul><li><a href="#install-it">Install it</a> <a href="#with-apt">With apt</a></li><li><a href="#use-it">Use it</a></li></ul>"##),
+        "{page}"
+    );
+    for id in ["install-it", "with-apt", "use-it"] {
+        assert!(page.contains(&format!(" id=\"{id}\"")), "no heading with id {id}: {page}");
+    }
+}

@@ -124,6 +124,24 @@ pub fn bad_options(message: impl std::fmt::Display) -> Error {
     Error::InvalidOptions(message.to_string())
 }
 
+/// A heading's anchor as GitHub makes it: the text trimmed and lowercased,
+/// spaces to `-`, punctuation other than `-` and `_` dropped
+/// (`"What's new?"` → `whats-new`).
+pub fn anchor(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c.to_lowercase().collect::<String>())
+            } else if c == ' ' {
+                Some("-".into())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// A file name as a URL segment: lowercase, spaces and punctuation as `-`,
 /// but dots and existing dashes kept (`Release 1.2` → `release-1.2`).
 pub fn slugify_path(name: &str) -> String {

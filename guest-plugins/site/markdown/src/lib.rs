@@ -114,8 +114,7 @@ fn render(text: &str, extensions: Extensions, heading_ids: bool) -> String {
     out
 }
 
-/// GitHub's anchors: the heading's text, lowercased, punctuation dropped,
-/// spaces to `-`; a repeat gets `-1`, `-2`, ...
+/// GitHub's anchors ([`site_kit::anchor`]); a repeat gets `-1`, `-2`, ...
 fn add_heading_ids(events: &mut [Event<'_>]) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     // Hand-set ids count as taken.
@@ -135,7 +134,7 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
                 }
                 end += 1;
             }
-            let base = github_slug(&text);
+            let base = site_kit::anchor(&text);
             let slug = match seen.get_mut(&base) {
                 None => {
                     seen.insert(base.clone(), 0);
@@ -155,21 +154,6 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
         }
         index += 1;
     }
-}
-
-fn github_slug(text: &str) -> String {
-    text.trim()
-        .chars()
-        .filter_map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c.to_lowercase().collect::<String>())
-            } else if c == ' ' {
-                Some("-".into())
-            } else {
-                None
-            }
-        })
-        .collect()
 }
 
 workbench_plugin::export_site_step!(Markdown);
