@@ -187,14 +187,9 @@ fn nest(headings: &[Heading], ids: &[String]) -> Vec<Value> {
             (heading.level, entry)
         })
         .collect();
-    let mut at = 0;
-    let mut out = take(&flat, &mut at, 0);
-    // A heading shallower than the first one's level but after it starts a
-    // new top-level run; the loop above stops there, so go on.
-    while at < flat.len() {
-        out.extend(take(&flat, &mut at, 0));
-    }
-    out
+    // Every level is above 0, so the top call takes every heading; a
+    // heading shallower than an earlier one becomes that one's sibling.
+    take(&flat, &mut 0, 0)
 }
 
 workbench_plugin::export_site_step!(TableOfContents);
@@ -212,6 +207,10 @@ mod tests {
         let toc = Value::Array(nest(&headings, &ids));
         assert_eq!(toc[0]["children"][0]["children"][0]["title"], "One.a");
         assert_eq!(toc[0]["children"][1]["children"][0]["id"], "deep");
+        // A page that starts deeper than it goes on: siblings at the top.
+        let (headings, taken) = read("<h3>A</h3><h2>B</h2>", "h2, h3").unwrap();
+        let ids = assign_ids(&headings, taken);
+        assert_eq!(nest(&headings, &ids).len(), 2);
     }
 
     #[test]
