@@ -616,3 +616,41 @@ fn a_layout_lists_the_table_of_contents_and_its_links_reach_the_headings() {
         assert!(page.contains(&format!(" id=\"{id}\"")), "no heading with id {id}: {page}");
     }
 }
+
+#[test]
+fn sass_compiles_stylesheets_with_project_load_paths_and_names_the_line_of_an_error() {
+    let test = site(r#"steps = [{ plugin = "sass", options = { load-paths = ["sass"] } }]"#)
+        .file("site/css/main.scss", "@use 'theme';\n@import 'parts';\nbody { color: theme.$ink; }\n")
+        .file("site/css/_parts.scss", "nav { a { margin: 2px * 2; } }\n")
+        .file("sass/_theme.scss", "$ink: #123456;\n");
+    test.run_with(["build"]).code(0);
+    assert_eq!(read(&test, "build/css/main.css"), "nav a{margin:4px}body{color:#123456}");
+    assert!(!test.dir().join("build/css/_parts.css").exists() && !test.dir().join("build/css/_parts.scss").exists());
+
+    std::fs::write(test.dir().join("site/css/main.scss"), "body {\n  color: theme.$ink\n  margin: 0;\n}\n").unwrap();
+    test.run_with(["build"]).code(3).stderr_has("css/main.scss:3:").stderr_has("margin: 0;");
+    assert_eq!(
+        read(&test, "build/css/main.css"),
+        "nav a{margin:4px}body{color:#123456}",
+        "a failed build keeps the last output"
+    );
+}
+
+#[test]
+fn shortcodes_render_before_markdown_and_their_html_stays_one_block() {
+    let test = site(r#"steps = ["shortcodes", "markdown"]"#)
+        .file("site/trip.md", "---\ntitle: Trip\n---\n# Trip\n\n{{< video id=\"abc\" >}}\n\n{{% aside %}}Pack *light*.{{% /aside %}}\n")
+        .file("shortcodes/video.html", "<figure>\n\n  <iframe src=\"https://example.com/{{ id }}\" title=\"{{ page.title }}\"></iframe>\n\n</figure>\n")
+        .file("shortcodes/aside.md", "> {{ body }}\n");
+    test.run_with(["build"]).code(0);
+    let page = read(&test, "build/trip.html");
+    assert!(
+        page.contains("<figure>\n  <iframe src=\"https://example.com/abc\" title=\"Trip\"></iframe>\n</figure>"),
+        "{page}"
+    );
+    assert!(page.contains("<blockquote>\n<p>Pack <em>light</em>.</p>\n</blockquote>"), "{page}");
+    std::fs::write(test.dir().join("site/trip.md"), "text\n\n{{< vidoe id=1 >}}\n").unwrap();
+    test.run_with(["build"])
+        .code(3)
+        .stderr_has("trip.md:3: shortcode `vidoe` is not in shortcodes/ (it has aside.md, video.html)");
+}

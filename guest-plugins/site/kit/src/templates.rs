@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use minijinja::value::Value as TemplateValue;
+pub use minijinja::value::Value as TemplateValue;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use workbench_plugin::serde_json::{Map, Value};
 use workbench_plugin::site_step::{Error, ProjectFile};
