@@ -32,6 +32,8 @@ pub enum Command {
     Build(commands::site::BuildArgs),
     /// Which third-party services web pages use, and the settings of each.
     Detect(commands::detect::DetectArgs),
+    /// Write a workbench.toml: today, the translation of a Metalsmith project's metalsmith.json.
+    Init(commands::init::InitArgs),
     /// Lint checks over a tree, from every lint-check plugin.
     Lint(commands::lint::LintArgs),
     /// Run a make target in every project (or those a change reaches), in dependency order.
@@ -92,6 +94,7 @@ pub fn run(context: &Context, command: Command) -> Result<Exit, Error> {
     match command {
         Command::Build(args) => commands::site::run(context, &args),
         Command::Detect(args) => commands::detect::run(context, &args),
+        Command::Init(args) => commands::init::run(context, &args),
         Command::Lint(args) => commands::lint::run(context, &args),
         Command::Make(args) => commands::make::run(context, &args),
         Command::Projects(args) => commands::projects::run(context, &args),

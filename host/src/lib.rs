@@ -21,6 +21,7 @@ pub mod globs;
 pub mod hex;
 pub mod leftovers;
 pub mod line_column;
+pub mod metalsmith;
 pub mod page;
 pub mod parallel;
 pub mod plugin_paths;

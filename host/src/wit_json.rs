@@ -169,6 +169,8 @@ pub struct FileInput {
     /// Front matter and earlier steps' keys (site steps only).
     #[serde(default)]
     pub metadata: Map<String, Value>,
+    /// The source file a site file came from [default: its path].
+    pub source: Option<String>,
 }
 
 impl FileInput {
@@ -179,7 +181,7 @@ impl FileInput {
     pub fn to_site_file(&self) -> site_step::SiteFile {
         site_step::SiteFile {
             path: self.path.clone(),
-            source: self.path.clone(),
+            source: self.source.clone().unwrap_or_else(|| self.path.clone()),
             contents: self.contents.as_bytes().to_vec(),
             metadata: Value::Object(self.metadata.clone()).to_string(),
         }

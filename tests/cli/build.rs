@@ -20,7 +20,7 @@ const MARKDOWN_AND_LAYOUT: &str = r#"steps = ["markdown", { plugin = "layouts", 
 #[test]
 fn the_example_site_builds_with_every_core_step() {
     let test = Test::new().copy_from_repo("examples/site", "example");
-    test.run_with(["build", "example"]).code(0).stderr_has("wrote 16 files and copied 2 to example/build");
+    test.run_with(["build", "example"]).code(0).stderr_has("wrote 18 files and copied 2 to example/build");
     let post = read(&test, "example/build/posts/layouts/index.html");
     assert!(post.contains("<title>Layouts and partials · Workbench Notes</title>"), "{post}");
     assert!(post.contains(r#"<a href="/tags/templates/">templates</a>"#), "{post}");
@@ -44,7 +44,16 @@ fn the_example_site_builds_with_every_core_step() {
     assert!(feed.contains("<link>https://example.com/posts/feeds/</link>"), "{feed}");
     assert!(read(&test, "example/build/atom.xml").contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
     assert!(read(&test, "example/build/sitemap.xml").contains("<loc>https://example.com/about/</loc>"));
-    assert!(read(&test, "example/build/css/style.css").contains("font:"), "static copied");
+    let css = read(&test, "example/build/css/style.css");
+    assert!(css.contains("color:#222") && !css.contains('\n'), "sass compiled and compressed: {css}");
+    assert!(!test.dir().join("example/build/css/_colors.css").exists(), "a partial is not output");
+    assert!(read(&test, "example/build/js/search.js").contains("search-index.json"), "static copied");
+    assert!(first.contains("<aside class=\"note\">"), "the note shortcode: {first}");
+    let index: serde_json::Value = serde_json::from_str(&read(&test, "example/build/search-index.json")).unwrap();
+    let first_steps = index.as_array().unwrap().iter().find(|page| page["url"] == "/posts/first-steps/").unwrap();
+    assert_eq!(first_steps["title"], "First steps");
+    assert!(first_steps["headings"].as_array().unwrap().iter().any(|heading| heading["id"] == "why-plugins"));
+    assert!(!first_steps["body"].as_str().unwrap().contains("RSS"), "the footer is not indexed");
     assert!(!test.dir().join("example/build/posts/unfinished").exists(), "the draft was dropped");
 }
 
@@ -653,4 +662,55 @@ fn shortcodes_render_before_markdown_and_their_html_stays_one_block() {
     test.run_with(["build"])
         .code(3)
         .stderr_has("trip.md:3: shortcode `vidoe` is not in shortcodes/ (it has aside.md, video.html)");
+}
+
+#[test]
+fn check_refuses_broken_links_and_anchors_naming_page_line_and_target_and_writes_nothing() {
+    let test = site(r#"steps = ["markdown", "permalinks", "static"]"#)
+        .file(
+            "site/index.md",
+            "# Home\n\n[ok](/guide/)\n[anchor](guide/#install)\n[gone](/nowhere/)\n[bad anchor](/guide/#nope)\n![logo](/img/logo.png)\n",
+        )
+        .file("site/guide.md", "# Guide\n\n## Install\n\n[back](../)\n")
+        .file("static/img/logo.png", "png");
+    test.run_with(["build", "--check"])
+        .code(1)
+        .stderr_has("error: index.html:4: broken link `/nowhere/`: no page or file at /nowhere/ (from index.md)")
+        .stderr_has(
+            "error: index.html:5: broken link `/guide/#nope`: /guide/index.html has no element with id \"nope\"",
+        )
+        .stderr_has("2 broken links on 1 page (of 6 links checked); the output was not replaced");
+    assert!(!test.dir().join("build").exists(), "nothing is written while links are broken");
+
+    let json = test.run_with(["build", "--check", "--format", "json"]).code(1).json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["error"]["exit"], 1);
+    assert_eq!(json["links"]["broken"][0]["line"], 4);
+    assert_eq!(json["links"]["broken"][0]["source"], "index.md");
+
+    std::fs::write(
+        test.dir().join("site/index.md"),
+        "# Home\n\n[ok](/guide/)\n[anchor](guide/#install)\n![logo](/img/logo.png)\n",
+    )
+    .unwrap();
+    test.run_with(["build", "--check"]).code(0).stderr_has("checked 4 links on 2 pages: none broken");
+    assert!(test.dir().join("build/guide/index.html").is_file());
+}
+
+#[test]
+fn check_external_fetches_each_outside_link_once_within_the_time_limit() {
+    let server = crate::loopback::Server::start();
+    let page = format!(
+        "[fine]({0}/page) [again]({0}/page) [gone]({0}/missing) [loop]({0}/loop) [slow]({0}/stall)\n",
+        server.base
+    );
+    let test = site(r#"steps = ["markdown"]"#).file("site/links.md", page);
+    test.run_with(["build", "--check"]).code(0).stderr_has("checked 5 links on 1 page: none broken");
+    let run = test.run_with(["build", "--check=external", "--check-timeout", "1"]).code(1);
+    run.stderr_has(&format!("links.html:1: broken link `{}/missing`: HTTP 404", server.base))
+        .stderr_has("/loop`: more than 10 redirects (a redirect loop?)")
+        .stderr_has("/stall`: no complete response within 1 s (raise --check-timeout to wait longer)")
+        .stderr_has("3 broken links on 1 page (of 5 links checked)");
+    let fetched = server.agents.lock().unwrap().len();
+    assert!(fetched <= 4 + 10, "/page fetched once for its two links (and /loop's redirects): {fetched} requests");
 }

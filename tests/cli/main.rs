@@ -13,6 +13,7 @@ mod detect;
 mod exit_codes;
 mod lint;
 mod make;
+mod metalsmith;
 mod plugins;
 mod polyglot;
 mod sandbox;

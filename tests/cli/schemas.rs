@@ -76,8 +76,12 @@ fn args(test: &Test, words: &[&str]) -> Vec<String> {
 #[test]
 fn build_scaffold_and_serve_documents_match_their_schemas() {
     let test = Test::new().copy_from_repo("examples/site", "site");
-    let build = test.run_with(["build", "site", "--format", "json"]).code(0);
+    let build = test.run_with(["build", "site", "--check", "--format", "json"]).code(0);
     check("build", &build);
+    assert!(
+        build.json()["links"]["links"].as_u64().is_some_and(|links| links > 100),
+        "the example's links were checked"
+    );
     assert!(build.json()["files"].as_array().is_some_and(|files| files.iter().any(|file| file == "index.html")));
     check("build", &test.run_with(["build", "site", "--dry-run", "--format", "json"]).code(0));
     // A failed build is a document too, with the error, and the same exit code.
@@ -85,6 +89,11 @@ fn build_scaffold_and_serve_documents_match_their_schemas() {
     let failed = broken.run_with(["build", "--format", "json"]).code(2);
     check("build", &failed);
     assert_eq!(failed.json()["ok"], false);
+    let dangling =
+        Test::new().file("workbench.toml", "[site]\nsteps = [\"markdown\"]\n").file("site/a.md", "[x](/nowhere/)\n");
+    let unchecked = dangling.run_with(["build", "--check", "--format", "json"]).code(1);
+    check("build", &unchecked);
+    assert_eq!(unchecked.json()["links"]["broken"][0]["target"], "/nowhere/");
 
     let listed = test.run_with(["scaffold", "--list", "--format", "json"]).code(0);
     check("scaffold-list", &listed);

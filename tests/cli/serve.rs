@@ -545,6 +545,36 @@ fn live_reload_in_chromium_shows_edits_and_the_error_overlay_in_the_same_tab() {
     assert_eq!(tab.evaluate(overlay).unwrap(), "", "the overlay is gone after a good build");
 }
 
+/// The search box docs/site.md describes, as the example site ships it:
+/// the `search-index` step's JSON, searched by the page's own script.
+#[test]
+fn the_example_sites_search_box_links_a_hit_to_the_heading_that_matched_in_chromium() {
+    let Some(binary) = chromium() else {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI=true but no chromium on PATH: .ci/run installs it");
+        println!("skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let test = example_site();
+    let served = Served::start(&test);
+    let browser = Browser::start(&binary);
+    let mut tab = browser.open(&format!("http://{}/", served.address));
+    tab.wait_until("the search box ready", "document.getElementById('search')?.disabled === false", |ready| {
+        ready.as_bool() == Some(true)
+    });
+    tab.evaluate(
+        "const box = document.getElementById('search'); box.value = 'why PLUGINS'; \
+         box.dispatchEvent(new Event('input')); true",
+    );
+    let hits = "[...document.querySelectorAll('#hits a')].map(a => a.getAttribute('href') + ' ' + a.textContent)";
+    tab.wait_until("a hit", hits, |hits| {
+        hits.as_array().is_some_and(|hits| {
+            hits.iter().any(|hit| hit == "/posts/first-steps/#why-plugins First steps › Why plugins")
+        })
+    });
+    tab.evaluate("const again = document.getElementById('search'); again.value = 'zzzz'; again.dispatchEvent(new Event('input')); true");
+    tab.wait_until("no hits for a word on no page", hits, |hits| hits.as_array().is_some_and(Vec::is_empty));
+}
+
 #[test]
 fn an_edit_to_workbench_toml_takes_effect_without_a_restart() {
     let test = example_site();

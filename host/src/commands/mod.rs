@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod detect;
+pub mod init;
 pub mod lint;
 pub mod make;
 pub mod man;

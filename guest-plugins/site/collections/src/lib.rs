@@ -1,7 +1,10 @@
 //! `collections`: named, sorted lists of pages in the site metadata, as
 //! @metalsmith/collections keeps them. A page joins a collection by glob
 //! (`posts = { pattern = "posts/**/*.html" }`, or just `posts = "posts/**"`)
-//! or by its front matter (`collection: posts`, or a list). Each collection
+//! or by its front matter (`collection: posts`, or a list). A pattern
+//! matches a page's path or the source file it came from, so `posts/*.md`
+//! still takes the posts after `markdown` and `permalinks` moved them (run
+//! collections after those, since entries are copies). Each collection
 //! is `collections.NAME` in the site metadata: entries of the pages'
 //! metadata with `path` and `url` (no contents, so later steps stay light),
 //! and each page gets `previous` and `next` (`refer = false` turns that off).
@@ -123,7 +126,8 @@ impl SiteStep for Collections {
                 members.entry(name).or_default().push(index);
             }
             for (name, (_, set)) in &defined {
-                if set.is_match(&file.path) && !members.get(name).is_some_and(|list| list.contains(&index)) {
+                let matched = set.is_match(&file.path) || (!file.source.is_empty() && set.is_match(&file.source));
+                if matched && !members.get(name).is_some_and(|list| list.contains(&index)) {
                     members.entry(name.clone()).or_default().push(index);
                 }
             }

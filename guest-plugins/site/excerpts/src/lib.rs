@@ -1,6 +1,8 @@
 //! `excerpts`: a page's `excerpt` is the text before `<!-- more -->` when
 //! it has that marker, else its first paragraph (the first `<p>`), as in
 //! metalsmith-excerpts. A page that sets `excerpt` itself keeps its own.
+//! Footnote references are left out of it: the notes they link to stay on
+//! the page, so on a list page the links would lead nowhere.
 //! Runs after `markdown`, on HTML.
 
 use schemars::JsonSchema;
@@ -58,9 +60,33 @@ fn excerpt(html: &str, marker: &str) -> Option<String> {
     if !marker.is_empty()
         && let Some(end) = html.find(marker)
     {
-        return Some(html[..end].trim().to_string());
+        return Some(without_footnote_references(html[..end].trim()));
     }
-    first_paragraph(html)
+    first_paragraph(html).map(|paragraph| without_footnote_references(&paragraph))
+}
+
+/// The HTML without its `<sup>` footnote markers (`class="footnote-reference"`
+/// from the markdown step, `footnote-ref` and `data-footnote-ref` from
+/// other renderers).
+fn without_footnote_references(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<sup") {
+        let tag_end = rest[start..].find('>').map_or(rest.len(), |end| start + end + 1);
+        let close = rest[tag_end..].find("</sup>").map(|end| tag_end + end + "</sup>".len());
+        match close {
+            Some(close) if rest[start..tag_end].contains("footnote-ref") => {
+                out.push_str(&rest[..start]);
+                rest = &rest[close..];
+            }
+            _ => {
+                out.push_str(&rest[..tag_end]);
+                rest = &rest[tag_end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The first `<p>` element, whole. A `<p>` cannot nest, so its end is the
@@ -100,6 +126,13 @@ mod tests {
             "<h1>T</h1><!-- <p>no</p> --><pre><code><p>no</code></pre><p class=\"x\">Yes <em>this</em>.</p><p>not</p>";
         assert_eq!(first_paragraph(html).unwrap(), "<p class=\"x\">Yes <em>this</em>.</p>");
         assert!(first_paragraph("<pre>x</pre><param>").is_none());
+    }
+
+    #[test]
+    fn footnote_markers_are_left_out_and_other_superscripts_kept() {
+        let html = "<p>E = mc<sup>2</sup>, as noted<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>.</p>";
+        assert_eq!(excerpt(html, "").unwrap(), "<p>E = mc<sup>2</sup>, as noted.</p>");
+        assert_eq!(without_footnote_references("a<sup data-footnote-ref><a href=\"#fn\">1</a></sup>"), "a");
     }
 
     #[test]

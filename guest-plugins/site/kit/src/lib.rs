@@ -11,6 +11,8 @@
 //!   `url`, never its contents, so whole-set steps stay small.
 
 mod globs;
+#[cfg(feature = "handlebars")]
+mod handlebars;
 #[cfg(feature = "templates")]
 pub mod templates;
 

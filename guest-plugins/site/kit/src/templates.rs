@@ -17,6 +17,9 @@ use workbench_plugin::site_step::{Error, ProjectFile};
 pub struct Templates {
     env: Environment<'static>,
     names: Arc<BTreeMap<String, String>>,
+    /// The `.hbs` templates, when there are any and the step renders them.
+    #[cfg(feature = "handlebars")]
+    handlebars: Option<handlebars::Handlebars<'static>>,
 }
 
 impl Templates {
@@ -49,7 +52,18 @@ impl Templates {
         env.add_filter("slugify", |text: String| crate::slugify(&text));
         // Nunjucks' name for `tojson`.
         env.add_filter("dump", minijinja::filters::tojson);
-        Ok(Templates { env, names })
+        #[cfg(feature = "handlebars")]
+        let handlebars = if names.keys().any(|name| is_handlebars(name)) {
+            Some(crate::handlebars::registry(&names, strict)?)
+        } else {
+            None
+        };
+        Ok(Templates {
+            env,
+            names,
+            #[cfg(feature = "handlebars")]
+            handlebars,
+        })
     }
 
     /// Template names, for "unknown layout" messages.
@@ -64,6 +78,9 @@ impl Templates {
     /// Renders the named template; the error names the page and the
     /// template's own file and line.
     pub fn render(&self, name: &str, context: &TemplateValue, page: &str) -> Result<String, Error> {
+        if is_handlebars(name) {
+            return self.render_handlebars(name, context, page);
+        }
         let template = self.env.get_template(name).map_err(|error| describe(&error, page))?;
         template.render(context).map_err(|error| describe(&error, page))
     }
@@ -73,6 +90,35 @@ impl Templates {
         let source = if is_nunjucks(page) { Cow::Owned(nunjucks_compat(source)) } else { Cow::Borrowed(source) };
         self.env.render_named_str(page, &source, context).map_err(|error| describe(&error, page))
     }
+}
+
+#[cfg(feature = "handlebars")]
+impl Templates {
+    fn render_handlebars(&self, name: &str, context: &TemplateValue, page: &str) -> Result<String, Error> {
+        let Some(registry) = &self.handlebars else {
+            return Err(Error::InvalidInput(format!("{page}: template `{name}` is not there")));
+        };
+        let context = workbench_plugin::serde_json::to_value(context)
+            .map_err(|error| Error::Other(format!("{page}: the template context: {error}")))?;
+        crate::handlebars::render(registry, name, &context, page)
+    }
+}
+
+#[cfg(not(feature = "handlebars"))]
+impl Templates {
+    #[allow(clippy::unused_self, reason = "the same signature as with the feature")]
+    fn render_handlebars(&self, name: &str, _: &TemplateValue, page: &str) -> Result<String, Error> {
+        Err(Error::InvalidInput(format!(
+            "{page}: `{name}` is a Handlebars template, which only the `layouts` step renders; use a Jinja or Nunjucks template here"
+        )))
+    }
+}
+
+/// `.hbs` and `.handlebars` templates are Handlebars; the rest Jinja.
+pub fn is_handlebars(name: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("hbs") || extension.eq_ignore_ascii_case("handlebars"))
 }
 
 fn is_nunjucks(name: &str) -> bool {
@@ -213,17 +259,21 @@ fn describe(error: &minijinja::Error, page: &str) -> Error {
 /// returned as is.
 #[allow(clippy::needless_pass_by_value, reason = "minijinja's filter signature takes values")]
 fn date_filter(value: TemplateValue, format: Option<String>) -> Result<String, minijinja::Error> {
-    let text = value.to_string();
-    let format = format.unwrap_or_else(|| "%Y-%m-%d".into());
-    let Some(moment) = parse_date(&text) else { return Ok(text) };
-    Ok(match format.as_str() {
+    format_date(&value.to_string(), format.as_deref())
+        .map_err(|message| minijinja::Error::new(ErrorKind::InvalidOperation, message))
+}
+
+/// A front-matter date in `format` (strftime codes, default `%Y-%m-%d`;
+/// `"rfc3339"` and `"rfc2822"` for feeds); text that is not a date as is.
+pub fn format_date(text: &str, format: Option<&str>) -> Result<String, String> {
+    let format = format.unwrap_or("%Y-%m-%d");
+    let Some(moment) = parse_date(text) else { return Ok(text.to_string()) };
+    Ok(match format {
         "rfc3339" => moment.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "rfc2822" => moment.to_rfc2822(),
         _ => {
             let mut out = String::new();
-            write!(out, "{}", moment.format(&format)).map_err(|_| {
-                minijinja::Error::new(ErrorKind::InvalidOperation, format!("bad date format {format:?}"))
-            })?;
+            write!(out, "{}", moment.format(format)).map_err(|_| format!("bad date format {format:?}"))?;
             out
         }
     })

@@ -92,13 +92,19 @@ impl SiteStep for Layouts {
     }
 }
 
-/// `post` → `post.html` when only that exists; `post.html` as is.
+/// `post.html` as is; `post` → `post` + `extension`, else the first of
+/// the other engines' extensions there is (`post.njk`, `post.hbs`, ...).
 fn resolve(templates: &Templates, name: &str, extension: &str) -> Option<String> {
     if templates.has(name) {
         return Some(name.to_string());
     }
-    let with = format!("{name}{extension}");
-    templates.has(&with).then_some(with)
+    std::iter::once(extension)
+        .chain(ENGINE_EXTENSIONS)
+        .map(|extension| format!("{name}{extension}"))
+        .find(|candidate| templates.has(candidate))
 }
+
+/// Tried, in order, after `extension`.
+const ENGINE_EXTENSIONS: [&str; 5] = [".html", ".njk", ".jinja", ".hbs", ".handlebars"];
 
 workbench_plugin::export_site_step!(Layouts);

@@ -21,6 +21,8 @@ pub struct FetchSettings {
     /// Bytes of decoded body kept; the rest is not read.
     pub max_body: u64,
     pub max_redirects: u32,
+    /// The flag that raises `timeout`, named when a response is too slow.
+    pub timeout_flag: &'static str,
 }
 
 /// A target's document, with what the reader should know about it.
@@ -71,6 +73,12 @@ impl Fetcher {
         }
     }
 
+    /// The status a URL answers with, after redirects; the body is not read.
+    pub fn status(&self, url: &Url) -> Result<u16, String> {
+        let response = self.agent.get(url.as_str()).call().map_err(|error| describe(&error, &self.settings))?;
+        Ok(response.status().as_u16())
+    }
+
     fn fetch(&self, url: &Url) -> Result<Loaded, String> {
         let mut response = self.agent.get(url.as_str()).call().map_err(|error| describe(&error, &self.settings))?;
         let final_url = ureq::ResponseExt::get_uri(&response).to_string();
@@ -115,7 +123,11 @@ impl Fetcher {
 fn describe(error: &ureq::Error, settings: &FetchSettings) -> String {
     match error {
         ureq::Error::Timeout(_) => {
-            format!("no complete response within {} s (raise --timeout to wait longer)", settings.timeout.as_secs_f64())
+            format!(
+                "no complete response within {} s (raise {} to wait longer)",
+                settings.timeout.as_secs_f64(),
+                settings.timeout_flag
+            )
         }
         ureq::Error::TooManyRedirects => {
             format!("more than {} redirects (a redirect loop?)", settings.max_redirects)

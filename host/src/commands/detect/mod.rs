@@ -2,7 +2,7 @@
 //! hand the structured page to every detector plugin, and report the
 //! services found with their settings and the evidence for each.
 
-mod fetch;
+pub mod fetch;
 mod fingerprints;
 mod render;
 mod report;
@@ -270,7 +270,7 @@ fn fetch_settings(context: &Context, args: &DetectArgs) -> Result<FetchSettings,
     if mib == 0 || mib > 1024 {
         return Err(Error::input(format!("a body cap of {mib} MiB is out of range")).help("give 1 to 1024"));
     }
-    Ok(FetchSettings { timeout, max_body: mib << 20, max_redirects: MAX_REDIRECTS })
+    Ok(FetchSettings { timeout, max_body: mib << 20, max_redirects: MAX_REDIRECTS, timeout_flag: "--timeout" })
 }
 
 fn fingerprint_files(context: &Context, args: &DetectArgs) -> Vec<PathBuf> {

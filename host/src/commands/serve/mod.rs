@@ -69,8 +69,15 @@ pub fn run(context: &Context, args: &ServeArgs) -> Result<Exit, Error> {
     let project = site::project_context(context, dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
     let site = site::resolve(&context.config, dir.as_deref(), &context.resolve(Path::new(".")))?;
-    let build_args =
-        BuildArgs { dir: args.dir.clone(), dry_run: false, quiet: true, jobs: args.jobs, format: site::Format::Human };
+    let build_args = BuildArgs {
+        dir: args.dir.clone(),
+        dry_run: false,
+        check: None,
+        check_timeout: 10.0,
+        quiet: true,
+        jobs: args.jobs,
+        format: site::Format::Human,
+    };
     let hub = Arc::new(reload::Hub::default());
     let mut caches = Caches::serving(&site, context.global.no_cache);
 

@@ -8,10 +8,12 @@
 //! - [`pipeline`]: steps, per-file steps in parallel batches;
 //! - [`cache`]: what per-file steps made of each file, for the next build;
 //! - [`paths`]: what plugins may name and read;
+//! - [`links`]: `--check`, every link reaching its target;
 //! - [`output`]: staging and the atomic swap;
 //! - [`progress`]: the bar on a terminal.
 
 pub mod cache;
+pub mod links;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
@@ -44,6 +46,15 @@ pub struct BuildArgs {
     /// `--quiet` is global.
     #[arg(skip)]
     pub quiet: bool,
+    /// Check that every link in the built pages reaches a page or file of
+    /// the build, and every `#fragment` an id on its page; a broken link
+    /// fails the build before the output is replaced (exit 1).
+    /// `--check=external` also fetches every http(s) link, concurrently.
+    #[arg(long, value_enum, value_name = "WHICH", num_args = 0..=1, require_equals = true, default_missing_value = "internal")]
+    pub check: Option<CheckLinks>,
+    /// Seconds each external link may take with `--check=external`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub check_timeout: f64,
     /// Threads for per-file steps [default: the number of cores].
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -51,6 +62,15 @@ pub struct BuildArgs {
     /// as one document on stdout (docs/json.md).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Which links `--check` follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckLinks {
+    /// Links to the site's own pages and files, and their `#fragment`s.
+    Internal,
+    /// Those, and every http(s) link to another site (fetched).
+    External,
 }
 
 /// The `[site]` section resolved against the project root.
@@ -63,6 +83,10 @@ pub struct Site {
 
 pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
     let started = Instant::now();
+    if !(args.check_timeout.is_finite() && args.check_timeout > 0.0) {
+        return Err(Error::input(format!("--check-timeout {} is not a number of seconds above 0", args.check_timeout))
+            .help("pass a time such as `--check-timeout 5`"));
+    }
     let dir = args.dir.as_deref().map(|dir| context.resolve(dir));
     let project = project_context(context, dir.as_deref())?;
     let context = project.as_ref().unwrap_or(context);
@@ -75,6 +99,12 @@ pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
         outln!(context, "{document:#}");
     }
     let outcome = outcome?;
+    if let Some(report) = outcome.links.as_ref().filter(|report| !report.broken.is_empty()) {
+        if args.format == Format::Human {
+            print_broken(context, report);
+        }
+        return Ok(Exit::Findings);
+    }
     if !args.quiet && !context.global.quiet && args.format == Format::Human {
         let mut stderr = context.stderr();
         let what = if args.dry_run { "would write" } else { "wrote" };
@@ -87,8 +117,50 @@ pub fn run(context: &Context, args: &BuildArgs) -> Result<Exit, Error> {
             started.elapsed().as_secs_f64(),
             outcome.steps.len()
         );
+        if let Some(report) = &outcome.links {
+            let _ = writeln!(
+                stderr,
+                "checked {} links{} on {} page{}: none broken",
+                report.links,
+                if report.external > 0 { format!(" ({} external)", report.external) } else { String::new() },
+                report.pages,
+                if report.pages == 1 { "" } else { "s" }
+            );
+        }
     }
     Ok(Exit::Success)
+}
+
+/// Each broken link on a line of its own, then what happened to the output.
+fn print_broken(context: &Context, report: &links::Report) {
+    let paint = context.paint_err();
+    let mut stderr = context.stderr();
+    for broken in &report.broken {
+        let from = if broken.source.is_empty() || broken.source == broken.page {
+            String::new()
+        } else {
+            format!(" (from {})", broken.source)
+        };
+        let _ = writeln!(
+            stderr,
+            "{} {}:{}: broken link `{}`: {}{from}",
+            paint.label("error:"),
+            broken.page,
+            broken.line,
+            broken.target,
+            broken.reason
+        );
+    }
+    let pages: std::collections::BTreeSet<&str> = report.broken.iter().map(|broken| broken.page.as_str()).collect();
+    let _ = writeln!(
+        stderr,
+        "{} broken link{} on {} page{} (of {} links checked); the output was not replaced",
+        report.broken.len(),
+        if report.broken.len() == 1 { "" } else { "s" },
+        pages.len(),
+        if pages.len() == 1 { "" } else { "s" },
+        report.links
+    );
 }
 
 pub struct Outcome {
@@ -102,6 +174,8 @@ pub struct Outcome {
     /// The steps' plugin names, in order.
     pub steps: Vec<String>,
     pub timings: Timings,
+    /// What `--check` found; with a broken link nothing was written.
+    pub links: Option<links::Report>,
 }
 
 /// Where a build's time went.
@@ -123,6 +197,20 @@ pub fn json(outcome: Result<&Outcome, &Error>, site: &Site, dry_run: bool, elaps
         "destination": site.destination.display().to_string(),
         "timings_ms": { "total": ms(elapsed) },
     });
+    if let Ok(outcome) = outcome
+        && let Some(report) = &outcome.links
+    {
+        document["links"] = links_json(report);
+        if !report.broken.is_empty() {
+            document["ok"] = Value::Bool(false);
+            document["error"] = serde_json::json!({
+                "message": format!("{} broken links; the output was not replaced", report.broken.len()),
+                "help": "fix the links, or the pages they point to, and build again",
+                "exit": Exit::Findings as u8,
+            });
+            return document;
+        }
+    }
     match outcome {
         Ok(outcome) => {
             document["files"] = serde_json::json!(outcome.paths);
@@ -144,6 +232,28 @@ pub fn json(outcome: Result<&Outcome, &Error>, site: &Site, dry_run: bool, elaps
         }
     }
     document
+}
+
+fn links_json(report: &links::Report) -> Value {
+    let broken: Vec<Value> = report
+        .broken
+        .iter()
+        .map(|broken| {
+            serde_json::json!({
+                "page": broken.page,
+                "source": broken.source,
+                "line": broken.line,
+                "target": broken.target,
+                "reason": broken.reason,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "pages": report.pages,
+        "links": report.links,
+        "external": report.external,
+        "broken": broken,
+    })
 }
 
 /// What one build leaves for the next.
@@ -245,14 +355,30 @@ fn build_with_plugins(
     log::debug!("ran the steps in {:.1} ms", phase.elapsed().as_secs_f64() * 1e3);
     let phase = Instant::now();
     let copies = copies(site, &steps)?;
+    let steps: Vec<String> = steps.iter().map(|step| step.plugin.name().to_string()).collect();
+    let links = if let Some(which) = args.check {
+        progress.step("checking links");
+        let external = (which == CheckLinks::External).then(|| links::External {
+            timeout: Duration::from_secs_f64(args.check_timeout),
+            threads: crate::parallel::IO_THREADS,
+        });
+        let report = links::check(&state.files, &copies, external, threads);
+        if !report.broken.is_empty() {
+            progress.finish();
+            let paths = Vec::new();
+            return Ok(Outcome { files: 0, copied: 0, unchanged: 0, paths, steps, timings, links: Some(report) });
+        }
+        Some(report)
+    } else {
+        None
+    };
 
     progress.step("writing");
     let paths: Vec<String> = state.files.keys().cloned().collect();
-    let steps: Vec<String> = steps.iter().map(|step| step.plugin.name().to_string()).collect();
     let outcome = if args.dry_run {
         progress.finish();
         if args.format == Format::Json {
-            return Ok(Outcome { files: paths.len(), copied: 0, unchanged: 0, paths, steps, timings });
+            return Ok(Outcome { files: paths.len(), copied: 0, unchanged: 0, paths, steps, timings, links });
         }
         let mut stdout = context.stdout();
         for path in state.files.keys() {
@@ -266,7 +392,7 @@ fn build_with_plugins(
                 shown(&copy.from)
             );
         }
-        Outcome { files: paths.len(), copied: 0, unchanged: 0, paths, steps, timings }
+        Outcome { files: paths.len(), copied: 0, unchanged: 0, paths, steps, timings, links }
     } else {
         let written = output::write(&state.files, &copies, &site.destination, site.clean);
         progress.finish();
@@ -278,23 +404,55 @@ fn build_with_plugins(
             written.files + written.copied - written.unchanged,
             written.unchanged
         );
-        Outcome { files: written.files, copied: written.copied, unchanged: written.unchanged, paths, steps, timings }
+        Outcome {
+            files: written.files,
+            copied: written.copied,
+            unchanged: written.unchanged,
+            paths,
+            steps,
+            timings,
+            links,
+        }
     };
     Ok(outcome)
 }
 
 /// With a DIR and no `--config`, the project's own workbench.toml rules.
+/// A folder with no workbench.toml but a metalsmith.json (DIR, or the
+/// current folder when no workbench.toml was found above it) builds from
+/// that, translated (see [`crate::metalsmith`]).
 pub fn project_context(context: &Context, dir: Option<&Path>) -> Result<Option<Context>, Error> {
-    let Some(dir) = dir else { return Ok(None) };
     if context.global.config.is_some() {
         return Ok(None);
     }
+    let here = context.resolve(Path::new("."));
+    let dir = match dir {
+        Some(dir) => dir,
+        None if context.config.path.is_none() && here.join(crate::metalsmith::FILE_NAME).is_file() => &here,
+        None => return Ok(None),
+    };
     if !dir.is_dir() {
         return Err(Error::input(format!("{}: no such directory", dir.display()))
             .help("pass the directory that holds the site's workbench.toml"));
     }
     let file = dir.join(crate::config::FILE_NAME);
-    let config = if file.is_file() { Config::read(&file)? } else { Config::default() };
+    let metalsmith = dir.join(crate::metalsmith::FILE_NAME);
+    let config = if file.is_file() {
+        Config::read(&file)?
+    } else if metalsmith.is_file() {
+        let (config, warnings) = crate::metalsmith::config(&metalsmith)?;
+        for warning in warnings {
+            log::warn!("{warning}");
+        }
+        log::info!(
+            "building from {} (there is no workbench.toml); `workbench init --from {}` writes one",
+            metalsmith.display(),
+            metalsmith.display()
+        );
+        config
+    } else {
+        Config::default()
+    };
     Ok(Some(context.with_config(config)))
 }
 
