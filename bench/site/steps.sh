@@ -4,7 +4,9 @@
 # layouts (the baseline), then with one more step each, all in one
 # hyperfine run; `--check` is timed as a dry run beside a dry run, since
 # the generated pages link to tag pages no builder makes. Rerun:
-# `make build && bench/site/steps.sh`. Needs python3 and hyperfine.
+# `make build && bench/site/steps.sh`; `OLD=path/to/workbench` adds the
+# baseline built by an older binary, in the same run, for the "no slower
+# when the new steps are not configured" check. Needs python3 and hyperfine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -51,6 +53,12 @@ PY
 
 names=(baseline table-of-contents search-index shortcodes sass)
 commands=()
+if [ -n "${OLD:-}" ]; then
+  old=$(realpath "$OLD")
+  variant baseline-old '"markdown", "permalinks", "layouts"'
+  (cd "$work/baseline-old" && WORKBENCH_CACHE_DIR="$work/cache-old" "$old" build --quiet)
+  commands+=(--command-name "baseline (OLD)" "cd $work/baseline-old && WORKBENCH_CACHE_DIR=$work/cache-old $old build --quiet")
+fi
 for name in "${names[@]}"; do
   (cd "$work/$name" && "$workbench" build --quiet)  # untimed: compiles the plugins into the cache
   commands+=(--command-name "$name" "cd $work/$name && $workbench build --quiet")
@@ -60,7 +68,7 @@ commands+=(--command-name "dry run --check" "cd $work/baseline && $workbench bui
 hyperfine --warmup 1 --runs "$runs" --shell bash --export-json "$work/steps.json" \
   --prepare "rm -rf $work/*/build $work/*/.build.*" "${commands[@]}" >/dev/null
 
-links=$(cd "$work/baseline" && "$workbench" build --dry-run --check --format json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin)["links"]; print(d["links"], d["pages"])')
+links=$( (cd "$work/baseline" && "$workbench" build --dry-run --check --format json 2>/dev/null || true) | python3 -c 'import json,sys; d=json.load(sys.stdin)["links"]; print(d["links"], d["pages"])')
 python3 - "$work/steps.json" "$pages" "$links" <<'PY'
 import json, statistics, sys
 results = {r["command"]: statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"]}
@@ -70,6 +78,9 @@ base = results["baseline"]
 print(f"{pages} pages, fresh builds, medians:")
 print(f"{'configuration':<28} {'wall s':>8} {'step s':>8} {'µs/page':>8}")
 print(f"{'markdown, permalinks, layouts':<28} {base:>8.3f} {'':>8} {'':>8}")
+if "baseline (OLD)" in results:
+    old = results["baseline (OLD)"]
+    print(f"{'  the same, OLD binary':<28} {old:>8.3f} {'':>8} {'':>8}   (new/old {base / old:.3f})")
 for name in ["table-of-contents", "search-index", "shortcodes", "sass"]:
     cost = results[name] - base
     print(f"{'+ ' + name:<28} {results[name]:>8.3f} {cost:>8.3f} {cost / pages * 1e6:>8.1f}")
