@@ -115,6 +115,11 @@ fn mapping(plugin: &str) -> Option<Mapping> {
             flat("static", &[("src", "source"), ("dest", "destination")], &["source", "destination"])
         }
         "prism" | "code-highlight" | "highlight" | "highlightjs" => flat("highlight", &[], &[]),
+        "html-minifier" | "html-minify" | "minify-html" => flat(
+            "minify",
+            &[("minifyCSS", "css"), ("minifyJS", "js"), ("removeComments", "keep-comments")],
+            &["css", "js", "keep-comments", "pattern", "keep-closing-tags"],
+        ),
         "discover-partials" => Some(Mapping {
             step: "",
             renamed: &[],
@@ -126,6 +131,17 @@ fn mapping(plugin: &str) -> Option<Mapping> {
         _ => None,
     }
 }
+
+/// html-minifier options for what the `minify` step always does.
+const MINIFY_ALWAYS: &[&str] = &[
+    "collapseWhitespace",
+    "collapseBooleanAttributes",
+    "removeAttributeQuotes",
+    "removeEmptyAttributes",
+    "removeOptionalTags",
+    "removeRedundantAttributes",
+    "useShortDoctype",
+];
 
 const COLLECTION: &[&str] = &["pattern", "sort-by", "reverse", "limit", "refer", "metadata"];
 
@@ -296,6 +312,9 @@ fn flat_options(
 ) -> toml::Table {
     let mut table = toml::Table::new();
     for (key, value) in options {
+        if mapping.step == "minify" && MINIFY_ALWAYS.contains(&key.as_str()) {
+            continue;
+        }
         let renamed = mapping.renamed.iter().find(|(from, _)| from == key).map(|(_, to)| (*to).to_string());
         let name = renamed.unwrap_or_else(|| kebab(key));
         let empty = matches!(value, Value::Object(map) if map.is_empty());
@@ -312,6 +331,8 @@ fn flat_options(
         let value = match (name.as_str(), value) {
             // metalsmith-permalinks' `duplicatesFail: true` is the step's default.
             ("duplicates", Value::Bool(fail)) => Value::String(if *fail { "error" } else { "index" }.into()),
+            // html-minifier removes what the step keeps.
+            ("keep-comments", Value::Bool(remove)) if key == "removeComments" => Value::Bool(!remove),
             _ => value.clone(),
         };
         if let Some(value) = toml_value(&value, &format!("{plugin}.{key}"), warnings) {
@@ -497,6 +518,19 @@ mod tests {
         {
             assert!(warnings.contains(dropped), "{dropped} in {warnings}");
         }
+    }
+
+    #[test]
+    fn html_minifier_options_carry_over_inverted_where_they_mean_the_opposite() {
+        let translation = translated(
+            r#"{ "plugins": [{ "metalsmith-html-minifier": { "removeComments": false, "collapseWhitespace": true, "minifyJS": true } }] }"#,
+        );
+        assert!(
+            translation.toml.contains("plugin = \"minify\"\noptions = { js = true, keep-comments = true }"),
+            "{}",
+            translation.toml
+        );
+        assert!(translation.warnings.is_empty(), "{:?}", translation.warnings);
     }
 
     #[test]

@@ -714,3 +714,21 @@ fn check_external_fetches_each_outside_link_once_within_the_time_limit() {
     let fetched = server.agents.lock().unwrap().len();
     assert!(fetched <= 4 + 10, "/page fetched once for its two links (and /loop's redirects): {fetched} requests");
 }
+
+#[test]
+fn minify_shrinks_laid_out_pages_with_their_inline_css_and_js_and_keeps_pre() {
+    let test = site(
+        r#"steps = ["markdown", { plugin = "layouts", options = { default = "page" } }, "minify"]"#,
+    )
+    .file("site/a.md", "# Title\n\nSome   text.\n\n```\n  indented   code\n```\n")
+    .file(
+        "layouts/page.html",
+        "<!doctype html>\n<html>\n<head>\n  <style>\n    h1 { color : #ff0000 ; }\n  </style>\n</head>\n<body>\n  <!-- layout -->\n  {{ contents }}\n  <script>\n    const greeting = 'hi' + '!';\n  </script>\n</body>\n</html>\n",
+    );
+    test.run_with(["build"]).code(0);
+    let page = read(&test, "build/a.html");
+    assert!(page.starts_with("<!doctype html><style>h1{color:red}</style>"), "{page}");
+    assert!(page.contains("<pre><code>  indented   code\n</code></pre>"), "pre keeps its whitespace: {page}");
+    assert!(!page.contains("<!-- layout -->") && !page.contains("\n  "), "{page}");
+    assert!(page.contains("<script>const greeting=`hi!`;</script>"), "{page}");
+}

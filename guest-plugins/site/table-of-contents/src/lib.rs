@@ -38,6 +38,8 @@ struct Heading {
     level: u8,
     id: Option<String>,
     title: String,
+    /// Where in the page an ` id="..."` goes: just after the tag name.
+    insert_at: usize,
 }
 
 struct TableOfContents;
@@ -71,10 +73,7 @@ impl SiteStep for TableOfContents {
             let html = if headings.iter().all(|heading| heading.id.is_some()) {
                 None
             } else {
-                Some(
-                    write_ids(html, &selector, &ids)
-                        .map_err(|error| Error::InvalidInput(format!("{}: {error}", file.path)))?,
-                )
+                Some(write_ids(html, &headings, &ids))
             };
             let mut metadata = site_kit::metadata(file)?;
             metadata.insert(settings.key.clone(), Value::Array(nest(&headings, &ids)));
@@ -101,9 +100,11 @@ fn read(html: &str, selector: &str) -> Result<(Vec<Heading>, HashSet<String>), l
             Ok(())
         }))
         .append_element_content_handler(element!(selector, move |el| {
-            let level = el.tag_name().trim_start_matches(['h', 'H']).parse().unwrap_or(0);
+            let name = el.tag_name();
+            let level = name.trim_start_matches(['h', 'H']).parse().unwrap_or(0);
             let id = el.get_attribute("id").filter(|id| !id.is_empty());
-            on_heading.borrow_mut().push(Heading { level, id, title: String::new() });
+            let insert_at = el.source_location().bytes().start + 1 + name.len();
+            on_heading.borrow_mut().push(Heading { level, id, title: String::new(), insert_at });
             Ok(())
         }))
         .append_element_content_handler(text!(selector, move |chunk| {
@@ -147,20 +148,23 @@ fn assign_ids(headings: &[Heading], mut taken: HashSet<String>) -> Vec<String> {
         .collect()
 }
 
-/// The page with the new ids on the headings that had none, in order.
-fn write_ids(html: &str, selector: &str, ids: &[String]) -> Result<String, lol_html::errors::RewritingError> {
-    let next = RefCell::new(0usize);
-    let settings = RewriteStrSettings::new().append_element_content_handler(element!(selector, |el| {
-        let mut index = next.borrow_mut();
-        if el.get_attribute("id").is_none_or(|id| id.is_empty())
-            && let Some(id) = ids.get(*index)
-        {
-            el.set_attribute("id", id)?;
+/// The page with the new ids on the headings that had none, spliced in
+/// where `read` saw each tag, so the page is not parsed a second time.
+fn write_ids(html: &str, headings: &[Heading], ids: &[String]) -> String {
+    let mut out = String::with_capacity(html.len() + headings.len() * 16);
+    let mut copied = 0;
+    for (heading, id) in headings.iter().zip(ids) {
+        if heading.id.is_some() || heading.insert_at < copied || heading.insert_at > html.len() {
+            continue;
         }
-        *index += 1;
-        Ok(())
-    }));
-    rewrite_str(html, settings)
+        out.push_str(&html[copied..heading.insert_at]);
+        out.push_str(" id=\"");
+        out.push_str(&id.replace('&', "&amp;").replace('"', "&quot;"));
+        out.push('"');
+        copied = heading.insert_at;
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 /// The flat headings as a tree: each heading is a child of the nearest
