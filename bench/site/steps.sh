@@ -39,6 +39,7 @@ printf '<aside class="note">\n  {{ body }}\n</aside>\n' > "$work/shortcodes/shor
 for page in "$work/shortcodes/site/posts/"*.md; do
   printf '\n{{< note >}}A shortcode in every page.{{< /note >}}\n' >> "$page"
 done
+variant minify '"markdown", "permalinks", "layouts", "minify"'
 variant sass '"markdown", "permalinks", "layouts", "sass"'
 mkdir -p "$work/sass/site/css"
 python3 - "$work/sass/site/css" <<'PY'
@@ -51,7 +52,7 @@ out.append("@for $i from 1 through 50 { .m-#{$i} { margin: #{$i * 2}px; } }")
 open(f"{sys.argv[1]}/theme.scss", "w").write("\n".join(out) + "\n")
 PY
 
-names=(baseline table-of-contents search-index shortcodes sass)
+names=(baseline table-of-contents search-index shortcodes minify sass)
 commands=()
 if [ -n "${OLD:-}" ]; then
   old=$(realpath "$OLD")
@@ -81,7 +82,7 @@ print(f"{'markdown, permalinks, layouts':<28} {base:>8.3f} {'':>8} {'':>8}")
 if "baseline (OLD)" in results:
     old = results["baseline (OLD)"]
     print(f"{'  the same, OLD binary':<28} {old:>8.3f} {'':>8} {'':>8}   (new/old {base / old:.3f})")
-for name in ["table-of-contents", "search-index", "shortcodes", "sass"]:
+for name in ["table-of-contents", "search-index", "shortcodes", "minify", "sass"]:
     cost = results[name] - base
     print(f"{'+ ' + name:<28} {results[name]:>8.3f} {cost:>8.3f} {cost / pages * 1e6:>8.1f}")
 cost = results["dry run --check"] - results["dry run"]
