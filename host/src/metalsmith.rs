@@ -174,7 +174,7 @@ fn translate(text: &str, path: &Path) -> Result<Translation, Error> {
             key.as_str(),
             "source" | "destination" | "clean" | "metadata" | "plugins" | "frontmatter" | "$schema"
         ) {
-            warnings.push(format!("{shown}: `{key}` has no workbench equivalent and is ignored"));
+            warnings.push(format!("`{key}` has no workbench equivalent and is ignored"));
         }
     }
     if let Some(Value::Object(metadata)) = document.get("metadata") {
@@ -187,7 +187,7 @@ fn translate(text: &str, path: &Path) -> Result<Translation, Error> {
     let mut steps: Vec<TranslatedStep> = Vec::new();
     for (name, options) in &plugins {
         if *options == Value::Bool(false) {
-            warnings.push(format!("{shown}: `{name}` is turned off (false) and left out"));
+            warnings.push(format!("`{name}` is turned off (false) and left out"));
             continue;
         }
         let Some(mapping) = mapping(name) else {
@@ -241,6 +241,8 @@ fn translate(text: &str, path: &Path) -> Result<Translation, Error> {
             let _ = writeln!(out, "options = {}", inline(&toml::Value::Table(table.clone())));
         }
     }
+    // Each warning names the file, as every message does.
+    let warnings = warnings.into_iter().map(|warning| format!("{shown}: {warning}")).collect();
     Ok(Translation { toml: out, warnings })
 }
 
