@@ -475,7 +475,7 @@ fn kebab(name: &str) -> String {
 /// The line where `"name"` first appears, for messages.
 fn line_of(text: &str, name: &str) -> usize {
     let quoted = format!("\"{name}\"");
-    text.find(&quoted).map_or(1, |at| text[..at].matches('\n').count() + 1)
+    text.find(&quoted).map_or(1, |at| crate::line_column::line_column(text, at).0)
 }
 
 #[cfg(test)]

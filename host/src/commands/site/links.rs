@@ -18,6 +18,7 @@ use url::Url;
 
 use super::output::Copy;
 use crate::commands::detect::fetch::{FetchSettings, Fetcher};
+use crate::line_column::LineIndex;
 use crate::plugins::bindings::site_step::SiteFile;
 
 /// A link that does not reach its target.
@@ -188,11 +189,13 @@ fn is_html(path: &str) -> bool {
 /// the host reads pages with), each link with its line.
 fn scan(html: &[u8]) -> Scanned {
     let scanned: Rc<RefCell<Scanned>> = Rc::default();
-    let lines = line_starts(html);
+    // Offsets are into the text the parser reads, so both get the same.
+    let html = String::from_utf8_lossy(html);
+    let lines = LineIndex::new(&html);
     let (on_link, on_id) = (Rc::clone(&scanned), Rc::clone(&scanned));
     let settings = Settings::new()
         .append_element_content_handler(element!(LINKS, move |el| {
-            let line = line_of(&lines, el.source_location().bytes().start);
+            let (line, _) = lines.line_column(el.source_location().bytes().start);
             let mut scanned = on_link.borrow_mut();
             let rel = el.get_attribute("rel").unwrap_or_default().to_ascii_lowercase();
             // Hints and alternates name other hosts or other forms of the page.
@@ -228,18 +231,8 @@ fn scan(html: &[u8]) -> Scanned {
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     // A page lol_html cannot read has no links to check; the browser
     // would make what it could of it too.
-    let _ = rewriter.write(html).and_then(|()| rewriter.end());
+    let _ = rewriter.write(html.as_bytes()).and_then(|()| rewriter.end());
     Rc::try_unwrap(scanned).map(RefCell::into_inner).unwrap_or_default()
-}
-
-fn line_starts(text: &[u8]) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at + 1))
-        .collect()
-}
-
-fn line_of(starts: &[usize], at: usize) -> usize {
-    starts.partition_point(|start| *start <= at)
 }
 
 /// Every file the copied folders will put in the output.
