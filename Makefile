@@ -56,7 +56,7 @@ GUEST_OUT       := $(GUEST_DIR)/target/$(GUEST_TARGET)/release
 # Guest crates with unit tests; they run natively (a cdylib cannot link there).
 HOST_TARGET     := $(shell $(RUSTC) -vV | sed -n 's/^host: //p')
 GUEST_UNIT_TESTS := -p fingerprints -p make -p services -p workbench-plugin-core \
-                    -p site-kit -p in-place -p markdown -p permalinks -p excerpts -p highlight -p table-of-contents -p sass -p shortcodes -p search-index -p layouts
+                    -p site-kit -p in-place -p markdown -p permalinks -p excerpts -p highlight -p table-of-contents -p sass -p shortcodes -p search-index -p layouts -p images
 BUNDLE_DIR      := $(BUILD_DIR)/plugins
 TEST_PLUGIN_DIR := $(BUILD_DIR)/test-plugins
 REFUSED_PLUGIN_DIR := $(BUILD_DIR)/refused-plugins

@@ -159,13 +159,16 @@ pub fn to_value(value: &Value) -> template_helper::Value {
     }
 }
 
-/// A file given in a spec: `contents` is text.
+/// A file given in a spec: `contents` is text, or `contents-hex` bytes
+/// (an image, say) written as hex.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FileInput {
     pub path: String,
     #[serde(default)]
     pub contents: String,
+    #[serde(default, deserialize_with = "hex_bytes")]
+    pub contents_hex: Option<Vec<u8>>,
     /// Front matter and earlier steps' keys (site steps only).
     #[serde(default)]
     pub metadata: Map<String, Value>,
@@ -173,16 +176,25 @@ pub struct FileInput {
     pub source: Option<String>,
 }
 
+fn hex_bytes<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    crate::hex::decode(&text).map(Some).map_err(serde::de::Error::custom)
+}
+
 impl FileInput {
+    fn bytes(&self) -> Vec<u8> {
+        self.contents_hex.clone().unwrap_or_else(|| self.contents.as_bytes().to_vec())
+    }
+
     pub fn to_file(&self) -> types::File {
-        types::File { path: self.path.clone(), contents: self.contents.as_bytes().to_vec() }
+        types::File { path: self.path.clone(), contents: self.bytes() }
     }
 
     pub fn to_site_file(&self) -> site_step::SiteFile {
         site_step::SiteFile {
             path: self.path.clone(),
             source: self.source.clone().unwrap_or_else(|| self.path.clone()),
-            contents: self.contents.as_bytes().to_vec(),
+            contents: self.bytes(),
             metadata: Value::Object(self.metadata.clone()).to_string(),
         }
     }

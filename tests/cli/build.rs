@@ -20,7 +20,7 @@ const MARKDOWN_AND_LAYOUT: &str = r#"steps = ["markdown", { plugin = "layouts", 
 #[test]
 fn the_example_site_builds_with_every_core_step() {
     let test = Test::new().copy_from_repo("examples/site", "example");
-    test.run_with(["build", "example"]).code(0).stderr_has("wrote 18 files and copied 2 to example/build");
+    test.run_with(["build", "example"]).code(0).stderr_has("wrote 22 files and copied 2 to example/build");
     let post = read(&test, "example/build/posts/layouts/index.html");
     assert!(post.contains("<title>Layouts and partials · Workbench Notes</title>"), "{post}");
     assert!(post.contains(r#"<a href="/tags/templates/">templates</a>"#), "{post}");

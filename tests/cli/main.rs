@@ -11,6 +11,7 @@ mod conventions;
 mod crash;
 mod detect;
 mod exit_codes;
+mod images;
 mod lint;
 mod make;
 mod metalsmith;

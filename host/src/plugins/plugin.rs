@@ -136,24 +136,40 @@ impl Plugin {
         P: ComponentNamedList + Lower + Send + Sync,
         R: ComponentNamedList + Lift + Send + Sync,
     {
+        self.invoke_under(self.limits, call, functions, function, params)
+    }
+
+    fn invoke_under<P, R>(
+        &self,
+        limits: Limits,
+        call: &str,
+        functions: &Functions,
+        function: &str,
+        params: P,
+    ) -> Result<R, PluginFailure>
+    where
+        P: ComponentNamedList + Lower + Send + Sync,
+        R: ComponentNamedList + Lift + Send + Sync,
+    {
         let index = *functions.get(function);
-        self.call(call, |store, instance| {
+        self.call(call, limits, |store, instance| {
             instance.get_typed_func::<P, R>(&mut *store, index)?.call(&mut *store, params)
         })
     }
 
-    /// Runs `f` against a fresh instance under the plugin's limits.
+    /// Runs `f` against a fresh instance under `limits`.
     fn call<R>(
         &self,
         call: &str,
+        limits: Limits,
         f: impl FnOnce(&mut Store<HostState>, &Instance) -> wasmtime::Result<R>,
     ) -> Result<R, PluginFailure> {
-        let mut store = HostState::new_store(&self.engine, Arc::clone(&self.name), self.limits);
+        let mut store = HostState::new_store(&self.engine, Arc::clone(&self.name), limits);
         let result = self.pre.instantiate(&mut store).and_then(|instance| f(&mut store, &instance));
         let state = store.data();
         state.flush_output_to_log();
         result.map_err(|error| {
-            PluginFailure::classify(&self.name, call, &error, self.limits, state.memory_exceeded(), state.stderr())
+            PluginFailure::classify(&self.name, call, &error, limits, state.memory_exceeded(), state.stderr())
         })
     }
 
@@ -249,9 +265,30 @@ impl Plugin {
     }
 
     pub fn step_run(&self, site: &site_step::Site, options: &str) -> Result<site_step::Site, PluginFailure> {
+        self.step_run_under(self.limits, site, options)
+    }
+
+    /// `run` of a per-file step over a batch the host chose: the time limit
+    /// holds for each file, so how the host batches (by bytes, which say
+    /// little about the work in a photo) never decides whether a step
+    /// times out. A batch that does is rerun file by file to name the
+    /// file, under the plain limit.
+    pub fn step_run_batch(&self, site: &site_step::Site, options: &str) -> Result<site_step::Site, PluginFailure> {
+        let files = u32::try_from(site.files.len()).unwrap_or(u32::MAX).max(1);
+        let limits = Limits { time: self.limits.time.saturating_mul(files), ..self.limits };
+        self.step_run_under(limits, site, options)
+    }
+
+    fn step_run_under(
+        &self,
+        limits: Limits,
+        site: &site_step::Site,
+        options: &str,
+    ) -> Result<site_step::Site, PluginFailure> {
         const CALL: &str = "site-step.run";
         let functions = self.role(Role::SiteStep, CALL)?;
-        let (site,): (Result<site_step::Site, types::Error>,) = self.invoke(CALL, functions, "run", (site, options))?;
+        let (site,): (Result<site_step::Site, types::Error>,) =
+            self.invoke_under(limits, CALL, functions, "run", (site, options))?;
         site.map_err(|error| self.reported(CALL, &error))
     }
 

@@ -276,7 +276,8 @@ fn through(chain: &[Step<'_>], files: Vec<SiteFile>, metadata: &str) -> Result<V
             continue;
         }
         let site = Site { files: taken, metadata: metadata.to_string(), reads: step.reads.clone() };
-        let output = step.plugin.step_run(&site, &step.options).map_err(|failure| Failed::Plugin(index, failure))?;
+        let output =
+            step.plugin.step_run_batch(&site, &step.options).map_err(|failure| Failed::Plugin(index, failure))?;
         check(step, &output.files).map_err(Failed::Checked)?;
         place(&step.label(), &mut files, output.files).map_err(Failed::Checked)?;
     }
