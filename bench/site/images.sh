@@ -81,10 +81,12 @@ HTML
 (cd "$work/hugo" && hugo --quiet --destination build)
 
 hugo_version=$(hugo version | grep -o 'v[0-9.]*' | head -1)
+# One --prepare per command, in order: given once, hyperfine runs it before
+# every command.
 hyperfine --runs "$runs" --export-json "$work/result.json" \
+  --prepare true --prepare "rm -rf $work/hugo/resources/_gen" --prepare true --prepare true \
   --command-name "workbench fresh" "cd $work/workbench && $workbench --no-cache build --quiet" \
-  --command-name "hugo $hugo_version fresh" --prepare "rm -rf $work/hugo/resources/_gen" \
-  "cd $work/hugo && hugo --quiet --destination build" \
+  --command-name "hugo $hugo_version fresh" "cd $work/hugo && hugo --quiet --destination build" \
   --command-name "workbench unchanged" "cd $work/workbench && $workbench build --quiet" \
   --command-name "hugo $hugo_version unchanged" "cd $work/hugo && hugo --quiet --destination build"
 
