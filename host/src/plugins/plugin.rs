@@ -63,6 +63,9 @@ pub struct Plugin {
     exports: Exports,
 }
 
+/// The most files of a batch whose time a per-file step's call may add up.
+pub const BATCH_TIME_FILES: u32 = 16;
+
 impl Plugin {
     /// Wraps a checked component and asks it for its name (`meta.info`);
     /// until it answers, messages call it `fallback_name`.
@@ -269,12 +272,14 @@ impl Plugin {
     }
 
     /// `run` of a per-file step over a batch the host chose: the time limit
-    /// holds for each file, so how the host batches (by bytes, which say
-    /// little about the work in a photo) never decides whether a step
-    /// times out. A batch that does is rerun file by file to name the
+    /// holds for each file, up to [`BATCH_TIME_FILES`] of them, so how the
+    /// host batches (by bytes, which say little about the work in a photo)
+    /// does not decide whether a step times out, while a plugin that loops
+    /// over a batch of a thousand pages is still stopped within a minute
+    /// or two. A batch that times out is rerun file by file to name the
     /// file, under the plain limit.
     pub fn step_run_batch(&self, site: &site_step::Site, options: &str) -> Result<site_step::Site, PluginFailure> {
-        let files = u32::try_from(site.files.len()).unwrap_or(u32::MAX).max(1);
+        let files = u32::try_from(site.files.len()).unwrap_or(u32::MAX).clamp(1, BATCH_TIME_FILES);
         let limits = Limits { time: self.limits.time.saturating_mul(files), ..self.limits };
         self.step_run_under(limits, site, options)
     }
