@@ -47,6 +47,9 @@ pub enum Command {
     /// List, inspect, validate and test plugins.
     #[command(subcommand)]
     Plugins(commands::plugins::PluginsCommand),
+    /// The shared cache folder, and pruning the downloaded plugins in it.
+    #[command(subcommand)]
+    Cache(commands::cache::CacheCommand),
     /// A shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
     Completions(commands::completions::CompletionsArgs),
     /// Man pages for every command, written into a folder.
@@ -101,6 +104,7 @@ pub fn run(context: &Context, command: Command) -> Result<Exit, Error> {
         Command::Scaffold(args) => commands::scaffold::run(context, &args),
         Command::Serve(args) => commands::serve::run(context, &args),
         Command::Plugins(command) => commands::plugins::run(context, command),
+        Command::Cache(command) => commands::cache::run(context, &command),
         Command::Completions(args) => commands::completions::run(context, &args),
         Command::Man(args) => commands::man::run(context, &args),
     }

@@ -24,6 +24,10 @@ pub struct Config {
     pub scaffold: ScaffoldConfig,
     pub plugins: PluginsConfig,
     pub projects: ProjectsConfig,
+    /// Package namespace → the OCI registry (and path) its packages live
+    /// under: `acme = "ghcr.io/acme-corp"` makes `acme:check@1.0.0`
+    /// `oci://ghcr.io/acme-corp/acme/check:1.0.0`, as `wkg` maps them.
+    pub registries: BTreeMap<String, String>,
     /// Where the file was read from; `None` when no file was found.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -172,6 +176,12 @@ pub struct PluginsConfig {
     pub memory_limit_mib: Option<u64>,
     /// Options per plugin name, passed to the plugin as a JSON object.
     pub options: BTreeMap<String, toml::Table>,
+    /// Plugin name → where it comes from (a path, `https://…#sha256=…`,
+    /// `git+URL#REF:PATH`, `oci://…`, `ns:name@version`); pinned in
+    /// workbench.lock. Written by `workbench plugins add`.
+    pub sources: BTreeMap<String, String>,
+    /// The largest component a download may be, in MiB (default 256).
+    pub max_download_mib: Option<u64>,
 }
 
 impl Config {

@@ -23,6 +23,8 @@ use crate::plugins::{Limits, PluginSearch, Runtime, RuntimeSettings};
 use crate::style::{ColorChoice, Paint};
 
 /// Flags every subcommand takes.
+// Command-line switches are bools by nature.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Default, Args)]
 pub struct Global {
     /// More output: -v info, -vv debug (cache hits, plugin stdout), -vvv trace.
@@ -56,6 +58,14 @@ pub struct Global {
     /// Memory limit for one plugin instance, in MiB [default: 512].
     #[arg(long, global = true, value_name = "MIB")]
     pub memory_limit_mib: Option<u64>,
+    /// Use workbench.lock as it is: fail when it disagrees with
+    /// workbench.toml or when a pinned plugin would have to be fetched (for CI).
+    #[arg(long, global = true)]
+    pub locked: bool,
+    /// Touch no network: use only the plugins the cache holds, and list
+    /// those it lacks.
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 /// Everything a command needs from the environment, built once.
@@ -375,10 +385,13 @@ impl Context {
         }
     }
 
-    /// Where to find plugins: bundled, config, environment, flags.
-    pub fn plugin_search(&self) -> PluginSearch {
+    /// Where to find plugins: bundled, pinned by workbench.lock, config,
+    /// environment, flags. Brings the lock up to date with
+    /// `[plugins.sources]` first (the runtime checks what that fetches).
+    pub fn plugin_search(&self, runtime: &Runtime) -> Result<PluginSearch, Error> {
+        let pinned = crate::packages::pinned_plugins(self, runtime)?;
         let cli_paths: Vec<PathBuf> = self.global.plugins.iter().map(|path| self.resolve(path).into_owned()).collect();
-        PluginSearch::new(&self.config, &cli_paths, self.var_os("WORKBENCH_PLUGIN_PATH"))
+        Ok(PluginSearch::new(&self.config, pinned, &cli_paths, self.var_os("WORKBENCH_PLUGIN_PATH")))
     }
 }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod front_matter;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod git_cache;
 pub mod git_changes;
 pub mod github;
 pub mod globs;
@@ -22,6 +23,7 @@ pub mod hex;
 pub mod leftovers;
 pub mod line_column;
 pub mod metalsmith;
+pub mod packages;
 pub mod page;
 pub mod parallel;
 pub mod plugin_paths;

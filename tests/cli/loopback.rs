@@ -22,6 +22,8 @@ pub struct Server {
     pub base: String,
     /// The User-Agent of every request, in arrival order.
     pub agents: Arc<Mutex<Vec<String>>>,
+    /// Bytes served under `/files/NAME` (components for `plugins add`).
+    files: Arc<Mutex<std::collections::HashMap<String, Vec<u8>>>>,
 }
 
 impl Server {
@@ -29,16 +31,25 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let agents = Arc::new(Mutex::new(Vec::new()));
+        let files = Arc::new(Mutex::new(std::collections::HashMap::new()));
         let seen = Arc::clone(&agents);
+        let served = Arc::clone(&files);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let seen = Arc::clone(&seen);
+                let served = Arc::clone(&served);
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &seen);
+                    let _ = serve(stream, &seen, &served);
                 });
             }
         });
-        Server { base, agents }
+        Server { base, agents, files }
+    }
+
+    /// Serves `bytes` at `/files/{name}` from now on.
+    pub fn serve_file(&self, name: &str, bytes: Vec<u8>) -> String {
+        self.files.lock().expect("files lock").insert(name.to_string(), bytes);
+        self.url(&format!("/files/{name}"))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -46,7 +57,9 @@ impl Server {
     }
 }
 
-fn serve(mut stream: TcpStream, agents: &Mutex<Vec<String>>) -> std::io::Result<()> {
+type Files = Mutex<std::collections::HashMap<String, Vec<u8>>>;
+
+fn serve(mut stream: TcpStream, agents: &Mutex<Vec<String>>, files: &Files) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -63,7 +76,20 @@ fn serve(mut stream: TcpStream, agents: &Mutex<Vec<String>>) -> std::io::Result<
     agents.lock().expect("agents lock").push(user_agent);
     let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
     let html = "text/html; charset=utf-8";
+    if let Some(name) = path.strip_prefix("/files/") {
+        let file = files.lock().expect("files lock").get(name).cloned();
+        return match file {
+            Some(bytes) => respond(&mut stream, "200 OK", &[("Content-Type", "application/wasm")], &bytes),
+            None => respond(&mut stream, "404 Not Found", &[], b"not found"),
+        };
+    }
     match path.as_str() {
+        "/cut" => {
+            // Promises 100,000 bytes, sends ten, hangs up.
+            write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n")?;
+            stream.write_all(b"\0asm\r\0\x01\0\0\0")?;
+            stream.flush()
+        }
         "/page" => respond(
             &mut stream,
             "200 OK",

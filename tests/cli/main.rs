@@ -2,6 +2,7 @@
 //! under guest-plugins/tests (built by `make plugins`).
 
 mod loopback;
+mod registry;
 mod support;
 
 mod bad_input;
@@ -15,6 +16,7 @@ mod images;
 mod lint;
 mod make;
 mod metalsmith;
+mod plugin_sources;
 mod plugins;
 mod polyglot;
 mod sandbox;

@@ -399,7 +399,12 @@ fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("read directory to copy") {
         let entry = entry.expect("entry");
         let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
+        let kind = entry.file_type().expect("type");
+        if kind.is_symlink() {
+            // The shared cache of compiled plugins stays shared.
+            let link = std::fs::read_link(entry.path()).expect("read a link");
+            std::os::unix::fs::symlink(link, target).expect("copy a link");
+        } else if kind.is_dir() {
             std::fs::create_dir_all(&target).expect("mkdir");
             copy_dir(&entry.path(), &target);
         } else {

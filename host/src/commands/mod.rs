@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod cache;
 pub mod completions;
 pub mod detect;
 pub mod init;

@@ -26,6 +26,17 @@ pub enum Source {
     /// A `.wasm` file: from `--plugin`, `[plugins] paths` or
     /// `$WORKBENCH_PLUGIN_PATH`.
     File(PathBuf),
+    /// Added with `workbench plugins add`: its `[plugins.sources]` name and
+    /// source, the bytes fetched and checked against workbench.lock.
+    Added { name: String, origin: String },
+}
+
+impl Source {
+    /// Bytes that cannot change while workbench runs: in the binary, or
+    /// pinned by digest.
+    pub fn is_immutable(&self) -> bool {
+        !matches!(self, Source::File(_))
+    }
 }
 
 impl fmt::Display for Source {
@@ -33,6 +44,7 @@ impl fmt::Display for Source {
         match self {
             Source::Bundled(stem) => write!(f, "bundled ({stem})"),
             Source::File(path) => write!(f, "{}", path.display()),
+            Source::Added { name, origin } => write!(f, "{name} ({origin})"),
         }
     }
 }

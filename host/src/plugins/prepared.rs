@@ -19,3 +19,15 @@ pub struct Prepared {
     pub(super) pre: InstancePre<HostState>,
     pub(super) exports: Exports,
 }
+
+impl Prepared {
+    /// The component's top-level export and import names
+    /// (`workbench:plugin/lint-check@0.2.0`, `wasi:io/streams@0.2.0`), as a
+    /// registry's wasm config lists them.
+    pub fn world_names(&self, engine: &wasmtime::Engine) -> (Vec<String>, Vec<String>) {
+        let component = self.pre.component().component_type();
+        let exports = component.exports(engine).map(|(name, _)| name.to_string()).collect();
+        let imports = component.imports(engine).map(|(name, _)| name.to_string()).collect();
+        (exports, imports)
+    }
+}

@@ -94,7 +94,7 @@ impl Runtime {
         // The bundled plugins' digests were computed when the binary was built.
         let digest = match source {
             Source::Bundled(stem) => super::bundled::digest(stem).map(str::to_string),
-            Source::File(_) => None,
+            Source::File(_) | Source::Added { .. } => None,
         }
         .unwrap_or_else(|| super::cache::digest(bytes));
         let (component, cache) = self
@@ -121,6 +121,7 @@ impl Runtime {
         let fallback = match source {
             Source::Bundled(stem) => (*stem).to_string(),
             Source::File(path) => path.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
+            Source::Added { name, .. } => name.clone(),
         };
         let plugin = Plugin::new(self.engine.clone(), self.limits, prepared, source.clone(), bytes.len(), &fallback)
             .map_err(|failure| fail(failure.to_string()))?;
@@ -130,7 +131,7 @@ impl Runtime {
 }
 
 /// Names appear in config keys and messages: keep them plain.
-fn check_name(name: &str) -> Result<(), String> {
+pub fn check_name(name: &str) -> Result<(), String> {
     let plain = !name.is_empty()
         && name.len() <= 64
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');

@@ -1,6 +1,7 @@
 //! Where plugins come from, in the order later ones override earlier ones
-//! of the same name: bundled, `[plugins] paths` in workbench.toml,
-//! `$WORKBENCH_PLUGIN_PATH`, then `--plugin`.
+//! of the same name: bundled, `[plugins.sources]` (as workbench.lock pins
+//! them), `[plugins] paths` in workbench.toml, `$WORKBENCH_PLUGIN_PATH`,
+//! then `--plugin`.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use super::contract::Role;
 use super::plugin::{Plugin, Source};
 use super::runtime::{LoadError, Runtime};
 use crate::config::Config;
+use crate::packages::Pinned;
 
 /// Every plugin that loaded, and every one that did not.
 pub struct PluginSet {
@@ -23,23 +25,33 @@ impl PluginSet {
     }
 }
 
-/// A source and, for bundled plugins, its bytes.
-type FoundSource = (Source, Option<&'static [u8]>);
+/// A source and, for bundled and pinned plugins, its bytes.
+type FoundSource = (Source, Option<Held>);
+
+/// Bytes already in memory: in the binary, or fetched and verified.
+#[derive(Clone)]
+enum Held {
+    Static(&'static [u8]),
+    Shared(std::sync::Arc<[u8]>),
+}
 
 /// Where to look, gathered from the config, the environment and flags.
 #[derive(Debug, Clone, Default)]
 pub struct PluginSearch {
     pub bundled: bool,
+    /// What workbench.lock pins, already checked against its digests.
+    pub pinned: Pinned,
     pub config_paths: Vec<PathBuf>,
     pub env_path: Option<OsString>,
     pub cli_paths: Vec<PathBuf>,
 }
 
 impl PluginSearch {
-    pub fn new(config: &Config, cli_paths: &[PathBuf], env_path: Option<OsString>) -> PluginSearch {
+    pub fn new(config: &Config, pinned: Pinned, cli_paths: &[PathBuf], env_path: Option<OsString>) -> PluginSearch {
         let base = config.base_dir();
         PluginSearch {
             bundled: true,
+            pinned,
             config_paths: config.plugins.paths.iter().map(|path| base.join(path)).collect(),
             env_path,
             cli_paths: cli_paths.to_vec(),
@@ -51,10 +63,14 @@ impl PluginSearch {
         let mut sources = Vec::new();
         let mut failures = Vec::new();
         if self.bundled {
-            sources.extend(BUNDLED.iter().map(|(stem, bytes, ..)| (Source::Bundled(stem), Some(*bytes))));
+            sources.extend(BUNDLED.iter().map(|(stem, bytes, ..)| (Source::Bundled(stem), Some(Held::Static(bytes)))));
         }
+        sources.extend(
+            self.pinned.fetched.iter().map(|(source, bytes)| (source.clone(), Some(Held::Shared(bytes.clone())))),
+        );
         let env_paths: Vec<PathBuf> = self.env_path.iter().flat_map(std::env::split_paths).collect();
-        for path in self.config_paths.iter().chain(&env_paths).chain(&self.cli_paths) {
+        let paths = self.pinned.paths.iter().chain(&self.config_paths).chain(&env_paths).chain(&self.cli_paths);
+        for path in paths {
             match wasm_files(path) {
                 Ok(files) => sources.extend(files.into_iter().map(|file| (Source::File(file), None))),
                 Err(message) => failures.push(LoadError { source: Source::File(path.clone()), message }),
@@ -79,7 +95,7 @@ impl PluginSearch {
             .into_iter()
             .filter(|(source, _)| match source {
                 Source::Bundled(stem) => bundled::roles(stem).is_none_or(|roles| roles.contains(&role.name())),
-                Source::File(_) => true,
+                Source::File(_) | Source::Added { .. } => true,
             })
             .collect();
         load_sources(runtime, chosen, failures)
@@ -97,7 +113,7 @@ impl PluginSearch {
             .iter()
             .filter(|(source, _)| match source {
                 Source::Bundled(stem) => wanted(stem),
-                Source::File(_) => true,
+                Source::File(_) | Source::Added { .. } => true,
             })
             .cloned()
             .collect();
@@ -112,8 +128,9 @@ impl PluginSearch {
 fn load_sources(runtime: &Runtime, sources: Vec<FoundSource>, mut failures: Vec<LoadError>) -> PluginSet {
     let mut plugins: Vec<Plugin> = Vec::new();
     for (source, bundled) in sources {
-        let bytes = match (bundled, &source) {
-            (Some(bytes), _) => std::borrow::Cow::Borrowed(bytes),
+        let bytes = match (&bundled, &source) {
+            (Some(Held::Static(bytes)), _) => std::borrow::Cow::Borrowed(*bytes),
+            (Some(Held::Shared(bytes)), _) => std::borrow::Cow::Borrowed(&bytes[..]),
             (None, Source::File(path)) => match std::fs::read(path) {
                 Ok(bytes) => std::borrow::Cow::Owned(bytes),
                 Err(error) => {
@@ -121,7 +138,9 @@ fn load_sources(runtime: &Runtime, sources: Vec<FoundSource>, mut failures: Vec<
                     continue;
                 }
             },
-            (None, Source::Bundled(_)) => unreachable!("bundled sources carry their bytes"),
+            (None, Source::Bundled(_) | Source::Added { .. }) => {
+                unreachable!("bundled and pinned sources carry their bytes")
+            }
         };
         match runtime.load(&source, &bytes) {
             Ok(plugin) => {
@@ -144,7 +163,7 @@ fn load_sources(runtime: &Runtime, sources: Vec<FoundSource>, mut failures: Vec<
 }
 
 /// A `.wasm` file, or the `.wasm` files directly inside a directory.
-fn wasm_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn wasm_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read it: {error}"))?;
     if metadata.is_file() {
         return Ok(vec![path.to_path_buf()]);

@@ -50,6 +50,7 @@ pub fn templates(current: &OsStr) -> Vec<CompletionCandidate> {
 pub fn plugins(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(context) = context() else { return Vec::new() };
     let Ok(runtime) = context.runtime() else { return Vec::new() };
-    let set = context.plugin_search().load(&runtime);
+    let Ok(search) = context.plugin_search(&runtime) else { return Vec::new() };
+    let set = search.load(&runtime);
     matching(current, set.plugins.iter().map(|plugin| plugin.name().to_string()))
 }

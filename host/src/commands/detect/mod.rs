@@ -138,7 +138,7 @@ pub fn run(context: &Context, args: &DetectArgs) -> Result<Exit, Error> {
     };
 
     let runtime = context.runtime()?;
-    let set = context.plugin_search().load_playing(&runtime, Role::Detector);
+    let set = context.plugin_search(&runtime)?.load_playing(&runtime, Role::Detector);
     for failure in &set.failures {
         context.report(&Error::from(failure.clone()));
     }

@@ -82,7 +82,7 @@ struct Checker<'a> {
 pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     let started = std::time::Instant::now();
     let runtime = context.runtime()?;
-    let search = context.plugin_search();
+    let search = context.plugin_search(&runtime)?;
     let cache_dir = context.cache_dir();
     // Loading the plugins (mostly reading their compiled code) and walking
     // the tree need nothing from each other: on a warm run each takes a few

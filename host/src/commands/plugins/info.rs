@@ -17,7 +17,7 @@ pub fn run(context: &Context, name: &str, format: Format) -> Result<Exit, Error>
     let runtime = context.runtime()?;
     // Only the plugin asked about is compiled (every one only when no
     // bundled or file plugin has that name, to list the names there are).
-    let set = context.plugin_search().load_named(&runtime, &[name]);
+    let set = context.plugin_search(&runtime)?.load_named(&runtime, &[name]);
     let Some(plugin) = set.find(name) else {
         let known: Vec<&str> = set.plugins.iter().map(Plugin::name).collect();
         let help = if known.is_empty() {

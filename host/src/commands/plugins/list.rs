@@ -9,7 +9,7 @@ use crate::plugins::Plugin;
 
 pub fn run(context: &Context, format: Format) -> Result<Exit, Error> {
     let runtime = context.runtime()?;
-    let set = context.plugin_search().load(&runtime);
+    let set = context.plugin_search(&runtime)?.load(&runtime);
     match format {
         Format::Json => {
             let plugins: Vec<_> = set.plugins.iter().map(summary_json).collect();

@@ -1,10 +1,16 @@
-//! `workbench plugins list|info|check|test|conformance`.
+//! `workbench plugins list|info|check|test|conformance` and the plugins
+//! from anywhere: `add|remove|update|fetch|push`.
 
+mod add;
 mod check;
 mod conformance;
+mod fetch;
 mod info;
 mod list;
+mod push;
+mod remove;
 mod spec;
+mod update;
 
 use std::path::PathBuf;
 
@@ -48,6 +54,28 @@ pub enum PluginsCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Add a plugin from a path, https://…#sha256=…, git+URL#REF:PATH, oci://… or ns:name@version: checked
+    /// (never run), named in workbench.toml's [plugins.sources], pinned in workbench.lock.
+    Add(add::AddArgs),
+    /// Remove an added plugin from workbench.toml and workbench.lock.
+    Remove {
+        /// The name it was added under.
+        name: String,
+    },
+    /// Resolve added plugins' sources afresh (a tag may have moved) and pin what they give now.
+    Update {
+        /// One plugin only (default: all).
+        name: Option<String>,
+    },
+    /// Download every plugin workbench.lock pins into the cache, checked by digest (then --offline works).
+    Fetch,
+    /// Publish a component to an OCI registry (one application/wasm layer, as wkg does).
+    Push {
+        /// The component (.wasm).
+        file: PathBuf,
+        /// oci://HOST/NAMESPACE/NAME:TAG, or ns:name@version through [registries].
+        target: String,
+    },
     /// Check components against the WIT contract's promises, whatever their language: empty, large and odd
     /// inputs, and the sandbox's limits. Exit 1 when a check fails.
     Conformance {
@@ -70,6 +98,11 @@ pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
             spec::run(context, &context.resolve(&plugin), &resolve(&specs), format)
         }
         PluginsCommand::Conformance { plugins, format } => conformance::run(context, &resolve(&plugins), format),
+        PluginsCommand::Add(args) => add::run(context, &args),
+        PluginsCommand::Remove { name } => remove::run(context, &name),
+        PluginsCommand::Update { name } => update::run(context, name.as_deref()),
+        PluginsCommand::Fetch => fetch::run(context),
+        PluginsCommand::Push { file, target } => push::run(context, &context.resolve(&file), &target),
     }
 }
 

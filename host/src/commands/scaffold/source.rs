@@ -11,14 +11,14 @@
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Repository};
-
-use crate::progress::Progress;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use super::template::{Entry, Tree, is_template_dir};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::git_cache;
+use crate::progress::Progress;
 
 /// What `.workbench-answers.toml` records to find the template again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,15 +236,11 @@ fn local_commit(root: &Path) -> (Option<String>, Option<String>, Option<PathBuf>
 // --- git ---
 
 fn cache_repo(url: &str, cache: Option<&Path>) -> Result<Repository> {
-    let dir = cache
+    let root = cache
         .ok_or_else(|| Error::input("no cache folder for git templates").help("set WORKBENCH_CACHE_DIR"))?
-        .join("templates")
-        .join(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.as_bytes())));
-    let open = Repository::open_bare(&dir).or_else(|_| {
-        std::fs::create_dir_all(&dir)?;
-        Repository::init_bare(&dir).map_err(std::io::Error::other)
-    });
-    open.map_err(|error| {
+        .join("templates");
+    let dir = git_cache::folder(&root, url);
+    git_cache::open(&dir).map_err(|error| {
         Error::input(format!("cannot open the template cache {}: {error}", dir.display()))
             .help("check that the cache folder is writable, or set WORKBENCH_CACHE_DIR")
     })
@@ -255,23 +251,10 @@ fn cache_repo(url: &str, cache: Option<&Path>) -> Result<Repository> {
 /// `progress` counts the objects received.
 pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>, progress: &Progress) -> Result<Loaded> {
     let repo = cache_repo(&origin.source, cache)?;
-    let have_commit =
-        commit.is_some_and(|commit| git2::Oid::from_str(commit).is_ok_and(|id| repo.find_commit(id).is_ok()));
-    if !have_commit {
-        let mut callbacks = git2::RemoteCallbacks::new();
-        callbacks.transfer_progress(|stats| {
-            progress.set_length(stats.total_objects() as u64);
-            progress.set_position(stats.received_objects() as u64);
-            true
-        });
-        let mut options = git2::FetchOptions::new();
-        options.remote_callbacks(callbacks);
-        let fetched = repo.remote_anonymous(&origin.source).and_then(|mut remote| {
-            remote.fetch(
-                &["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*", "+HEAD:refs/remotes/origin/HEAD"],
-                Some(&mut options),
-                None,
-            )
+    if !commit.is_some_and(|commit| git_cache::has_commit(&repo, commit)) {
+        let fetched = git_cache::fetch(&repo, &origin.source, |received, total| {
+            progress.set_length(total);
+            progress.set_position(received);
         });
         progress.finish();
         if let Err(error) = fetched {
@@ -283,7 +266,7 @@ pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>, 
             Error::input(format!("`{commit}` is not a commit id"))
                 .help("the answers file names the commit it was made from; restore it, or scaffold again")
         })?,
-        None => resolve_ref(&repo, origin.reference.as_deref()).map_err(|message| {
+        None => git_cache::resolve_ref(&repo, origin.reference.as_deref()).map_err(|message| {
             Error::input(format!("template {}: {message}", origin.source))
                 .help("check the URL and the #ref (a branch, tag or commit)")
         })?,
@@ -327,27 +310,6 @@ pub fn load_local_at(origin: &Origin, commit: &str) -> Result<Tree> {
         Error::input(format!("template {}: {message}", origin.source))
             .help("check --subdir and the repository's layout")
     })
-}
-
-fn resolve_ref(repo: &Repository, reference: Option<&str>) -> Result<git2::Oid, String> {
-    let Some(reference) = reference else {
-        return repo
-            .refname_to_id("refs/remotes/origin/HEAD")
-            .or_else(|_| repo.refname_to_id("refs/remotes/origin/main"))
-            .or_else(|_| repo.refname_to_id("refs/remotes/origin/master"))
-            .map_err(|_| "the repository has no default branch (is the URL right?)".to_string());
-    };
-    for name in [format!("refs/remotes/origin/{reference}"), format!("refs/tags/{reference}")] {
-        if let Ok(object) = repo.revparse_single(&name)
-            && let Ok(commit) = object.peel_to_commit()
-        {
-            return Ok(commit.id());
-        }
-    }
-    repo.revparse_single(reference)
-        .and_then(|object| object.peel_to_commit())
-        .map(|commit| commit.id())
-        .map_err(|_| format!("no branch, tag or commit `{reference}`"))
 }
 
 fn subtree(repo: &Repository, tree: &git2::Tree<'_>, subdir: Option<&str>) -> Result<Tree, String> {

@@ -30,7 +30,7 @@ pub use crate::commands::Format;
 use crate::config::{Config, StepConfig};
 use crate::context::Context;
 use crate::error::{Error, Exit};
-use crate::plugins::{PluginSet, Role, Runtime, Source};
+use crate::plugins::{PluginSet, Role, Runtime};
 use cache::StepCache;
 use pipeline::{State, Step};
 
@@ -311,13 +311,13 @@ fn build_with(context: &Context, site: &Site, args: &BuildArgs, caches: &mut Cac
         Some(loaded) if loaded.key == key => (loaded.runtime, loaded.set),
         _ => {
             let runtime = context.runtime()?;
-            let set = context.plugin_search().load_named(&runtime, &names);
+            let set = context.plugin_search(&runtime)?.load_named(&runtime, &names);
             (runtime, set)
         }
     };
     let result = build_with_plugins(context, site, args, caches, &set, phase);
     // Kept only by `serve`, the one that remembers sources too.
-    if caches.sources.is_some() && set.plugins.iter().all(|plugin| matches!(plugin.source, Source::Bundled(_))) {
+    if caches.sources.is_some() && set.plugins.iter().all(|plugin| plugin.source.is_immutable()) {
         caches.plugins = Some(Loaded { key, runtime, set });
     }
     result
