@@ -393,6 +393,14 @@ impl Context {
         let cli_paths: Vec<PathBuf> = self.global.plugins.iter().map(|path| self.resolve(path).into_owned()).collect();
         Ok(PluginSearch::new(&self.config, pinned, &cli_paths, self.var_os("WORKBENCH_PLUGIN_PATH")))
     }
+
+    /// [`Context::plugin_search`] with only what is at hand: no network,
+    /// no lock written (shell completion).
+    pub fn plugin_search_at_hand(&self) -> PluginSearch {
+        let pinned = crate::packages::pinned_plugins_at_hand(self);
+        let cli_paths: Vec<PathBuf> = self.global.plugins.iter().map(|path| self.resolve(path).into_owned()).collect();
+        PluginSearch::new(&self.config, pinned, &cli_paths, self.var_os("WORKBENCH_PLUGIN_PATH"))
+    }
 }
 
 /// `writeln!` to a context's stdout. A closed pipe (`workbench ... | head`)

@@ -246,6 +246,28 @@ pub fn pinned_plugins_fetching(context: &Context, runtime: &Runtime) -> Result<P
     pinned_with(context, runtime, !context.global.offline)
 }
 
+/// What the cache already holds of what the lock pins, touching no network
+/// and changing no file: for shell completion, which must answer at once.
+pub fn pinned_plugins_at_hand(context: &Context) -> Pinned {
+    let Some(config_path) = context.config.path.as_deref() else { return Pinned::default() };
+    let Ok(lock) = Lock::read(&Lock::path_beside(config_path)) else { return Pinned::default() };
+    let Ok(fetcher) = Fetcher::new(context) else { return Pinned::default() };
+    let base = context.config.base_dir();
+    let mut pinned = Pinned::default();
+    for locked in &lock.plugins {
+        match locked.sha256() {
+            None => pinned.paths.push(base.join(&locked.source)),
+            Some(hex) => {
+                if let Some(bytes) = fetcher.store.get(hex) {
+                    let source = Source::Added { name: locked.name.clone(), origin: locked.source.clone() };
+                    pinned.fetched.push((source, bytes.into()));
+                }
+            }
+        }
+    }
+    pinned
+}
+
 fn pinned_with(context: &Context, runtime: &Runtime, fetch: bool) -> Result<Pinned> {
     let sources = &context.config.plugins.sources;
     let Some(config_path) = context.config.path.as_deref() else { return Ok(Pinned::default()) };

@@ -50,7 +50,6 @@ pub fn templates(current: &OsStr) -> Vec<CompletionCandidate> {
 pub fn plugins(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(context) = context() else { return Vec::new() };
     let Ok(runtime) = context.runtime() else { return Vec::new() };
-    let Ok(search) = context.plugin_search(&runtime) else { return Vec::new() };
-    let set = search.load(&runtime);
+    let set = context.plugin_search_at_hand().load(&runtime);
     matching(current, set.plugins.iter().map(|plugin| plugin.name().to_string()))
 }

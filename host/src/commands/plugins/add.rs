@@ -65,12 +65,21 @@ pub fn run(context: &Context, args: &AddArgs) -> Result<Exit, Error> {
     let spec = spec_of(args).map_err(|problem| {
         Error::input(format!("{}: {problem}", args.source)).help("see `workbench plugins add --help` for the forms")
     })?;
+    let config = config_path(context);
+    // A path is typed from here but written relative to workbench.toml.
+    let spec = match spec {
+        Spec::Path(path) => {
+            let absolute = std::path::absolute(context.cwd().join(&path)).unwrap_or_else(|_| context.cwd().join(&path));
+            let base = std::path::absolute(config.parent().unwrap_or(context.cwd())).unwrap_or_default();
+            Spec::Path(absolute.strip_prefix(&base).map_or(absolute.clone(), std::path::Path::to_path_buf))
+        }
+        other => other,
+    };
     let name = args.name.clone().unwrap_or_else(|| spec.default_name());
     crate::plugins::runtime::check_name(&name).map_err(|_| {
         Error::input(format!("`{name}` is not a plugin name (1 to 64 of a-z, 0-9, `-`, `_`)"))
             .help("pass --name with a plain name")
     })?;
-    let config = config_path(context);
     let mut sources = context.config.plugins.sources.clone();
     if let Some(existing) = sources.get(&name)
         && *existing != spec.to_string()
