@@ -7,6 +7,10 @@
 //! so no run hashes megabytes or compiles a plugin only to learn its roles.
 //! Without that directory the binary bundles nothing and says so when it
 //! lists its plugins; `make build` is the way to a full binary.
+//!
+//! The templates in `templates/` are embedded the same way (every file of
+//! each template folder, with its executable bit), so `workbench scaffold
+//! plugin-rust` works from any directory.
 
 use std::env;
 use std::fmt::Write as _;
@@ -55,8 +59,65 @@ fn main() {
     }
     code.push_str("];\n");
 
-    let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("bundled.rs");
-    fs::write(out, code).expect("OUT_DIR is writable");
+    let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
+    fs::write(out.join("bundled.rs"), code).expect("OUT_DIR is writable");
+    fs::write(out.join("templates.rs"), templates(&manifest_dir.join("../templates"))).expect("OUT_DIR is writable");
+}
+
+/// `TEMPLATES`: (name, [(path, bytes, executable)]) for each template
+/// folder (one with template.toml, khaos.json or template/), sorted.
+fn templates(root: &std::path::Path) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
+    println!("cargo::rerun-if-changed={}", root.display());
+    let mut code = String::from(
+        "/// A file of an embedded template: (path, bytes, executable).\n\
+         pub type TemplateFile = (&'static str, &'static [u8], bool);\n\
+         /// Templates embedded at build time: (name, files).\n\
+         pub static TEMPLATES: &[(&str, &[TemplateFile])] = &[\n",
+    );
+    let mut names: Vec<(String, PathBuf)> = fs::read_dir(root)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| (entry.file_name().to_string_lossy().into_owned(), entry.path()))
+                .filter(|(name, path)| {
+                    !name.starts_with('.')
+                        && ["template.toml", "khaos.json", "template"].iter().any(|marker| path.join(marker).exists())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    for (name, dir) in names {
+        let mut files: Vec<PathBuf> = Vec::new();
+        let mut pending = vec![dir.clone()];
+        while let Some(folder) = pending.pop() {
+            for entry in fs::read_dir(&folder).expect("read a template folder").filter_map(Result::ok) {
+                let kind = entry.file_type().expect("a file type");
+                if kind.is_dir() {
+                    pending.push(entry.path());
+                } else if kind.is_file() {
+                    files.push(entry.path());
+                }
+            }
+        }
+        files.sort();
+        writeln!(code, "    ({name:?}, &[").expect("writing to a String");
+        for file in files {
+            let relative = file.strip_prefix(&dir).expect("under its folder").to_string_lossy().replace('\\', "/");
+            let executable = fs::metadata(&file).is_ok_and(|metadata| metadata.permissions().mode() & 0o111 != 0);
+            let absolute = file.canonicalize().unwrap_or(file);
+            writeln!(
+                code,
+                "        ({relative:?}, include_bytes!({:?}), {executable}),",
+                absolute.display().to_string()
+            )
+            .expect("writing to a String");
+        }
+        code.push_str("    ]),\n");
+    }
+    code.push_str("];\n");
+    code
 }
 
 /// The roles a component's top-level exports name

@@ -32,7 +32,7 @@ pub enum Command {
     Build(commands::site::BuildArgs),
     /// Which third-party services web pages use, and the settings of each.
     Detect(commands::detect::DetectArgs),
-    /// Write a workbench.toml: today, the translation of a Metalsmith project's metalsmith.json.
+    /// Write a commented workbench.toml for this repository (or translate a metalsmith.json with --from).
     Init(commands::init::InitArgs),
     /// Lint checks over a tree, from every lint-check plugin.
     Lint(commands::lint::LintArgs),

@@ -163,6 +163,10 @@ pub struct ScaffoldConfig {
     pub templates: Vec<PathBuf>,
     /// Short names for templates: `node = "https://github.com/segmentio/khaos-node.git"`.
     pub aliases: BTreeMap<String, String>,
+    /// Where scaffolded Rust plugins get workbench's SDK: a path to
+    /// `guest-plugins/sdk` (relative to this file) or the workbench
+    /// repository's git URL (`{{workbench.sdk}}` in templates).
+    pub sdk: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -253,3 +253,63 @@ fn prune_removes_downloads_no_lock_here_pins() {
     test.run_with(["cache", "prune", "--older-than", "0"]).code(0).stderr_has("removed 1 downloaded plugin ");
     assert!(stored(&test).is_empty());
 }
+
+/// The whole way a team shares a plugin, from an empty folder outside
+/// this checkout (slow: compiles a component): `init`, scaffold the
+/// built-in plugin-rust template, build it, push it to a registry; add it
+/// in a second repository and commit the lock; a fresh clone of that runs
+/// `lint --locked` on the very bytes that were pushed, with the registry
+/// gone.
+#[test]
+fn a_plugin_scaffolded_outside_the_checkout_travels_through_a_registry_to_a_fresh_clone() {
+    let mut registry = Registry::start();
+    let author = Test::new();
+    author.run_with(["init"]).code(0).stderr_has("wrote workbench.toml").stderr_has("next: ");
+    author.run_with(["scaffold", "--list"]).code(0).stdout_has("plugin-rust");
+    let sdk = format!("sdk={}", crate::support::repo_root().join("guest-plugins/sdk").display());
+    author
+        .run_with(["scaffold", "plugin-rust", "my-check", "--defaults", "--set", "role=lint-check", "--set", &sdk])
+        .code(0);
+    let project = author.dir().join("my-check");
+    std::fs::copy(crate::support::repo_root().join("guest-plugins/Cargo.lock"), project.join("Cargo.lock")).unwrap();
+    let built = std::process::Command::new("make")
+        .arg("build")
+        .current_dir(&project)
+        .env("CARGO_TARGET_DIR", crate::support::repo_root().join("guest-plugins/target"))
+        .output()
+        .expect("run make");
+    assert!(built.status.success(), "make build failed: {}", String::from_utf8_lossy(&built.stderr));
+    let component = project.join("build/my-check.wasm");
+    let reference = registry.reference("team/my-check:0.1.0");
+    author.run_with(["plugins", "push", component.to_str().unwrap(), &reference]).code(0);
+
+    let team = Test::new().file("README.md", "TODO: write this\n");
+    git(team.dir(), &["init", "-q"]);
+    team.run_with(["plugins", "add", &reference]).code(0);
+    git(team.dir(), &["add", "README.md", "workbench.toml", "workbench.lock"]);
+    git(team.dir(), &["commit", "-q", "-m", "use my-check"]);
+    let lock = read(team.dir().join("workbench.lock"));
+    assert!(lock.contains(&format!("digest = \"sha256:{}\"", sha256_hex(&component))), "{lock}");
+
+    registry.stop();
+    let clone = Test::new().with_cache_of(&team);
+    git(clone.dir(), &["clone", "-q", team.dir().to_str().unwrap(), "."]);
+    clone.run_with(["lint", "--locked"]).code(0).stdout_has("my-check/todo-owner");
+}
+
+#[test]
+fn the_built_in_rust_template_depends_on_the_sdk_by_git_outside_a_checkout() {
+    let test = Test::new();
+    test.run_with(["scaffold", "plugin-rust", "p", "--defaults"]).code(0);
+    let manifest = read(test.dir().join("p/Cargo.toml"));
+    assert!(manifest.contains("workbench-plugin = { git = \""), "{manifest}");
+    assert!(manifest.contains(&format!("tag = \"v{}\"", env!("CARGO_PKG_VERSION"))), "{manifest}");
+    let answers = read(test.dir().join("p/.workbench-answers.toml"));
+    assert!(answers.contains("source = \"builtin:plugin-rust\""), "{answers}");
+    // `[scaffold] sdk` overrides it.
+    let test = Test::new().file("workbench.toml", "[scaffold]\nsdk = \"vendor/sdk\"\n");
+    test.run_with(["scaffold", "plugin-rust", "p", "--defaults"]).code(0);
+    let manifest = read(test.dir().join("p/Cargo.toml"));
+    assert!(manifest.contains("workbench-plugin = { path = \"/"), "{manifest}");
+    assert!(manifest.contains("vendor/sdk\" }"), "{manifest}");
+}

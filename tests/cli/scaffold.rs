@@ -283,10 +283,14 @@ fn list_shows_templates_with_descriptions() {
     copy_tree(&fixture("khaos/library"), &test.dir().join("templates/library"));
     test.run_with(["scaffold", "--list"])
         .code(0)
-        .stdout_has("tool     Fixture: every native feature at once")
-        .stdout_has("library");
+        .stdout_has(&format!("\ntool{}Fixture: every native feature at once\n", " ".repeat(11)))
+        .stdout_has("library")
+        .stdout_has(&format!("\nplugin-rust{}A workbench plugin in Rust", " ".repeat(4)))
+        .stdout_has("(built in)");
     test.run_with(["scaffold", "tool", "out", "--defaults", "--set", "name=named"]).code(0);
-    test.run_with(["scaffold", "nope", "out2"]).code(2).stderr_has("no template named `nope` (known: library, tool)");
+    test.run_with(["scaffold", "nope", "out2"])
+        .code(2)
+        .stderr_has("no template named `nope` (known: library, plugin-c, plugin-js, plugin-python, plugin-rust, plugin-zig, service, site, tool)");
 }
 
 #[test]

@@ -218,6 +218,25 @@ fn automatic(
     values
 }
 
+/// Where a scaffolded Rust plugin finds workbench's SDK (`{{workbench.sdk}}`):
+/// `[scaffold] sdk` when set (a path, relative to workbench.toml, or a git
+/// URL); else the SDK in the workbench checkout the template came from;
+/// else the workbench repository, as a git dependency. Never a path into a
+/// checkout that is not there.
+fn sdk_source(context: &Context, repo_root: Option<&Path>) -> String {
+    if let Some(sdk) = &context.config.scaffold.sdk {
+        if sdk.contains("://") {
+            return sdk.clone();
+        }
+        let path = context.config.base_dir().join(sdk);
+        return std::path::absolute(&path).unwrap_or(path).display().to_string();
+    }
+    repo_root
+        .map(|root| root.join("guest-plugins/sdk"))
+        .filter(|sdk| sdk.join("Cargo.toml").is_file())
+        .map_or_else(|| env!("CARGO_PKG_REPOSITORY").to_string(), |sdk| sdk.display().to_string())
+}
+
 /// git's `user.name` and `user.email` (empty when unset).
 fn git_identity() -> (String, String) {
     let config = git2::Config::open_default().ok();
@@ -316,7 +335,13 @@ impl Setting<'_> {
     /// one), then renders the files.
     fn render(&self, template: &Template, given: &Given, ask: bool, label: &str) -> Result<Rendered> {
         let engine = registry_for(self.context, template, self.now)?;
-        let automatic = automatic(template.format, self.basename, self.now, self.repo_root);
+        let mut automatic = automatic(template.format, self.basename, self.now, self.repo_root);
+        if template.format == Format::Native {
+            automatic.insert(
+                "workbench".into(),
+                json!({ "version": env!("CARGO_PKG_VERSION"), "sdk": sdk_source(self.context, self.repo_root) }),
+            );
+        }
         let mut terminal = answers::Terminal;
         let asker: Option<&mut dyn answers::Ask> =
             if ask && self.context.interactive() { Some(&mut terminal) } else { None };
@@ -354,7 +379,7 @@ fn list(context: &Context, cwd: &Path, format: crate::commands::Format) {
     let described: Vec<(&source::Listed, Result<String>)> = listed
         .iter()
         .map(|item| {
-            let template = source::read_dir_tree(&item.path).and_then(|tree| Template::from_tree(tree, &item.name));
+            let template = item.tree().and_then(|tree| Template::from_tree(tree, &item.name));
             (item, template.map(|template| template.description.unwrap_or_default()))
         })
         .collect();
@@ -364,7 +389,7 @@ fn list(context: &Context, cwd: &Path, format: crate::commands::Format) {
             .map(|(item, description)| {
                 serde_json::json!({
                     "name": item.name,
-                    "path": item.path.display().to_string(),
+                    "path": item.place(),
                     "description": description.as_ref().ok(),
                     "error": description.as_ref().err().map(Error::message),
                 })
@@ -388,6 +413,8 @@ fn list(context: &Context, cwd: &Path, format: crate::commands::Format) {
             Ok(description) => description.clone(),
             Err(error) => format!("(broken: {})", error.message()),
         };
+        let description =
+            if matches!(item.at, source::At::Builtin) { format!("{description} (built in)") } else { description };
         let _ = writeln!(out, "{:width$}  {description}", item.name);
     }
     for (alias, target) in aliases {
@@ -418,7 +445,19 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
             .help("`generated` is an RFC 3339 time; fix it or scaffold again into a new folder")
     })?;
     let is_git = !Path::new(&record.template.source).is_absolute();
-    let (old_tree, new_loaded) = if is_git {
+    let builtin = record.template.source.strip_prefix(source::BUILTIN);
+    let (old_tree, new_loaded) = if let Some(name) = builtin {
+        if source::builtin::tree(name).is_none() || old_commit != source::builtin::version() {
+            return Err(Error::input(format!(
+                "{} was made from the `{name}` template built into {old_commit}; this is {}, which carries only its own templates",
+                answers_path.display(),
+                source::builtin::version()
+            ))
+            .help("run --update with the workbench that made it, or scaffold from a template folder or git repository you keep"));
+        }
+        let loaded = source::load_builtin(name, record.template.subdir.as_deref())?;
+        (loaded.tree.clone(), loaded)
+    } else if is_git {
         let old = source::load_git(
             record.template.clone(),
             Some(&old_commit),

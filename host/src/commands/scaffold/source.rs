@@ -47,10 +47,67 @@ pub struct Loaded {
     pub repo_root: Option<PathBuf>,
 }
 
-/// A template folder the user can name.
+/// A template the user can name.
 pub struct Listed {
     pub name: String,
-    pub path: PathBuf,
+    pub at: At,
+}
+
+/// Where a named template is.
+pub enum At {
+    Dir(PathBuf),
+    /// Embedded in the binary (`templates/` of the workbench repository).
+    Builtin,
+}
+
+impl Listed {
+    /// Its files, read.
+    pub fn tree(&self) -> Result<Tree> {
+        match &self.at {
+            At::Dir(path) => read_dir_tree(path),
+            At::Builtin => Ok(builtin::tree(&self.name).expect("listed builtins exist")),
+        }
+    }
+
+    /// Where it is, in words.
+    pub fn place(&self) -> String {
+        match &self.at {
+            At::Dir(path) => path.display().to_string(),
+            At::Builtin => format!("{BUILTIN}{}", self.name),
+        }
+    }
+}
+
+/// How an answers file names a template embedded in the binary.
+pub const BUILTIN: &str = "builtin:";
+
+/// The templates embedded by `host/build.rs`.
+pub mod builtin {
+    use super::super::template::{Entry, Tree};
+
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        TEMPLATES.iter().map(|(name, _)| *name)
+    }
+
+    pub fn tree(name: &str) -> Option<Tree> {
+        let (_, files) = TEMPLATES.iter().find(|(known, _)| *known == name)?;
+        Some(
+            files
+                .iter()
+                .map(|(path, bytes, executable)| {
+                    ((*path).to_string(), Entry { contents: bytes.to_vec(), executable: *executable })
+                })
+                .collect(),
+        )
+    }
+
+    /// What an answers file records as the commit of a built-in template:
+    /// the workbench that carried it.
+    pub fn version() -> String {
+        concat!("workbench-", env!("CARGO_PKG_VERSION")).to_string()
+    }
 }
 
 /// The folders that hold named templates.
@@ -72,12 +129,45 @@ pub fn list(config: &Config, cwd: &Path) -> Vec<Listed> {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.starts_with('.') && is_template_dir(&path) && !found.iter().any(|known| known.name == name) {
-                found.push(Listed { name, path });
+                found.push(Listed { name, at: At::Dir(path) });
             }
+        }
+    }
+    // A repository's own templates win by name over the built-in ones.
+    for name in builtin::names() {
+        if !found.iter().any(|known| known.name == name) {
+            found.push(Listed { name: name.to_string(), at: At::Builtin });
         }
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found
+}
+
+/// A built-in template, as read.
+pub fn load_builtin(name: &str, subdir: Option<&str>) -> Result<Loaded> {
+    let tree = builtin::tree(name).expect("called for built-in names");
+    let tree = match subdir.map(|dir| dir.trim_matches('/')).filter(|dir| !dir.is_empty()) {
+        None => tree,
+        Some(dir) => {
+            let prefix = format!("{dir}/");
+            let inner: Tree = tree
+                .into_iter()
+                .filter_map(|(path, entry)| path.strip_prefix(&prefix).map(|rest| (rest.to_string(), entry)))
+                .collect();
+            if inner.is_empty() {
+                return Err(Error::input(format!("template {name} has no folder `{dir}`"))
+                    .help("check --subdir and the template's layout"));
+            }
+            inner
+        }
+    };
+    let origin = Origin {
+        source: format!("{BUILTIN}{name}"),
+        reference: None,
+        subdir: subdir.map(str::to_string),
+        commit: Some(builtin::version()),
+    };
+    Ok(Loaded { origin, label: name.to_string(), tree, repo_root: None })
 }
 
 /// Reads the template the user named.
@@ -105,7 +195,8 @@ pub fn load(
         cwd.join(spec)
     } else {
         match list(config, cwd).into_iter().find(|listed| listed.name == spec) {
-            Some(listed) => listed.path,
+            Some(Listed { at: At::Dir(path), .. }) => path,
+            Some(Listed { at: At::Builtin, name }) => return load_builtin(&name, subdir),
             None if cwd.join(spec).is_dir() => cwd.join(spec),
             None => {
                 let known: Vec<String> = list(config, cwd).into_iter().map(|listed| listed.name).collect();
