@@ -202,7 +202,8 @@ pub fn resolve(fetcher: &Fetcher, runtime: &Runtime, name: &str, spec: &Spec, ba
         return Ok(Checked { locked, bytes: None });
     }
     let (resolved, stored) = fetcher.fetch(spec, None)?;
-    let source = Source::Added { name: name.into(), origin: spec.to_string() };
+    let hex = stored.digest.trim_start_matches("sha256:").to_string();
+    let source = Source::Added { name: name.into(), origin: spec.to_string(), digest: hex };
     let prepared = match runtime.check(&source, &stored.bytes) {
         Ok(prepared) => prepared,
         Err(error) => {
@@ -259,7 +260,11 @@ pub fn pinned_plugins_at_hand(context: &Context) -> Pinned {
             None => pinned.paths.push(base.join(&locked.source)),
             Some(hex) => {
                 if let Some(bytes) = fetcher.store.get(hex) {
-                    let source = Source::Added { name: locked.name.clone(), origin: locked.source.clone() };
+                    let source = Source::Added {
+                        name: locked.name.clone(),
+                        origin: locked.source.clone(),
+                        digest: hex.to_string(),
+                    };
                     pinned.fetched.push((source, bytes.into()));
                 }
             }
@@ -317,14 +322,16 @@ fn pinned_with(context: &Context, runtime: &Runtime, fetch: bool) -> Result<Pinn
             pinned.paths.push(base.join(&locked.source));
             continue;
         }
+        let hex = locked.sha256().unwrap_or_default();
         let bytes = fetcher.pinned(locked, fetch).map_err(|problem| {
             Error::input(format!("plugin `{}` ({}): {problem}", locked.name, locked.resolved))
                 .help("check the network and the source, or run with --offline to use only what the cache holds")
         })?;
         match bytes {
-            Some(bytes) => pinned
-                .fetched
-                .push((Source::Added { name: locked.name.clone(), origin: locked.source.clone() }, bytes.into())),
+            Some(bytes) => pinned.fetched.push((
+                Source::Added { name: locked.name.clone(), origin: locked.source.clone(), digest: hex.to_string() },
+                bytes.into(),
+            )),
             None => missing.push(format!("{} ({})", locked.name, locked.resolved)),
         }
     }

@@ -28,7 +28,7 @@ pub enum Source {
     File(PathBuf),
     /// Added with `workbench plugins add`: its `[plugins.sources]` name and
     /// source, the bytes fetched and checked against workbench.lock.
-    Added { name: String, origin: String },
+    Added { name: String, origin: String, digest: String },
 }
 
 impl Source {
@@ -44,7 +44,7 @@ impl fmt::Display for Source {
         match self {
             Source::Bundled(stem) => write!(f, "bundled ({stem})"),
             Source::File(path) => write!(f, "{}", path.display()),
-            Source::Added { name, origin } => write!(f, "{name} ({origin})"),
+            Source::Added { name, origin, .. } => write!(f, "{name} ({origin})"),
         }
     }
 }

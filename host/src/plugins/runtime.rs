@@ -94,7 +94,9 @@ impl Runtime {
         // The bundled plugins' digests were computed when the binary was built.
         let digest = match source {
             Source::Bundled(stem) => super::bundled::digest(stem).map(str::to_string),
-            Source::File(_) | Source::Added { .. } => None,
+            // Checked against the lock as it was read: no second hash.
+            Source::Added { digest, .. } => Some(digest.clone()),
+            Source::File(_) => None,
         }
         .unwrap_or_else(|| super::cache::digest(bytes));
         let (component, cache) = self
