@@ -10,7 +10,8 @@
 //!
 //! The templates in `templates/` are embedded the same way (every file of
 //! each template folder, with its executable bit), so `workbench scaffold
-//! plugin-rust` works from any directory.
+//! plugin-rust` works from any directory; so is the WIT package (`wit/`),
+//! for plugins built outside this repository.
 
 use std::env;
 use std::fmt::Write as _;
@@ -62,6 +63,32 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
     fs::write(out.join("bundled.rs"), code).expect("OUT_DIR is writable");
     fs::write(out.join("templates.rs"), templates(&manifest_dir.join("../templates"))).expect("OUT_DIR is writable");
+    fs::write(out.join("wit.rs"), wit(&manifest_dir.join("../wit"))).expect("OUT_DIR is writable");
+}
+
+/// `WIT`: (file name, bytes) of the WIT package's top-level files, which
+/// `workbench plugins wit` writes out for plugins built outside this
+/// repository (older versions in subfolders stay out).
+fn wit(dir: &std::path::Path) -> String {
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("the WIT package at wit/")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    let mut code = String::from(
+        "/// The WIT package this workbench speaks: (file name, bytes).\npub static WIT: &[(&str, &[u8])] = &[\n",
+    );
+    for file in files {
+        let name = file.file_name().expect("a file name").to_string_lossy().into_owned();
+        let absolute = file.canonicalize().unwrap_or(file);
+        writeln!(code, "    ({name:?}, include_bytes!({:?})),", absolute.display().to_string())
+            .expect("writing to a String");
+    }
+    code.push_str("];\n");
+    code
 }
 
 /// `TEMPLATES`: (name, [(path, bytes, executable)]) for each template

@@ -167,6 +167,9 @@ pub struct ScaffoldConfig {
     /// `guest-plugins/sdk` (relative to this file) or the workbench
     /// repository's git URL (`{{workbench.sdk}}` in templates).
     pub sdk: Option<String>,
+    /// Template name → where it comes from: a folder, `git+URL#REF:FOLDER`,
+    /// or `https://….tar.gz#sha256=…`; pinned in workbench.lock.
+    pub sources: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -23,3 +23,4 @@ mod sandbox;
 mod scaffold;
 mod schemas;
 mod serve;
+mod template_sources;

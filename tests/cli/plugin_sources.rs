@@ -313,3 +313,28 @@ fn the_built_in_rust_template_depends_on_the_sdk_by_git_outside_a_checkout() {
     assert!(manifest.contains("workbench-plugin = { path = \"/"), "{manifest}");
     assert!(manifest.contains("vendor/sdk\" }"), "{manifest}");
 }
+
+#[test]
+fn a_plugin_template_in_another_language_gets_the_wit_package_from_workbench_outside_a_checkout() {
+    let test = Test::new();
+    test.run_with(["scaffold", "plugin-c", "p", "--defaults"]).code(0);
+    let project = test.dir().join("p");
+    let makefile = read(project.join("Makefile"));
+    assert!(makefile.contains("WIT         ?= wit\n"), "{makefile}");
+    let made = std::process::Command::new("make")
+        .arg("wit/types.wit")
+        .arg(format!("WORKBENCH={}", env!("CARGO_BIN_EXE_workbench")))
+        .current_dir(&project)
+        .output()
+        .expect("run make");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let repo_wit = crate::support::repo_root().join("wit");
+    assert_eq!(read(project.join("wit/types.wit")), read(repo_wit.join("types.wit")));
+    assert_eq!(read(project.join("wit/lint-check.wit")), read(repo_wit.join("lint-check.wit")));
+    // A file of the user's is never replaced unasked.
+    std::fs::write(project.join("wit/types.wit"), "// mine\n").unwrap();
+    test.run_with(["plugins", "wit", "p/wit"]).code(2).stderr_has("differs").stderr_has("--force");
+    assert_eq!(read(project.join("wit/types.wit")), "// mine\n");
+    test.run_with(["plugins", "wit", "p/wit", "--force"]).code(0).stderr_has("wrote 1 of the");
+    assert_eq!(read(project.join("wit/types.wit")), read(repo_wit.join("types.wit")));
+}

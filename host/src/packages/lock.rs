@@ -25,6 +25,21 @@ pub struct Lock {
     pub version: u32,
     #[serde(default, rename = "plugin")]
     pub plugins: Vec<Locked>,
+    #[serde(default, rename = "template", skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<LockedTemplate>,
+}
+
+/// One `[scaffold.sources]` template as resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedTemplate {
+    pub name: String,
+    pub source: String,
+    /// The git commit, or the archive's URL.
+    pub resolved: String,
+    /// `sha256:HEX` of an archive; git sources are pinned by their commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// One plugin as resolved.
@@ -73,7 +88,14 @@ impl Lock {
     }
 
     pub fn empty() -> Lock {
-        Lock { version: FORMAT, plugins: Vec::new() }
+        Lock { version: FORMAT, plugins: Vec::new(), templates: Vec::new() }
+    }
+
+    /// Puts a template in, replacing one of the same name.
+    pub fn insert_template(&mut self, template: LockedTemplate) {
+        self.templates.retain(|old| old.name != template.name);
+        self.templates.push(template);
+        self.templates.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Lock> {
@@ -133,6 +155,7 @@ impl Lock {
     pub fn to_text(&self) -> String {
         let mut sorted = self.clone();
         sorted.plugins.sort_by(|a, b| a.name.cmp(&b.name));
+        sorted.templates.sort_by(|a, b| a.name.cmp(&b.name));
         let body = toml::to_string(&sorted).expect("a lock is plain TOML");
         format!("{HEADER}\n{body}")
     }
@@ -179,7 +202,7 @@ mod tests {
 
     #[test]
     fn hand_edited_nonsense_is_named_with_file_and_line() {
-        let mut text = Lock { version: 1, plugins: vec![locked("a")] }.to_text();
+        let mut text = Lock { version: 1, plugins: vec![locked("a")], templates: Vec::new() }.to_text();
         text = text.replace(&format!("digest = \"sha256:{SHA}\""), "digest = \"md5:abc\"");
         let error = Lock::parse(&text, Path::new("repo/workbench.lock")).unwrap_err();
         assert!(error.message().starts_with("repo/workbench.lock:"), "{}", error.message());
@@ -192,7 +215,7 @@ mod tests {
 
     #[test]
     fn a_plugin_pinned_twice_is_refused() {
-        let text = Lock { version: 1, plugins: vec![locked("a"), locked("a")] }.to_text();
+        let text = Lock { version: 1, plugins: vec![locked("a"), locked("a")], templates: Vec::new() }.to_text();
         assert!(Lock::parse(&text, Path::new(FILE_NAME)).unwrap_err().message().contains("twice"));
     }
 }

@@ -11,6 +11,7 @@
 //! the lock pins) and [`pinned_plugins`] (what the lock adds to the plugin
 //! search, with the checks `--locked` and `--offline` ask for).
 
+pub mod archive;
 pub mod git;
 pub mod http;
 pub mod lock;
@@ -22,7 +23,7 @@ pub mod store;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use lock::{Lock, Locked};
+pub use lock::{Lock, Locked, LockedTemplate};
 pub use spec::Spec;
 pub use store::{Store, Stored};
 
@@ -83,6 +84,23 @@ impl Fetcher {
 
     pub fn auth(&self) -> &oci::Auth {
         &self.auth
+    }
+
+    pub fn cap(&self) -> u64 {
+        self.cap
+    }
+
+    /// The template archive at `url`, checked against `sha256`: from the
+    /// cache, else downloaded (unless `fetch` is false: then `None`).
+    pub fn archive(&self, url: &url::Url, sha256: &str, fetch: bool) -> Result<Option<Vec<u8>>, String> {
+        let store = Store::archives(&self.cache_home);
+        if let Some(bytes) = store.get(sha256) {
+            return Ok(Some(bytes));
+        }
+        if !fetch {
+            return Ok(None);
+        }
+        Ok(Some(http::download(url, sha256, &store, self.cap)?.bytes))
     }
 
     /// Fetches `spec` (checking `expected`, a SHA-256 in hex, when given)
@@ -316,16 +334,16 @@ fn pinned_with(context: &Context, runtime: &Runtime, fetch: bool) -> Result<Pinn
     }
     let mut pinned = Pinned::default();
     let mut missing = Vec::new();
-    let fetcher = Fetcher::new(context)?;
+    // Paths alone need no cache folder.
+    let fetcher =
+        if lock.plugins.iter().any(|locked| locked.digest.is_some()) { Some(Fetcher::new(context)?) } else { None };
     for locked in &lock.plugins {
-        if locked.digest.is_none() {
+        let (Some(hex), Some(fetcher)) = (locked.sha256(), &fetcher) else {
             pinned.paths.push(base.join(&locked.source));
             continue;
-        }
-        let hex = locked.sha256().unwrap_or_default();
+        };
         let bytes = fetcher.pinned(locked, fetch).map_err(|problem| {
-            Error::input(format!("plugin `{}` ({}): {problem}", locked.name, locked.resolved))
-                .help("check the network and the source, or run with --offline to use only what the cache holds")
+            Error::input(format!("plugin `{}` ({}): {problem}", locked.name, locked.resolved)).help(help_for(&problem))
         })?;
         match bytes {
             Some(bytes) => pinned.fetched.push((
@@ -337,10 +355,10 @@ fn pinned_with(context: &Context, runtime: &Runtime, fetch: bool) -> Result<Pinn
     }
     if !missing.is_empty() {
         let flag = if context.global.offline { "--offline" } else { "--locked" };
+        let store = fetcher.as_ref().map(|fetcher| fetcher.store.dir().display().to_string()).unwrap_or_default();
         return Err(Error::input(format!(
-            "{flag}: {} not in the cache {}: {}",
+            "{flag}: {} not in the cache {store}: {}",
             if missing.len() == 1 { "this pinned plugin is" } else { "these pinned plugins are" },
-            fetcher.store.dir().display(),
             missing.join(", ")
         ))
         .help("run `workbench plugins fetch` where the network is reachable, then run again"));
@@ -358,8 +376,13 @@ pub fn parse_configured(name: &str, source: &str, config_path: &Path) -> Result<
 
 /// A source that could not be fetched or checked, with what to do.
 pub fn source_error(name: &str, spec: &Spec, problem: &str) -> Error {
+    Error::input(format!("plugin `{name}` from {spec}: {problem}")).help(help_for(problem))
+}
+
+/// What to do about a fetch that failed this way.
+fn help_for(problem: &str) -> &'static str {
     let lower = problem.to_ascii_lowercase();
-    let help = if problem.contains("expected") {
+    if problem.contains("expected") {
         "the bytes are not the ones pinned: check the source (it may have been replaced), or pin the new digest on purpose"
     } else if ["connection refused", "resolve", "in time", "dns error", "timed out"]
         .iter()
@@ -368,6 +391,5 @@ pub fn source_error(name: &str, spec: &Spec, problem: &str) -> Error {
         "check the address and that the server is up; run with --offline to use only what the cache holds"
     } else {
         "check the source; `workbench plugins check FILE` validates a component you have on disk"
-    };
-    Error::input(format!("plugin `{name}` from {spec}: {problem}")).help(help)
+    }
 }

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 
 pub struct Store {
     dir: PathBuf,
+    suffix: &'static str,
 }
 
 /// A download in progress.
@@ -38,8 +39,14 @@ pub struct Stored {
 }
 
 impl Store {
+    /// Components, `components/sha256/HEX.wasm`.
     pub fn new(cache_home: &Path) -> Store {
-        Store { dir: cache_home.join("components").join("sha256") }
+        Store { dir: cache_home.join("components").join("sha256"), suffix: ".wasm" }
+    }
+
+    /// Template archives, `archives/sha256/HEX.tar.gz`.
+    pub fn archives(cache_home: &Path) -> Store {
+        Store { dir: cache_home.join("archives").join("sha256"), suffix: ".tar.gz" }
     }
 
     pub fn dir(&self) -> &Path {
@@ -47,7 +54,7 @@ impl Store {
     }
 
     fn entry(&self, hex: &str) -> PathBuf {
-        self.dir.join(format!("{hex}.wasm"))
+        self.dir.join(format!("{hex}{}", self.suffix))
     }
 
     /// The bytes stored under this SHA-256, verified; `None` when absent or
@@ -138,7 +145,7 @@ impl Store {
         for entry in entries {
             let entry = entry?;
             let name = entry.file_name();
-            let Some(hex) = name.to_str().and_then(|name| name.strip_suffix(".wasm")) else { continue };
+            let Some(hex) = name.to_str().and_then(|name| name.strip_suffix(self.suffix)) else { continue };
             if keep.contains(hex) || !super::lock::is_sha256(hex) {
                 continue;
             }

@@ -11,6 +11,7 @@ mod push;
 mod remove;
 mod spec;
 mod update;
+mod wit;
 
 use std::path::PathBuf;
 
@@ -76,6 +77,15 @@ pub enum PluginsCommand {
         /// oci://HOST/NAMESPACE/NAME:TAG, or ns:name@version through [registries].
         target: String,
     },
+    /// Write the WIT package this workbench speaks into a folder, to build plugins outside a workbench checkout.
+    Wit {
+        /// Where to write it.
+        #[arg(default_value = "wit")]
+        dir: PathBuf,
+        /// Replace files that differ.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check components against the WIT contract's promises, whatever their language: empty, large and odd
     /// inputs, and the sandbox's limits. Exit 1 when a check fails.
     Conformance {
@@ -102,6 +112,7 @@ pub fn run(context: &Context, command: PluginsCommand) -> Result<Exit, Error> {
         PluginsCommand::Remove { name } => remove::run(context, &name),
         PluginsCommand::Update { name } => update::run(context, name.as_deref()),
         PluginsCommand::Fetch => fetch::run(context),
+        PluginsCommand::Wit { dir, force } => wit::run(context, &context.resolve(&dir), force),
         PluginsCommand::Push { file, target } => push::run(context, &context.resolve(&file), &target),
     }
 }

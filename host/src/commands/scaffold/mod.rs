@@ -7,10 +7,12 @@
 //! reads its manifest (Khaos or native), `prompt` and `answers` fill in the
 //! questions, `helpers` and `render` produce the files in memory, `write`
 //! puts them on disk atomically, `update` merges a newer template version
-//! into a project.
+//! into a project; `pinned` reads the templates `[scaffold.sources]` names,
+//! pinned in workbench.lock.
 
 pub mod answers;
 pub mod helpers;
+pub mod pinned;
 pub mod prompt;
 pub mod render;
 pub mod source;
@@ -112,14 +114,17 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let dest = cwd.join(args.dest.as_deref().expect("clap requires DEST"));
     // Before any question: answering them all to be refused at the end is no way to learn it.
     write::check_destination(&dest, args.force, args.git)?;
-    let loaded = source::load(
-        template_arg,
-        args.subdir.as_deref(),
-        &context.config,
-        &cwd,
-        context.cache_home().as_deref(),
-        &fetching(context),
-    )?;
+    let loaded = match context.config.scaffold.sources.get(template_arg) {
+        Some(source) => pinned::load(context, template_arg, source, &fetching(context))?,
+        None => source::load(
+            template_arg,
+            args.subdir.as_deref(),
+            &context.config,
+            &cwd,
+            context.cache_home().as_deref(),
+            &fetching(context),
+        )?,
+    };
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now(context)?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
@@ -237,6 +242,17 @@ fn sdk_source(context: &Context, repo_root: Option<&Path>) -> String {
         .map_or_else(|| env!("CARGO_PKG_REPOSITORY").to_string(), |sdk| sdk.display().to_string())
 }
 
+/// Where a scaffolded plugin in another language finds the WIT package
+/// (`{{workbench.wit}}`): that of the workbench checkout the template came
+/// from, else `wit` in the project, which its Makefile fills with
+/// `workbench plugins wit` when missing.
+fn wit_source(repo_root: Option<&Path>) -> String {
+    repo_root
+        .map(|root| root.join("wit"))
+        .filter(|wit| wit.join("types.wit").is_file())
+        .map_or_else(|| "wit".to_string(), |wit| wit.display().to_string())
+}
+
 /// git's `user.name` and `user.email` (empty when unset).
 fn git_identity() -> (String, String) {
     let config = git2::Config::open_default().ok();
@@ -339,7 +355,11 @@ impl Setting<'_> {
         if template.format == Format::Native {
             automatic.insert(
                 "workbench".into(),
-                json!({ "version": env!("CARGO_PKG_VERSION"), "sdk": sdk_source(self.context, self.repo_root) }),
+                json!({
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "sdk": sdk_source(self.context, self.repo_root),
+                    "wit": wit_source(self.repo_root),
+                }),
             );
         }
         let mut terminal = answers::Terminal;
@@ -397,16 +417,31 @@ fn list(context: &Context, cwd: &Path, format: crate::commands::Format) {
             .collect();
         templates
             .extend(aliases.iter().map(|(alias, target)| serde_json::json!({ "name": alias, "alias-of": target })));
+        templates.extend(
+            context
+                .config
+                .scaffold
+                .sources
+                .iter()
+                .map(|(name, source)| serde_json::json!({ "name": name, "source": source })),
+        );
         outln!(context, "{:#}", serde_json::json!({ "version": 1, "templates": templates }));
         return;
     }
-    if listed.is_empty() && aliases.is_empty() {
+    let sources = &context.config.scaffold.sources;
+    if listed.is_empty() && aliases.is_empty() && sources.is_empty() {
         let dirs: Vec<String> =
             source::template_dirs(&context.config, cwd).iter().map(|d| d.display().to_string()).collect();
         errln!(context, "no templates in {}", dirs.join(", "));
         return;
     }
-    let width = listed.iter().map(|t| t.name.len()).chain(aliases.keys().map(String::len)).max().unwrap_or(0);
+    let width = listed
+        .iter()
+        .map(|t| t.name.len())
+        .chain(aliases.keys().map(String::len))
+        .chain(sources.keys().map(String::len))
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for (item, description) in &described {
         let description = match description {
@@ -419,6 +454,9 @@ fn list(context: &Context, cwd: &Path, format: crate::commands::Format) {
     }
     for (alias, target) in aliases {
         let _ = writeln!(out, "{alias:width$}  alias of {target}");
+    }
+    for (name, source) in sources {
+        let _ = writeln!(out, "{name:width$}  {source} (pinned in workbench.lock)");
     }
     out!(context, "{out}");
 }

@@ -1,0 +1,95 @@
+//! Templates named in `[scaffold.sources]`, pinned in workbench.lock the
+//! way plugins are: a folder (read as it is, like a plugin's path),
+//! `git+URL#REF:FOLDER` (pinned by the commit the ref named), or
+//! `https://….tar.gz#sha256=…` (pinned by that digest, checked before the
+//! archive is read, and every entry checked as it is unpacked: see
+//! [`crate::packages::archive`]). `--locked` and `--offline` mean what
+//! they mean for plugins.
+
+use std::path::Path;
+
+use super::source::{self, Loaded, Origin};
+use super::template::{Entry, Tree};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::packages::{Fetcher, Lock, LockedTemplate, Spec, archive};
+use crate::progress::Progress;
+
+pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) -> Result<Loaded> {
+    let config_path = context.config.path.clone().unwrap_or_else(|| context.cwd().join(crate::config::FILE_NAME));
+    let spec = Spec::parse(source).map_err(|problem| {
+        Error::input(format!("{}: [scaffold.sources] {name}: {problem}", config_path.display()))
+            .help("fix the source: a folder, git+URL#REF:FOLDER or https://….tar.gz#sha256=…")
+    })?;
+    let lock_path = Lock::path_beside(&config_path);
+    let mut lock = Lock::read(&lock_path)?;
+    let pinned = lock.templates.iter().find(|locked| locked.name == name && locked.source == source).cloned();
+    let may_pin = !context.global.locked && !context.global.offline;
+    let unpinned = |what: &str| {
+        let flag = if context.global.locked { "--locked" } else { "--offline" };
+        Error::input(format!("template `{name}` ({source}) {what}; {flag} does not change workbench.lock")).help(
+            "run `workbench scaffold` once without the flag, where the source is reachable, and commit workbench.lock",
+        )
+    };
+    match &spec {
+        Spec::Path(path) => source::load_dir(&config_path.parent().unwrap_or(Path::new(".")).join(path), name),
+        Spec::Url { url, sha256 } => {
+            if pinned.is_none() && !may_pin {
+                return Err(unpinned("is not pinned in workbench.lock"));
+            }
+            let fetcher = Fetcher::new(context)?;
+            let bytes = fetcher
+                .archive(url, sha256, may_pin)
+                .map_err(|problem| fetch_error(name, &spec, &problem))?
+                .ok_or_else(|| unpinned("is not in the cache and would have to be fetched"))?;
+            let files =
+                archive::read_tar_gz(&bytes, fetcher.cap()).map_err(|problem| fetch_error(name, &spec, &problem))?;
+            if pinned.is_none() {
+                let resolved = url.to_string();
+                lock.insert_template(LockedTemplate {
+                    name: name.into(),
+                    source: source.into(),
+                    resolved,
+                    digest: Some(format!("sha256:{sha256}")),
+                });
+                lock.write(&lock_path)?;
+            }
+            let tree: Tree = files
+                .into_iter()
+                .map(|(path, (contents, executable))| (path, Entry { contents, executable }))
+                .collect();
+            let origin = Origin { source: spec.to_string(), reference: None, subdir: None, commit: None };
+            Ok(Loaded { origin, label: name.to_string(), tree, repo_root: None })
+        }
+        Spec::Git { url, reference, path } => {
+            let subdir = (path != ".").then(|| path.trim_matches('/').to_string());
+            let origin = Origin { source: url.clone(), reference: reference.clone(), subdir, commit: None };
+            let commit = pinned.as_ref().map(|locked| locked.resolved.clone());
+            if commit.is_none() && !may_pin {
+                return Err(unpinned("is not pinned in workbench.lock"));
+            }
+            let loaded = source::load_git(origin, commit.as_deref(), context.cache_home().as_deref(), progress)?;
+            if commit.is_none() {
+                let resolved = loaded.origin.commit.clone().unwrap_or_default();
+                lock.insert_template(LockedTemplate {
+                    name: name.into(),
+                    source: source.into(),
+                    resolved,
+                    digest: None,
+                });
+                lock.write(&lock_path)?;
+            }
+            Ok(loaded)
+        }
+        Spec::Oci(_) | Spec::Package { .. } => Err(Error::input(format!(
+            "{}: [scaffold.sources] {name}: templates cannot come from OCI registries yet",
+            config_path.display()
+        ))
+        .help("publish the template as a git repository or a .tar.gz with its sha256")),
+    }
+}
+
+fn fetch_error(name: &str, spec: &Spec, problem: &str) -> Error {
+    Error::input(format!("template `{name}` from {spec}: {problem}"))
+        .help("check the source; an archive must be a .tar.gz of the template folder, with the sha256 of its bytes")
+}
