@@ -338,3 +338,22 @@ fn a_plugin_template_in_another_language_gets_the_wit_package_from_workbench_out
     test.run_with(["plugins", "wit", "p/wit", "--force"]).code(0).stderr_has("wrote 1 of the");
     assert_eq!(read(project.join("wit/types.wit")), read(repo_wit.join("types.wit")));
 }
+
+#[test]
+fn update_pins_what_a_moved_tag_names_now_and_says_what_changed() {
+    let registry = Registry::start();
+    let reference = registry.reference("team/check:stable");
+    let publisher = Test::new();
+    publisher.run_with(["plugins", "push", test_plugin("test-lint").to_str().unwrap(), &reference]).code(0);
+    let test = repo();
+    test.run_with(["plugins", "add", &reference, "--name", "check"]).code(0);
+    let before = format!("sha256:{}", sha256_hex(&test_plugin("test-lint")));
+    test.run_with(["plugins", "update"]).code(0).stderr_has(&format!("`check` is up to date ({before})"));
+    // The tag moves to another component.
+    publisher.run_with(["plugins", "push", test_plugin("sloppy-lint").to_str().unwrap(), &reference]).code(0);
+    let after = format!("sha256:{}", sha256_hex(&test_plugin("sloppy-lint")));
+    test.run_with(["plugins", "update", "check"]).code(0).stderr_has(&format!("`check`: {before} -> {after}"));
+    assert!(read(test.dir().join("workbench.lock")).contains(&format!("digest = \"{after}\"")));
+    test.run_with(["plugins", "update", "nothing"]).code(2).stderr_has("no plugin `nothing`");
+    test.run_with(["plugins", "update", "--locked"]).code(2).stderr_has("--locked");
+}

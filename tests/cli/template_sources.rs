@@ -41,6 +41,16 @@ fn an_archive_template_is_checked_against_its_digest_pinned_and_then_works_offli
     let good = sha256(&bytes);
     let test = Test::new().file("workbench.toml", format!("[scaffold.sources]\nesc = \"{url}#sha256={good}\"\n"));
     test.run_with(["scaffold", "--list"]).code(0).stdout_has("(pinned in workbench.lock)");
+    let listed = test.run_with(["scaffold", "--list", "--format", "json"]).code(0).json();
+    let violations = crate::support::schema_violations("docs/schemas/scaffold-list.v1.json", &listed);
+    assert!(violations.is_empty(), "{violations:?}");
+    assert!(
+        listed["templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["source"].as_str() == Some(&format!("{url}#sha256={good}")))
+    );
     test.run_with(["scaffold", "esc", "out", "--set", "dir=d"]).code(0);
     assert_eq!(read(test.dir().join("out/d/x.txt")), "inside\n");
     let lock = read(test.dir().join("workbench.lock"));
