@@ -21,6 +21,27 @@ pub fn file_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::NamedTempFil
     tempfile::Builder::new().prefix(&prefix(kind, std::process::id())).tempfile_in(dir)
 }
 
+/// Replaces (or creates) `path` with `contents` in one rename from a
+/// temporary file beside it, so a reader sees the old bytes or the new.
+/// An existing file keeps its permissions; a new one gets 0644, as an
+/// editor makes it (the temporary file's own 0600 is nobody's choice).
+pub fn replace(path: &Path, contents: &[u8], kind: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let permissions = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.permissions(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => std::fs::Permissions::from_mode(0o644),
+        Err(error) => return Err(error),
+    };
+    let mut file = file_in(dir, kind)?;
+    file.write_all(contents)?;
+    file.as_file().sync_data()?;
+    file.as_file().set_permissions(permissions)?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
 /// A temporary folder in `dir`, for a later rename into place.
 pub fn dir_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
     sweep_once(dir, kind);

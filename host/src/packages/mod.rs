@@ -39,17 +39,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     crate::plugins::cache::digest(bytes)
 }
 
-/// Writes `path` in one rename from a temporary file beside it.
+/// Writes `path` in one rename ([`crate::leftovers::replace`]: its
+/// permissions kept), or says which file could not be written.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let write = || -> std::io::Result<()> {
-        let mut file = crate::leftovers::file_in(dir, "write")?;
-        std::io::Write::write_all(&mut file, bytes)?;
-        file.as_file().sync_data()?;
-        file.persist(path).map_err(|error| error.error)?;
-        Ok(())
-    };
-    write().map_err(|error| {
+    crate::leftovers::replace(path, bytes, "write").map_err(|error| {
         Error::input(format!("cannot write {}: {error}", path.display())).help("check that the folder is writable")
     })
 }
@@ -278,17 +271,17 @@ pub fn pinned_plugins_at_hand(context: &Context) -> Pinned {
             None => pinned.paths.push(base.join(&locked.source)),
             Some(hex) => {
                 if let Some(bytes) = fetcher.store.get(hex) {
-                    let source = Source::Added {
-                        name: locked.name.clone(),
-                        origin: locked.source.clone(),
-                        digest: hex.to_string(),
-                    };
-                    pinned.fetched.push((source, bytes.into()));
+                    pinned.fetched.push((added(locked, hex), bytes.into()));
                 }
             }
         }
     }
     pinned
+}
+
+/// How a plugin the lock pins is named in messages and found by the loader.
+fn added(locked: &Locked, hex: &str) -> Source {
+    Source::Added { name: locked.name.clone(), origin: locked.source.clone(), digest: hex.to_string() }
 }
 
 fn pinned_with(context: &Context, runtime: &Runtime, fetch: bool) -> Result<Pinned> {
@@ -346,10 +339,7 @@ fn pinned_with(context: &Context, runtime: &Runtime, fetch: bool) -> Result<Pinn
             Error::input(format!("plugin `{}` ({}): {problem}", locked.name, locked.resolved)).help(help_for(&problem))
         })?;
         match bytes {
-            Some(bytes) => pinned.fetched.push((
-                Source::Added { name: locked.name.clone(), origin: locked.source.clone(), digest: hex.to_string() },
-                bytes.into(),
-            )),
+            Some(bytes) => pinned.fetched.push((added(locked, hex), bytes.into())),
             None => missing.push(format!("{} ({})", locked.name, locked.resolved)),
         }
     }

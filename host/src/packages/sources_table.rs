@@ -117,6 +117,20 @@ mod tests {
     }
 
     #[test]
+    fn the_users_file_keeps_its_permissions_and_a_new_one_is_readable() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("workbench.toml");
+        let wanted = BTreeMap::from([("a".to_string(), "x.wasm".to_string())]);
+        write(&path, "a", Some("x.wasm"), &wanted).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+        let wanted = BTreeMap::from([("a".to_string(), "y.wasm".to_string())]);
+        write(&path, "a", Some("y.wasm"), &wanted).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o664);
+    }
+
+    #[test]
     fn an_inline_table_is_not_edited_behind_the_users_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("workbench.toml");

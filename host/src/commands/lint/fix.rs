@@ -2,7 +2,6 @@
 //! touch the same bytes, written atomically (a temporary file renamed over
 //! the original, permissions kept).
 
-use std::io::Write as _;
 use std::path::Path;
 
 use crate::plugins::bindings::lint_check::{Edit, Fix};
@@ -45,14 +44,7 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, usize) {
 
 /// Replaces `path` with `contents` atomically, keeping its permissions.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut file = crate::leftovers::file_in(dir, "fix")?;
-    file.write_all(contents)?;
-    file.as_file().sync_data()?;
-    file.as_file().set_permissions(permissions)?;
-    file.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    crate::leftovers::replace(path, contents, "fix")
 }
 
 #[cfg(test)]
