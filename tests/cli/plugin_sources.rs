@@ -113,8 +113,7 @@ fn what_a_registry_serves_that_is_no_component_is_refused_and_nothing_is_kept() 
     workbench::packages::oci::push(
         &target,
         bytes,
-        &[],
-        &[],
+        &workbench::packages::oci::Described::Component { exports: &[], imports: &[] },
         "2026-01-01T00:00:00Z",
         &workbench::packages::oci::Auth(None),
     )
@@ -156,7 +155,7 @@ fn an_https_download_is_checked_against_its_digest_before_anything_keeps_it() {
     std::fs::write(test.dir().join("workbench.toml"), "[plugins]\nmax-download-mib = 1\n").unwrap();
     test.run_with(["plugins", "add", &format!("{}#sha256={good}", server.url("/endless"))])
         .code(2)
-        .stderr_has("larger than 1 MiB");
+        .stderr_has("over the download limit of 1 MiB");
     assert!(stored(&test).is_empty(), "{:?}", stored(&test));
     test.run_with(["plugins", "add", &url, "--sha256", &good, "--name", "trailing"]).code(0);
     test.run_with(["lint"]).code(0).stdout_has("warning[test/trailing-space]");

@@ -1,9 +1,11 @@
 //! Templates from `[scaffold.sources]`, pinned in workbench.lock: a
-//! `.tar.gz` over HTTPS (plain HTTP on loopback) with its sha256, and a
-//! folder of a git repository pinned by commit.
+//! `.tar.gz` over HTTPS (plain HTTP on loopback) with its sha256, a folder
+//! of a git repository pinned by commit, and a template artifact in an OCI
+//! registry that `scaffold --push` published.
 
 use crate::loopback::Server;
-use crate::support::{Test, git, repo_root};
+use crate::registry::Registry;
+use crate::support::{Test, git, repo_root, test_plugin};
 
 fn read(path: impl AsRef<std::path::Path>) -> String {
     std::fs::read_to_string(path.as_ref()).unwrap_or_default()
@@ -118,4 +120,53 @@ fn a_git_template_is_pinned_by_commit_until_the_lock_changes() {
     std::fs::remove_file(test.dir().join("workbench.lock")).unwrap();
     test.run_with(["scaffold", "esc", "three", "--set", "dir=d"]).code(0);
     assert_eq!(read(test.dir().join("three/d/x.txt")), "second\n");
+}
+
+#[test]
+fn a_pushed_template_is_pinned_by_digest_and_scaffolds_from_the_cache_with_the_registry_down() {
+    let mut registry = Registry::start();
+    let template = repo_root().join("tests/fixtures/scaffold/native/escape");
+    let template = template.to_str().unwrap();
+    let target = registry.reference("acme/escape:1.0.0");
+    let author = Test::new();
+    let pushed = author.run_with(["scaffold", template, "--push", &target]).code(0).stdout;
+    let pinned = pushed.trim().to_string();
+    assert!(pinned.starts_with(&registry.reference("acme/escape@sha256:")), "{pushed}");
+    // Packed reproducibly: the same template pushes to the same manifest.
+    let again = author.run_with(["scaffold", template, "--push", &target]).code(0).stdout;
+    assert_eq!(again.trim(), pinned);
+
+    let test = Test::new().file("workbench.toml", format!("[scaffold.sources]\nesc = \"{target}\"\n"));
+    test.run_with(["scaffold", "esc", "out", "--set", "dir=d"]).code(0);
+    assert_eq!(read(test.dir().join("out/d/x.txt")), "inside\n");
+    let lock = read(test.dir().join("workbench.lock"));
+    assert!(lock.contains(&format!("resolved = \"{pinned}\"")), "{lock}");
+    assert!(lock.contains("digest = \"sha256:"), "{lock}");
+    registry.stop();
+    test.run_with(["scaffold", "esc", "again", "--set", "dir=d", "--locked"]).code(0);
+    assert_eq!(read(test.dir().join("again/d/x.txt")), "inside\n");
+    assert_eq!(read(test.dir().join("workbench.lock")), lock);
+    test.run_with(["scaffold", template, "--push", &target, "--offline"]).code(2).stderr_has("needs the network");
+}
+
+#[test]
+fn a_component_or_a_folder_that_is_no_template_is_refused_as_a_template() {
+    let registry = Registry::start();
+    let author = Test::new();
+    let component = registry.reference("acme/lint:1.0.0");
+    author.run_with(["plugins", "push", test_plugin("test-lint").to_str().unwrap(), &component]).code(0);
+    let test = Test::new().file("workbench.toml", format!("[scaffold.sources]\nlint = \"{component}\"\n"));
+    test.run_with(["scaffold", "lint", "out"])
+        .code(2)
+        .stderr_has("template `lint` from oci://")
+        .stderr_has("it is not a workbench template: its layer is `application/wasm`");
+    assert!(!test.dir().join("out").exists() && !test.dir().join("workbench.lock").exists());
+    author
+        .run_with(["scaffold", author.dir().to_str().unwrap(), "--push", &registry.reference("acme/empty:1.0.0")])
+        .code(2)
+        .stderr_has("not a template");
+    author
+        .run_with(["scaffold", "x", "--push", "elsewhere/x"])
+        .code(2)
+        .stderr_has("push publishes to an OCI registry");
 }

@@ -3,6 +3,10 @@
 //! hard link, or a symbolic link that points outside the archive is
 //! refused, and so is an archive that unpacks to more than the cap. A
 //! single top-level folder (as GitHub's archives have) is taken off.
+//!
+//! `scaffold --push` packs a template the same way, under a top folder
+//! named after it, and reproducibly: the same files give the same bytes,
+//! so pushing an unchanged template again gives the same digest.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -73,6 +77,32 @@ pub fn read_tar_gz(bytes: &[u8], cap: u64) -> Result<Files, String> {
     Ok(strip_single_folder(named))
 }
 
+/// Packs `files` (path, bytes, executable) under the folder `top/`:
+/// entries sorted by path, owner and times zeroed, modes 0644 or 0755.
+pub fn write_tar_gz<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8], bool)>,
+    top: &str,
+) -> Result<Vec<u8>, String> {
+    let mut sorted: Vec<_> = files.into_iter().collect();
+    sorted.sort_by_key(|(path, _, _)| *path);
+    // flate2's gzip header carries no time or name unless asked to.
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best()));
+    for (path, contents, executable) in sorted {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(contents.len() as u64);
+        header.set_mode(if executable { 0o755 } else { 0o644 });
+        header.set_mtime(0);
+        header.set_uid(0);
+        header.set_gid(0);
+        builder
+            .append_data(&mut header, format!("{top}/{path}"), contents)
+            .map_err(|error| format!("cannot pack `{path}`: {error}"))?;
+    }
+    let encoder = builder.into_inner().map_err(|error| error.to_string())?;
+    encoder.finish().map_err(|error| error.to_string())
+}
+
 /// `path` made plain (`a/./b` is `a/b`) if it stays inside; `None` if it
 /// is absolute or climbs out.
 fn inside(path: &Path) -> Option<PathBuf> {
@@ -139,6 +169,20 @@ mod tests {
         let names: Vec<&str> = files.keys().map(String::as_str).collect();
         assert_eq!(names, ["template.toml", "template/a.txt", "template/b.txt"]);
         assert_eq!(files["template/b.txt"].0, b"a\n");
+    }
+
+    #[test]
+    fn a_packed_template_reads_back_the_same_and_packs_to_the_same_bytes() {
+        let files =
+            [("template/{{name}}/run.sh", &b"#!/bin/sh\n"[..], true), ("template.toml", &b"x = 1\n"[..], false)];
+        let packed = write_tar_gz(files, "t").unwrap();
+        assert_eq!(write_tar_gz(files, "t").unwrap(), packed);
+        let read = read_tar_gz(&packed, 1 << 20).unwrap();
+        assert_eq!(read["template/{{name}}/run.sh"], (b"#!/bin/sh\n".to_vec(), true));
+        assert_eq!(read["template.toml"], (b"x = 1\n".to_vec(), false));
+        // A template whose only folder is template/ keeps it: the top folder is the one taken off.
+        let only = write_tar_gz([("template/a", &b"a"[..], false)], "t").unwrap();
+        assert!(read_tar_gz(&only, 1 << 20).unwrap().contains_key("template/a"));
     }
 
     #[test]

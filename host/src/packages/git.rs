@@ -44,11 +44,7 @@ pub fn fetch(
     }
     let blob = repo.find_blob(entry.id()).map_err(|error| error.message().to_string())?;
     if blob.size() as u64 > cap {
-        return Err(format!(
-            "`{path}` is {} MiB, larger than any plugin ({} MiB at most)",
-            blob.size() >> 20,
-            cap >> 20
-        ));
+        return Err(format!("`{path}`: {}", super::store::over_cap(blob.size() as u64, cap)));
     }
     let stored = store.put(blob.content(), expected)?;
     Ok((id.to_string(), stored))

@@ -30,7 +30,7 @@ pub fn download(url: &url::Url, sha256: &str, store: &Store, cap: u64) -> Result
     if let Some(length) = response.body().content_length()
         && length > cap
     {
-        return Err(format!("it is {} MiB, larger than any plugin ({} MiB at most)", length >> 20, cap >> 20));
+        return Err(super::store::over_cap(length, cap));
     }
     let mut download = store.download(cap).map_err(|error| error.message().to_string())?;
     let mut body = response.body_mut().with_config().limit(cap.saturating_add(1)).reader();

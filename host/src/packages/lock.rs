@@ -35,11 +35,17 @@ pub struct Lock {
 pub struct LockedTemplate {
     pub name: String,
     pub source: String,
-    /// The git commit, or the archive's URL.
+    /// The git commit, the archive's URL, or `oci://REPOSITORY@MANIFEST`.
     pub resolved: String,
     /// `sha256:HEX` of an archive; git sources are pinned by their commit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+}
+
+impl LockedTemplate {
+    pub fn sha256(&self) -> Option<&str> {
+        self.digest.as_deref().and_then(|digest| digest.strip_prefix("sha256:"))
+    }
 }
 
 /// One plugin as resolved.

@@ -83,17 +83,77 @@ impl Fetcher {
         self.cap
     }
 
-    /// The template archive at `url`, checked against `sha256`: from the
-    /// cache, else downloaded (unless `fetch` is false: then `None`).
-    pub fn archive(&self, url: &url::Url, sha256: &str, fetch: bool) -> Result<Option<Vec<u8>>, String> {
+    /// The template archive `spec` names (an HTTPS `.tar.gz` with its
+    /// sha256, or an OCI template artifact), checked against its digest:
+    /// the one `pinned` gives, else the URL's. From the cache when it holds
+    /// it, else fetched (unless `fetch` is false: then `None`).
+    pub fn template_archive(
+        &self,
+        spec: &Spec,
+        pinned: Option<&LockedTemplate>,
+        fetch: bool,
+    ) -> Result<Option<Archive>, String> {
         let store = Store::archives(&self.cache_home);
-        if let Some(bytes) = store.get(sha256) {
-            return Ok(Some(bytes));
+        let expected = match (pinned.and_then(LockedTemplate::sha256), spec) {
+            (Some(hex), _) => Some(hex),
+            (None, Spec::Url { sha256, .. }) => Some(sha256.as_str()),
+            (None, _) => None,
+        };
+        if let (Some(hex), Some(pinned)) = (expected, pinned)
+            && let Some(bytes) = store.get(hex)
+        {
+            return Ok(Some(Archive { resolved: pinned.resolved.clone(), sha256: hex.to_string(), bytes }));
         }
         if !fetch {
             return Ok(None);
         }
-        Ok(Some(http::download(url, sha256, &store, self.cap)?.bytes))
+        // What the lock resolved is fetched again exactly: an OCI manifest
+        // by its digest, not the tag, which may have moved.
+        let target = match pinned {
+            Some(pinned) if pinned.resolved.starts_with("oci://") => Spec::parse(&pinned.resolved)?,
+            _ => spec.clone(),
+        };
+        let (resolved, stored) = match &target {
+            Spec::Url { url, sha256 } => {
+                (url.to_string(), http::download(url, expected.unwrap_or(sha256), &store, self.cap)?)
+            }
+            Spec::Oci(_) | Spec::Package { .. } => {
+                let reference = match &target {
+                    Spec::Oci(reference) => reference.clone(),
+                    _ => self.package_reference(&target)?,
+                };
+                let (pinned, stored) = oci::pull(&reference, &oci::TEMPLATE, &self.auth, &store, expected, self.cap)?;
+                (format!("oci://{pinned}"), stored)
+            }
+            Spec::Path(_) | Spec::Git { .. } => return Err(format!("{spec} is not an archive")),
+        };
+        let sha256 = stored.digest.trim_start_matches("sha256:").to_string();
+        Ok(Some(Archive { resolved, sha256, bytes: stored.bytes }))
+    }
+
+    /// Where `target` (`oci://HOST/NS/NAME:TAG`, or `ns:name@version`
+    /// through `[registries]`) says to push.
+    pub fn push_reference(&self, target: &str) -> Result<String> {
+        let reference = match Spec::parse(target) {
+            Ok(Spec::Oci(reference)) => reference,
+            Ok(spec @ Spec::Package { version: Some(_), .. }) => self.package_reference(&spec).map_err(|problem| {
+                Error::input(format!("{target}: {problem}"))
+                    .help("add the namespace under [registries] in workbench.toml")
+            })?,
+            Ok(_) => {
+                return Err(Error::input(format!("{target}: push publishes to an OCI registry")).help(
+                    "give oci://HOST/NAMESPACE/NAME:TAG, or ns:name@version with the namespace under [registries]",
+                ));
+            }
+            Err(problem) => {
+                return Err(Error::input(format!("{target}: {problem}")).help("give oci://HOST/NAMESPACE/NAME:TAG"));
+            }
+        };
+        if reference.contains('@') {
+            return Err(Error::input(format!("oci://{reference}: push needs a tag, not a digest"))
+                .help("give oci://HOST/NAMESPACE/NAME:TAG; the registry makes the digest"));
+        }
+        Ok(reference)
     }
 
     /// Fetches `spec` (checking `expected`, a SHA-256 in hex, when given)
@@ -119,12 +179,14 @@ impl Fetcher {
                 Ok((pinned.to_string(), stored))
             }
             Spec::Oci(reference) => {
-                let (pinned, stored) = oci::pull(reference, &self.auth, &self.store, expected, self.cap)?;
+                let (pinned, stored) =
+                    oci::pull(reference, &oci::COMPONENT, &self.auth, &self.store, expected, self.cap)?;
                 Ok((format!("oci://{pinned}"), stored))
             }
             Spec::Package { .. } => {
                 let reference = self.package_reference(spec)?;
-                let (pinned, stored) = oci::pull(&reference, &self.auth, &self.store, expected, self.cap)?;
+                let (pinned, stored) =
+                    oci::pull(&reference, &oci::COMPONENT, &self.auth, &self.store, expected, self.cap)?;
                 Ok((format!("oci://{pinned}"), stored))
             }
         }
@@ -170,6 +232,59 @@ impl Fetcher {
         let (_, stored) = self.fetch(&spec, Some(hex))?;
         Ok(Some(stored.bytes))
     }
+}
+
+/// Where a `push` goes: checked before anything is read or packed.
+pub struct PushTarget {
+    fetcher: Fetcher,
+    /// `HOST/NS/NAME:TAG`.
+    pub reference: String,
+}
+
+impl PushTarget {
+    /// `target` as `plugins push` and `scaffold --push` take it.
+    pub fn new(context: &Context, command: &str, target: &str) -> Result<PushTarget> {
+        if context.global.offline {
+            return Err(Error::input(format!("--offline: {command} needs the network"))
+                .help("run it where the registry is reachable"));
+        }
+        let fetcher = Fetcher::new(context)?;
+        let reference = fetcher.push_reference(target)?;
+        Ok(PushTarget { fetcher, reference })
+    }
+
+    /// Pushes `bytes`; prints the pinned reference on stdout, and on
+    /// stderr what was pushed and `next`: how another repository uses it.
+    pub fn push(&self, context: &Context, bytes: Vec<u8>, described: &oci::Described, next: &str) -> Result<()> {
+        let reference = &self.reference;
+        let created =
+            chrono::DateTime::<chrono::Utc>::from(context.now()?).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let pushed = oci::push(reference, bytes, described, &created, self.fetcher.auth()).map_err(|problem| {
+            Error::input(format!("cannot push to oci://{reference}: {problem}"))
+                .help("check the registry's address and that it is up; set WORKBENCH_REGISTRY_USERNAME and WORKBENCH_REGISTRY_PASSWORD if it needs a login")
+        })?;
+        outln!(context, "{}", oci::pinned(reference, &pushed.manifest_digest));
+        if !context.global.quiet {
+            errln!(
+                context,
+                "pushed oci://{reference} ({} {}); {next}",
+                match described {
+                    oci::Described::Component { .. } => "component",
+                    oci::Described::Template { .. } => "template archive",
+                },
+                pushed.layer_digest
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A template archive, checked.
+pub struct Archive {
+    /// Where it came from exactly: the URL, or `oci://REPOSITORY@MANIFEST`.
+    pub resolved: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
 }
 
 fn is_commit(reference: &str) -> bool {

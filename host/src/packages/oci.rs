@@ -4,6 +4,11 @@
 //! an `application/vnd.wasm.config.v0+json` config. What `push` writes,
 //! `wkg get` reads, and `pull` reads what `wkg publish` writes.
 //!
+//! Templates travel the same way, as an artifact of workbench's own (there
+//! is no common one): one `application/vnd.workbench.template.v1.tar+gzip`
+//! layer, the template folder as [`super::archive::write_tar_gz`] packs
+//! it, under an `application/vnd.workbench.template.config.v1+json` config.
+//!
 //! The client is `oci-client` (the ORAS project's, which wasm-pkg-tools
 //! use too); it is async, so each call runs on a small runtime of its own.
 
@@ -19,9 +24,24 @@ use oci_client::{Client, Reference};
 use super::spec::{is_loopback, oci_host};
 use super::store::{Store, Stored};
 
-pub const LAYER_MEDIA_TYPE: &str = "application/wasm";
-pub const CONFIG_MEDIA_TYPE: &str = "application/vnd.wasm.config.v0+json";
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
+
+/// What an artifact holds, told by its media types.
+pub struct Kind {
+    pub layer: &'static str,
+    pub config: &'static str,
+    /// "a WebAssembly component", for messages.
+    pub what: &'static str,
+}
+
+pub const COMPONENT: Kind =
+    Kind { layer: "application/wasm", config: "application/vnd.wasm.config.v0+json", what: "a WebAssembly component" };
+
+pub const TEMPLATE: Kind = Kind {
+    layer: "application/vnd.workbench.template.v1.tar+gzip",
+    config: "application/vnd.workbench.template.config.v1+json",
+    what: "a workbench template",
+};
 
 /// Credentials for a registry: `WORKBENCH_REGISTRY_USERNAME` and
 /// `WORKBENCH_REGISTRY_PASSWORD` when both are set, else anonymous.
@@ -70,12 +90,13 @@ fn parse(reference: &str) -> Result<Reference, String> {
     Reference::try_from(reference).map_err(|error| format!("not an OCI reference: {error}"))
 }
 
-/// Pulls the component `reference` names into the store, checking it is a
-/// wasm artifact before a byte of it is read, and its layer against the
-/// manifest's digest (and `expected`, when pinned) before it is kept.
-/// Returns `repository@manifest-digest` with what was stored.
+/// Pulls the artifact `reference` names into the store, checking it is of
+/// `kind` before a byte of it is read, and its layer against the manifest's
+/// digest (and `expected`, when pinned) before it is kept. Returns
+/// `repository@manifest-digest` with what was stored.
 pub fn pull(
     reference: &str,
+    kind: &Kind,
     auth: &Auth,
     store: &Store,
     expected: Option<&str>,
@@ -87,17 +108,15 @@ pub fn pull(
     block_on(async {
         let (manifest, manifest_digest) =
             client.pull_image_manifest(&image, &auth).await.map_err(|error| describe(&error))?;
+        let Kind { layer: layer_type, what, .. } = kind;
         let [layer] = manifest.layers.as_slice() else {
             return Err(format!(
-                "it is not a WebAssembly component: its manifest has {} layers, not the one `{LAYER_MEDIA_TYPE}` layer a component is pushed as",
+                "it is not {what}: its manifest has {} layers, not the one `{layer_type}` layer {what} is pushed as",
                 manifest.layers.len()
             ));
         };
-        if layer.media_type != LAYER_MEDIA_TYPE {
-            return Err(format!(
-                "it is not a WebAssembly component: its layer is `{}`, not `{LAYER_MEDIA_TYPE}`",
-                layer.media_type
-            ));
+        if layer.media_type != *layer_type {
+            return Err(format!("it is not {what}: its layer is `{}`, not `{layer_type}`", layer.media_type));
         }
         let Some(layer_hex) = layer.digest.strip_prefix("sha256:") else {
             return Err(format!("its layer's digest `{}` is not a SHA-256", layer.digest));
@@ -108,7 +127,7 @@ pub fn pull(
             return Err(format!("its SHA-256 is {layer_hex}, not the expected {expected}"));
         }
         if u64::try_from(layer.size).unwrap_or(u64::MAX) > cap {
-            return Err(format!("it is {} MiB, larger than any plugin ({} MiB at most)", layer.size >> 20, cap >> 20));
+            return Err(super::store::over_cap(u64::try_from(layer.size).unwrap_or(u64::MAX), cap));
         }
         let mut download = store.download(cap).map_err(|error| error.message().to_string())?;
         let mut stream = client.pull_blob_stream(&image, layer).await.map_err(|error| describe(&error))?;
@@ -123,6 +142,15 @@ pub fn pull(
     })?
 }
 
+/// `oci://REPOSITORY@DIGEST` for what was pushed to `reference` (a tag).
+pub fn pinned(reference: &str, manifest_digest: &str) -> String {
+    let repository = reference
+        .rsplit_once(':')
+        .filter(|(repository, _)| repository.contains('/'))
+        .map_or(reference, |(repository, _)| repository);
+    format!("oci://{repository}@{manifest_digest}")
+}
+
 /// Every tag of the repository `reference` names.
 pub fn tags(reference: &str, auth: &Auth) -> Result<Vec<String>, String> {
     let image = parse(reference)?;
@@ -134,41 +162,59 @@ pub fn tags(reference: &str, auth: &Auth) -> Result<Vec<String>, String> {
     })?
 }
 
-/// What the wasm config of a pushed component says (oci-wasm's `WasmConfig`).
 pub struct Pushed {
     pub manifest_digest: String,
     pub layer_digest: String,
 }
 
-/// Pushes `bytes` (a checked component) under `reference` with the
-/// conventions above; `exports` and `imports` are the component's
-/// top-level names, `created` an RFC 3339 time.
+/// What a config says besides the layer's digest, which [`push`] adds.
+pub enum Described<'a> {
+    /// oci-wasm's `WasmConfig`: the component's top-level names.
+    Component {
+        exports: &'a [String],
+        imports: &'a [String],
+    },
+    Template {
+        name: &'a str,
+        description: &'a str,
+    },
+}
+
+/// Pushes `bytes` (a checked component or a packed template) under
+/// `reference` with the conventions above; `created` is an RFC 3339 time.
 pub fn push(
     reference: &str,
     bytes: Vec<u8>,
-    exports: &[String],
-    imports: &[String],
+    described: &Described,
     created: &str,
     auth: &Auth,
 ) -> Result<Pushed, String> {
     let image = parse(reference)?;
     let client = client(reference)?;
     let auth = auth.registry_auth();
-    let layer = ImageLayer::new(bytes, LAYER_MEDIA_TYPE.to_string(), None);
+    let kind = match described {
+        Described::Component { .. } => &COMPONENT,
+        Described::Template { .. } => &TEMPLATE,
+    };
+    let layer = ImageLayer::new(bytes, kind.layer.to_string(), None);
     let layer_digest = layer.sha256_digest();
-    let config = serde_json::json!({
-        "created": created,
-        "author": null,
-        "architecture": "wasm",
-        "os": "wasip2",
-        "layerDigests": [layer_digest],
-        "component": { "exports": exports, "imports": imports, "target": null },
-    });
-    let config = Config::new(
-        serde_json::to_vec(&config).map_err(|error| error.to_string())?,
-        CONFIG_MEDIA_TYPE.to_string(),
-        None,
-    );
+    let config = match described {
+        Described::Component { exports, imports } => serde_json::json!({
+            "created": created,
+            "author": null,
+            "architecture": "wasm",
+            "os": "wasip2",
+            "layerDigests": [layer_digest],
+            "component": { "exports": exports, "imports": imports, "target": null },
+        }),
+        Described::Template { name, description } => serde_json::json!({
+            "created": created,
+            "layerDigests": [layer_digest],
+            "template": { "name": name, "description": description },
+        }),
+    };
+    let config =
+        Config::new(serde_json::to_vec(&config).map_err(|error| error.to_string())?, kind.config.to_string(), None);
     let annotations = BTreeMap::from([("org.opencontainers.image.created".to_string(), created.to_string())]);
     let layers = vec![layer];
     let mut manifest = OciImageManifest::build(&layers, &config, Some(annotations));

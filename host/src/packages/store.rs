@@ -168,6 +168,12 @@ impl Store {
     }
 }
 
+/// The message for something larger than the download cap.
+pub fn over_cap(size: u64, cap: u64) -> String {
+    let size = if size >> 20 > cap >> 20 { format!("{} MiB", size >> 20) } else { "more".to_string() };
+    format!("it is {size}, over the download limit of {} MiB (`[plugins] max-download-mib` raises it)", cap >> 20)
+}
+
 impl Download {
     pub fn size(&self) -> u64 {
         self.size
@@ -178,10 +184,7 @@ impl Write for Download {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.size += bytes.len() as u64;
         if self.size > self.cap {
-            return Err(std::io::Error::other(format!(
-                "it is larger than {} MiB, more than any plugin; the download was stopped",
-                self.cap >> 20
-            )));
+            return Err(std::io::Error::other(format!("{}; the download was stopped", over_cap(self.size, self.cap))));
         }
         self.hasher.update(bytes);
         self.file.write_all(bytes)?;
@@ -239,7 +242,7 @@ mod tests {
             }
         };
         assert_eq!(written, 4);
-        assert!(error.to_string().contains("larger than 4 MiB"), "{error}");
+        assert!(error.to_string().contains("over the download limit of 4 MiB"), "{error}");
     }
 
     #[test]

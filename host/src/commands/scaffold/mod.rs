@@ -8,12 +8,14 @@
 //! questions, `helpers` and `render` produce the files in memory, `write`
 //! puts them on disk atomically, `update` merges a newer template version
 //! into a project; `pinned` reads the templates `[scaffold.sources]` names,
-//! pinned in workbench.lock.
+//! pinned in workbench.lock, and `push` publishes a template to an OCI
+//! registry for them.
 
 pub mod answers;
 pub mod helpers;
 pub mod pinned;
 pub mod prompt;
+pub mod push;
 pub mod render;
 pub mod source;
 pub mod template;
@@ -49,7 +51,7 @@ pub struct ScaffoldArgs {
     #[arg(required_unless_present = "list", add = clap_complete::engine::ArgValueCompleter::new(crate::commands::completions::values::templates))]
     pub template: Option<String>,
     /// The new project's folder; it must not exist or must be empty (see --force).
-    #[arg(required_unless_present_any = ["list", "update"])]
+    #[arg(required_unless_present_any = ["list", "update", "push"])]
     pub dest: Option<PathBuf>,
     /// List the templates found in the template folders, with descriptions.
     #[arg(long, conflicts_with_all = ["dest", "update"])]
@@ -78,6 +80,11 @@ pub struct ScaffoldArgs {
     /// its template's newer version, merging with your edits.
     #[arg(long, conflicts_with_all = ["dest", "subdir", "force", "git"])]
     pub update: bool,
+    /// Publish TEMPLATE to an OCI registry instead (`oci://HOST/NS/NAME:TAG`,
+    /// or `ns:name@version` through `[registries]`), for other repositories'
+    /// `[scaffold.sources]`.
+    #[arg(long, value_name = "REF", conflicts_with_all = ["dest", "list", "update", "set", "values", "defaults", "force", "git"])]
+    pub push: Option<String>,
     /// human, or json: the files created and the answers (or with --list,
     /// the templates), as one document on stdout (docs/json.md).
     #[arg(long, value_enum, default_value_t, conflicts_with = "update")]
@@ -106,25 +113,18 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
         list(context, &cwd, args.format);
         return Ok(Exit::Success);
     }
-    let given = given(args)?;
     let template_arg = args.template.as_deref().expect("clap requires TEMPLATE");
+    if let Some(target) = &args.push {
+        return push::run(context, template_arg, args.subdir.as_deref(), target);
+    }
+    let given = given(args)?;
     if args.update {
         return run_update(context, &cwd.join(template_arg), given);
     }
     let dest = cwd.join(args.dest.as_deref().expect("clap requires DEST"));
     // Before any question: answering them all to be refused at the end is no way to learn it.
     write::check_destination(&dest, args.force, args.git)?;
-    let loaded = match context.config.scaffold.sources.get(template_arg) {
-        Some(source) => pinned::load(context, template_arg, source, &fetching(context))?,
-        None => source::load(
-            template_arg,
-            args.subdir.as_deref(),
-            &context.config,
-            &cwd,
-            context.cache_home().as_deref(),
-            &fetching(context),
-        )?,
-    };
+    let loaded = load(context, template_arg, args.subdir.as_deref())?;
     let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
     let now = now(context)?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
@@ -158,6 +158,22 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     }
     errln!(context, "created {} from {} ({rendered} files)", dest.display(), loaded.label);
     Ok(Exit::Success)
+}
+
+/// The template TEMPLATE names: a `[scaffold.sources]` entry, else a name,
+/// path or git URL.
+fn load(context: &Context, template: &str, subdir: Option<&str>) -> Result<source::Loaded> {
+    match context.config.scaffold.sources.get(template) {
+        Some(source) => pinned::load(context, template, source, &fetching(context)),
+        None => source::load(
+            template,
+            subdir,
+            &context.config,
+            context.cwd(),
+            context.cache_home().as_deref(),
+            &fetching(context),
+        ),
+    }
 }
 
 fn given(args: &ScaffoldArgs) -> Result<Given> {

@@ -3,7 +3,9 @@
 //! `git+URL#REF:FOLDER` (pinned by the commit the ref named), or
 //! `https://….tar.gz#sha256=…` (pinned by that digest, checked before the
 //! archive is read, and every entry checked as it is unpacked: see
-//! [`crate::packages::archive`]). `--locked` and `--offline` mean what
+//! [`crate::packages::archive`]), or a template artifact in an OCI registry
+//! (`oci://…` or `ns:name@version`, as `scaffold --push` writes it; pinned
+//! by manifest and archive digest). `--locked` and `--offline` mean what
 //! they mean for plugins.
 
 use std::path::Path;
@@ -19,7 +21,7 @@ pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) ->
     let config_path = context.config.path.clone().unwrap_or_else(|| context.cwd().join(crate::config::FILE_NAME));
     let spec = Spec::parse(source).map_err(|problem| {
         Error::input(format!("{}: [scaffold.sources] {name}: {problem}", config_path.display()))
-            .help("fix the source: a folder, git+URL#REF:FOLDER or https://….tar.gz#sha256=…")
+            .help("fix the source: a folder, git+URL#REF:FOLDER, https://….tar.gz#sha256=… or oci://HOST/NS/NAME:TAG")
     })?;
     let lock_path = Lock::path_beside(&config_path);
     let mut lock = Lock::read(&lock_path)?;
@@ -33,24 +35,23 @@ pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) ->
     };
     match &spec {
         Spec::Path(path) => source::load_dir(&config_path.parent().unwrap_or(Path::new(".")).join(path), name),
-        Spec::Url { url, sha256 } => {
+        Spec::Url { .. } | Spec::Oci(_) | Spec::Package { .. } => {
             if pinned.is_none() && !may_pin {
                 return Err(unpinned("is not pinned in workbench.lock"));
             }
             let fetcher = Fetcher::new(context)?;
-            let bytes = fetcher
-                .archive(url, sha256, may_pin)
+            let fetched = fetcher
+                .template_archive(&spec, pinned.as_ref(), may_pin)
                 .map_err(|problem| fetch_error(name, &spec, &problem))?
                 .ok_or_else(|| unpinned("is not in the cache and would have to be fetched"))?;
-            let files =
-                archive::read_tar_gz(&bytes, fetcher.cap()).map_err(|problem| fetch_error(name, &spec, &problem))?;
+            let files = archive::read_tar_gz(&fetched.bytes, fetcher.cap())
+                .map_err(|problem| fetch_error(name, &spec, &problem))?;
             if pinned.is_none() {
-                let resolved = url.to_string();
                 lock.insert_template(LockedTemplate {
                     name: name.into(),
                     source: source.into(),
-                    resolved,
-                    digest: Some(format!("sha256:{sha256}")),
+                    resolved: fetched.resolved.clone(),
+                    digest: Some(format!("sha256:{}", fetched.sha256)),
                 });
                 lock.write(&lock_path)?;
             }
@@ -81,11 +82,6 @@ pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) ->
             }
             Ok(loaded)
         }
-        Spec::Oci(_) | Spec::Package { .. } => Err(Error::input(format!(
-            "{}: [scaffold.sources] {name}: templates cannot come from OCI registries yet",
-            config_path.display()
-        ))
-        .help("publish the template as a git repository or a .tar.gz with its sha256")),
     }
 }
 
