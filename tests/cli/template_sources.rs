@@ -128,11 +128,12 @@ fn a_pushed_template_is_pinned_by_digest_and_scaffolds_from_the_cache_with_the_r
     let template = repo_root().join("tests/fixtures/scaffold/native/escape");
     let template = template.to_str().unwrap();
     let target = registry.reference("acme/escape:1.0.0");
-    let author = Test::new();
+    // A fixed clock: the manifest carries the time of the push.
+    let author = Test::new().env("SOURCE_DATE_EPOCH", "1700000000");
     let pushed = author.run_with(["scaffold", template, "--push", &target]).code(0).stdout;
     let pinned = pushed.trim().to_string();
     assert!(pinned.starts_with(&registry.reference("acme/escape@sha256:")), "{pushed}");
-    // Packed reproducibly: the same template pushes to the same manifest.
+    // Packed reproducibly: the same template at the same time pushes to the same manifest.
     let again = author.run_with(["scaffold", template, "--push", &target]).code(0).stdout;
     assert_eq!(again.trim(), pinned);
 
@@ -165,8 +166,5 @@ fn a_component_or_a_folder_that_is_no_template_is_refused_as_a_template() {
         .run_with(["scaffold", author.dir().to_str().unwrap(), "--push", &registry.reference("acme/empty:1.0.0")])
         .code(2)
         .stderr_has("not a template");
-    author
-        .run_with(["scaffold", "x", "--push", "elsewhere/x"])
-        .code(2)
-        .stderr_has("push publishes to an OCI registry");
+    author.run_with(["scaffold", "x", "--push", "elsewhere/x"]).code(2).stderr_has("push publishes to an OCI registry");
 }

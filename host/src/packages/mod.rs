@@ -47,6 +47,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Held while a command reads, changes and writes workbench.toml and
+/// workbench.lock, so two workbench processes changing them at once (two
+/// `plugins add`, or a lint pinning a new source) take turns and neither
+/// loses the other's entry. An advisory lock on the folder that holds
+/// them: it stays the same file while both are replaced by rename.
+pub struct Held(#[allow(dead_code, reason = "held for its lock, released on drop")] std::fs::File);
+
+/// Waits for, then holds, the project folder of `config_path`.
+pub fn hold(config_path: &Path) -> Result<Held> {
+    let folder = config_path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file = std::fs::File::open(folder).and_then(|file| file.lock().map(|()| file)).map_err(|error| {
+        Error::input(format!("cannot lock {} to change workbench.toml and workbench.lock: {error}", folder.display()))
+            .help("check that the folder is readable")
+    })?;
+    Ok(Held(file))
+}
+
 /// Fetches sources: the network (or a git clone) on one side, the
 /// content-addressed store on the other.
 pub struct Fetcher {
@@ -428,8 +445,14 @@ fn pinned_with(context: &Context, runtime: &Runtime, fetch: bool) -> Result<Pinn
             ))
             .help("run `workbench plugins update` (with network) and commit workbench.lock"));
         }
+        // Read again, in turn: another process may have pinned them meanwhile.
+        let _held = hold(config_path)?;
+        lock = Lock::read(&lock_path)?;
         let fetcher = Fetcher::new(context)?;
         for (name, spec) in &stale {
+            if lock.get(name).is_some_and(|locked| Some(&locked.source) == sources.get(*name)) {
+                continue;
+            }
             let checked =
                 resolve(&fetcher, runtime, name, spec, &base).map_err(|problem| source_error(name, spec, &problem))?;
             log::info!("pinned plugin `{name}` ({spec}) in {}", lock_path.display());

@@ -5,7 +5,6 @@
 //! the user is told the line to add, never given a file that says
 //! something else.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::Config;
@@ -65,9 +64,10 @@ fn edit(text: &str, name: &str, source: Option<&str>) -> String {
     lines.join("\n") + "\n"
 }
 
-/// Writes `sources` (the whole wanted table) into the config at `path`
-/// by setting or removing `name`, checking the result says exactly that.
-pub fn write(path: &Path, name: &str, source: Option<&str>, wanted: &BTreeMap<String, String>) -> Result<()> {
+/// Sets `name` to `source` (or removes it) in the `[plugins.sources]` of
+/// the config at `path`, as it is on disk now, checking that the result
+/// says exactly that and nothing else changed.
+pub fn write(path: &Path, name: &str, source: Option<&str>) -> Result<()> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -75,8 +75,13 @@ pub fn write(path: &Path, name: &str, source: Option<&str>, wanted: &BTreeMap<St
             return Err(Error::input(format!("cannot read {}: {error}", path.display())).help("make it readable"));
         }
     };
+    let mut wanted = Config::parse(&text, path)?.plugins.sources;
+    match source {
+        Some(source) => wanted.insert(name.to_string(), source.to_string()),
+        None => wanted.remove(name),
+    };
     let edited = edit(&text, name, source);
-    let proved = Config::parse(&edited, path).is_ok_and(|config| &config.plugins.sources == wanted);
+    let proved = Config::parse(&edited, path).is_ok_and(|config| config.plugins.sources == wanted);
     if !proved {
         let line = source.map_or_else(
             || format!("remove `{name}` from it"),
@@ -121,12 +126,10 @@ mod tests {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("workbench.toml");
-        let wanted = BTreeMap::from([("a".to_string(), "x.wasm".to_string())]);
-        write(&path, "a", Some("x.wasm"), &wanted).unwrap();
+        write(&path, "a", Some("x.wasm")).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
-        let wanted = BTreeMap::from([("a".to_string(), "y.wasm".to_string())]);
-        write(&path, "a", Some("y.wasm"), &wanted).unwrap();
+        write(&path, "a", Some("y.wasm")).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o664);
     }
 
@@ -136,9 +139,31 @@ mod tests {
         let path = dir.path().join("workbench.toml");
         let text = "[plugins]\nsources = { a = \"x.wasm\" }\n";
         std::fs::write(&path, text).unwrap();
-        let wanted = BTreeMap::from([("a".to_string(), "x.wasm".to_string()), ("b".to_string(), "y.wasm".into())]);
-        let error = write(&path, "b", Some("y.wasm"), &wanted).unwrap_err();
+        let error = write(&path, "b", Some("y.wasm")).unwrap_err();
         assert!(error.help_text().unwrap().contains("b = \"y.wasm\""), "{:?}", error.help_text());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+
+    #[test]
+    fn an_entry_written_since_the_command_started_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("workbench.toml");
+        write(&path, "a", Some("x.wasm")).unwrap();
+        // Another `plugins add` wrote `b` after this one read the config.
+        std::fs::write(&path, "[plugins.sources]\na = \"x.wasm\"\nb = \"y.wasm\"\n").unwrap();
+        write(&path, "c", Some("z.wasm")).unwrap();
+        let sources = Config::parse(&std::fs::read_to_string(&path).unwrap(), &path).unwrap().plugins.sources;
+        assert_eq!(sources.keys().map(String::as_str).collect::<Vec<_>>(), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn two_holders_of_a_project_take_turns() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("workbench.toml");
+        let held = super::super::hold(&config).unwrap();
+        let other = std::fs::File::open(dir.path()).unwrap();
+        assert!(other.try_lock().is_err(), "a second holder must wait");
+        drop(held);
+        assert!(other.try_lock().is_ok());
     }
 }

@@ -80,8 +80,7 @@ pub fn run(context: &Context, args: &AddArgs) -> Result<Exit, Error> {
         Error::input(format!("`{name}` is not a plugin name (1 to 64 of a-z, 0-9, `-`, `_`)"))
             .help("pass --name with a plain name")
     })?;
-    let mut sources = context.config.plugins.sources.clone();
-    if let Some(existing) = sources.get(&name)
+    if let Some(existing) = context.config.plugins.sources.get(&name)
         && *existing != spec.to_string()
     {
         return Err(Error::input(format!("plugin `{name}` is already added from {existing}"))
@@ -93,14 +92,14 @@ pub fn run(context: &Context, args: &AddArgs) -> Result<Exit, Error> {
     let checked = packages::resolve(&fetcher, &runtime, &name, &spec, &base)
         .map_err(|problem| packages::source_error(&name, &spec, &problem))?;
     let lock_path = Lock::path_beside(&config);
+    let _held = packages::hold(&config)?;
     let mut lock = Lock::read(&lock_path)?;
     let locked = checked.locked;
     lock.insert(locked.clone());
-    sources.insert(name.clone(), spec.to_string());
     // The lock first: a lock entry without a source is dropped by the next
     // run, a source without a lock entry would be fetched again.
     lock.write(&lock_path)?;
-    sources_table::write(&config, &name, Some(&spec.to_string()), &sources)?;
+    sources_table::write(&config, &name, Some(&spec.to_string()))?;
     if !context.global.quiet {
         let pinned = locked.digest.as_deref().map_or_else(String::new, |digest| format!(", {digest}"));
         errln!(

@@ -11,8 +11,7 @@ pub fn run(context: &Context, name: &str) -> Result<Exit, Error> {
         return Err(Error::input("--locked: plugins remove would change workbench.lock")
             .help("drop --locked to change the lock on purpose"));
     }
-    let mut sources = context.config.plugins.sources.clone();
-    if sources.remove(name).is_none() {
+    if !context.config.plugins.sources.contains_key(name) {
         let names: Vec<&str> = context.config.plugins.sources.keys().map(String::as_str).collect();
         return Err(Error::input(format!("no plugin `{name}` in [plugins.sources]")).help(if names.is_empty() {
             "nothing was added with `workbench plugins add`".to_string()
@@ -22,8 +21,9 @@ pub fn run(context: &Context, name: &str) -> Result<Exit, Error> {
     }
     let config = super::add::config_path(context);
     let lock_path = Lock::path_beside(&config);
+    let _held = crate::packages::hold(&config)?;
     let mut lock = Lock::read(&lock_path)?;
-    sources_table::write(&config, name, None, &sources)?;
+    sources_table::write(&config, name, None)?;
     lock.remove(name);
     lock.write(&lock_path)?;
     if !context.global.quiet {

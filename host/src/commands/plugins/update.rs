@@ -16,6 +16,7 @@ pub fn run(context: &Context, only: Option<&str>) -> Result<Exit, Error> {
     }
     let config = super::add::config_path(context);
     let lock_path = Lock::path_beside(&config);
+    let _held = packages::hold(&config)?;
     let mut lock = Lock::read(&lock_path)?;
     let runtime = context.runtime()?;
     let fetcher = Fetcher::new(context)?;

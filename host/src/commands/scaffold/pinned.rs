@@ -23,8 +23,7 @@ pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) ->
         Error::input(format!("{}: [scaffold.sources] {name}: {problem}", config_path.display()))
             .help("fix the source: a folder, git+URL#REF:FOLDER, https://….tar.gz#sha256=… or oci://HOST/NS/NAME:TAG")
     })?;
-    let lock_path = Lock::path_beside(&config_path);
-    let mut lock = Lock::read(&lock_path)?;
+    let lock = Lock::read(&Lock::path_beside(&config_path))?;
     let pinned = lock.templates.iter().find(|locked| locked.name == name && locked.source == source).cloned();
     let may_pin = !context.global.locked && !context.global.offline;
     let unpinned = |what: &str| {
@@ -47,13 +46,16 @@ pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) ->
             let files = archive::read_tar_gz(&fetched.bytes, fetcher.cap())
                 .map_err(|problem| fetch_error(name, &spec, &problem))?;
             if pinned.is_none() {
-                lock.insert_template(LockedTemplate {
-                    name: name.into(),
-                    source: source.into(),
-                    resolved: fetched.resolved.clone(),
-                    digest: Some(format!("sha256:{}", fetched.sha256)),
-                });
-                lock.write(&lock_path)?;
+                pin(
+                    context,
+                    &config_path,
+                    LockedTemplate {
+                        name: name.into(),
+                        source: source.into(),
+                        resolved: fetched.resolved.clone(),
+                        digest: Some(format!("sha256:{}", fetched.sha256)),
+                    },
+                )?;
             }
             let tree: Tree = files
                 .into_iter()
@@ -72,17 +74,28 @@ pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) ->
             let loaded = source::load_git(origin, commit.as_deref(), context.cache_home().as_deref(), progress)?;
             if commit.is_none() {
                 let resolved = loaded.origin.commit.clone().unwrap_or_default();
-                lock.insert_template(LockedTemplate {
-                    name: name.into(),
-                    source: source.into(),
-                    resolved,
-                    digest: None,
-                });
-                lock.write(&lock_path)?;
+                pin(
+                    context,
+                    &config_path,
+                    LockedTemplate { name: name.into(), source: source.into(), resolved, digest: None },
+                )?;
             }
             Ok(loaded)
         }
     }
+}
+
+/// Writes `template` into the lock, read again in turn (another process
+/// may have changed it), dropping entries `[scaffold.sources]` no longer
+/// names or names another source for.
+fn pin(context: &Context, config_path: &Path, template: LockedTemplate) -> Result<()> {
+    let lock_path = Lock::path_beside(config_path);
+    let _held = crate::packages::hold(config_path)?;
+    let mut lock = Lock::read(&lock_path)?;
+    let sources = &context.config.scaffold.sources;
+    lock.templates.retain(|old| sources.get(&old.name) == Some(&old.source));
+    lock.insert_template(template);
+    lock.write(&lock_path)
 }
 
 fn fetch_error(name: &str, spec: &Spec, problem: &str) -> Error {
