@@ -42,18 +42,16 @@ DESTDIR       ?=
 # same share of wasmtime's and cranelift's), and tests check behaviour,
 # not speed. Builds without CI=true (what users and bench/ run) keep it.
 # Nor does CI keep incremental state for the one debug build (the guests'
-# unit tests): a fresh clone never reuses it. And CI's `make build`
-# compiles the host's tests and benchmarks too, in the same cargo run as
-# the binary: the workbench crate is the build's last 90 s, on one core,
-# and its test build fills the other (lint then finds them built).
-HOST_TEST_TARGETS := --lib --tests --benches
+# unit tests): a fresh clone never reuses it.
 ifneq ($(filter true 1,$(CI)),)
 export RUSTFLAGS ?= -D warnings
 export CARGO_PROFILE_RELEASE_LTO ?= off
 export CARGO_INCREMENTAL ?= 0
-BUILD_TARGETS ?= --bins $(HOST_TEST_TARGETS)
 endif
-BUILD_TARGETS ?=
+
+# The host's tests and benchmarks; not --all-targets, which would also
+# build a test harness for main.rs (`test = false`), linking wasmtime again.
+HOST_TEST_TARGETS := --lib --tests --benches
 
 # Layout
 BUILD_DIR       := build
@@ -112,7 +110,7 @@ default: build
 
 # The release binary, with the core plugins bundled, at build/workbench.
 build: plugins
-	@$(CARGO) build $(CARGO_FLAGS) --release $(BUILD_TARGETS)
+	@$(CARGO) build $(CARGO_FLAGS) --release
 	@$(CP) target/release/workbench $(WORKBENCH)
 
 # The binary (core plugins are inside it), a man page per command, and

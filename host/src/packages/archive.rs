@@ -6,7 +6,7 @@
 //!
 //! `scaffold --push` packs a template the same way, under a top folder
 //! named after it, and reproducibly: the same files give the same bytes,
-//! so pushing an unchanged template again gives the same digest.
+//! so an unchanged template pushed again has the same archive digest.
 
 use std::collections::BTreeMap;
 use std::io::Read;
