@@ -9,6 +9,7 @@ mod bad_input;
 mod build;
 mod cache;
 mod conventions;
+mod cookiecutter;
 mod crash;
 mod detect;
 mod exit_codes;

@@ -7,18 +7,18 @@ use std::process::Command;
 use crate::support::{Test, repo_root, test_plugin};
 
 /// 2026-03-04T05:06:07Z, the time the Khaos reference renders were made at.
-const EPOCH: &str = "1772600767";
+pub const EPOCH: &str = "1772600767";
 
-fn fixture(path: &str) -> PathBuf {
+pub fn fixture(path: &str) -> PathBuf {
     repo_root().join("tests/fixtures/scaffold").join(path)
 }
 
-fn fixture_arg(path: &str) -> String {
+pub fn fixture_arg(path: &str) -> String {
     fixture(path).display().to_string()
 }
 
 /// Every file under `dir`, by relative path, with its bytes.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walk(dir)
         .into_iter()
         .map(|path| {
@@ -46,12 +46,12 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn read(path: impl AsRef<Path>) -> String {
+pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path.as_ref()).unwrap_or_else(|error| panic!("{}: {error}", path.as_ref().display()))
 }
 
 /// A test whose git identity is known and whose clock is fixed.
-fn test() -> Test {
+pub fn test() -> Test {
     let test = Test::new();
     let home = test.dir().join("home");
     std::fs::create_dir_all(&home).unwrap();
@@ -59,7 +59,7 @@ fn test() -> Test {
     test.env("HOME", &home).env("XDG_CONFIG_HOME", home.join(".config")).env("SOURCE_DATE_EPOCH", EPOCH)
 }
 
-fn git(dir: &Path, args: &[&str]) {
+pub fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -73,7 +73,7 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed in {}", dir.display());
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub fn copy_tree(from: &Path, to: &Path) {
     for path in walk(from) {
         let target = to.join(path.strip_prefix(from).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();

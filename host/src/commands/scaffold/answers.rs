@@ -9,11 +9,10 @@
 
 use std::path::Path;
 
-use handlebars::Handlebars;
 use serde_json::{Map, Value};
 
 use super::prompt::{Kind, Prompt, truthy};
-use super::render::render_text;
+use super::render::Engine;
 use super::template::{Format, Template};
 use crate::error::{Error, Result};
 
@@ -35,15 +34,24 @@ pub trait Ask {
     fn ask(&mut self, prompt: &Prompt, default: Option<&Value>) -> Result<Value>;
 }
 
+/// Every question answered.
+pub struct Collected {
+    /// What the answers file records: the questions asked.
+    pub answers: Map<String, Value>,
+    /// What the files render with: the automatic values, the answers and the
+    /// values the template computes.
+    pub context: Map<String, Value>,
+}
+
 /// Answers every question of `template`; `context` holds the automatic
 /// values (and grows with each answer, so later defaults can use them).
 pub fn collect(
     template: &Template,
-    registry: &Handlebars<'_>,
+    engine: &Engine,
     mut context: Map<String, Value>,
     given: &Given,
     mut ask: Option<&mut dyn Ask>,
-) -> Result<Map<String, Value>> {
+) -> Result<Collected> {
     for (key, _) in &given.set {
         if !template.prompts.iter().any(|prompt| &prompt.name == key) {
             let known: Vec<&str> = template.prompts.iter().map(|prompt| prompt.name.as_str()).collect();
@@ -63,8 +71,11 @@ pub fn collect(
     for prompt in &template.prompts {
         let current = Value::Object(context.clone());
         if let Some(when) = &prompt.when {
-            let rendered = render_text(registry, &format!("`when` of `{}`", prompt.name), when, &current)
-                .map_err(|error| Error::input(format!("prompt `{}`: `when`: {}", prompt.name, error.reason())).help("fix the `when` expression of that prompt in the template (a Jinja expression over earlier answers)"))?;
+            let rendered =
+                engine.render(&format!("`when` of `{}`", prompt.name), when, &current).map_err(|failure| {
+                    Error::input(format!("prompt `{}`: `when`: {}", prompt.name, failure.reason))
+                        .help("fix the `when` expression of that prompt in the template")
+                })?;
             if !truthy(&rendered) {
                 continue;
             }
@@ -84,8 +95,9 @@ pub fn collect(
                 Error::input(format!("{}: `{}`: {message}", super::ANSWERS_FILE, prompt.name)).help(expects(prompt))
             })?)
         } else {
-            let default = default_value(template.format, prompt, registry, &current)?;
+            let default = default_value(template.format, prompt, engine, &current)?;
             match ask.as_deref_mut() {
+                _ if prompt.hidden => default,
                 Some(ask) if !given.defaults => Some(ask.ask(prompt, default.as_ref())?),
                 _ if given.defaults => default.or_else(|| prompt.empty_value()),
                 _ => None,
@@ -94,7 +106,9 @@ pub fn collect(
         match value {
             Some(value) => {
                 context.insert(prompt.name.clone(), value.clone());
-                answers.insert(prompt.name.clone(), value);
+                if !prompt.hidden {
+                    answers.insert(prompt.name.clone(), value);
+                }
             }
             None => missing.push(prompt),
         }
@@ -109,7 +123,7 @@ pub fn collect(
         ))
         .help("answer with --set KEY=VALUE or --values FILE, or take the defaults with --defaults"));
     }
-    Ok(answers)
+    Ok(Collected { answers, context })
 }
 
 fn describe_missing(prompt: &Prompt) -> String {
@@ -135,24 +149,29 @@ fn expects(prompt: &Prompt) -> String {
 
 /// A prompt's default, checked; a text default of a native template is a
 /// template over the answers so far (`{{name}}-cli`, `{{git.user.name}}`).
-pub fn default_value(
-    format: Format,
-    prompt: &Prompt,
-    registry: &Handlebars<'_>,
-    context: &Value,
-) -> Result<Option<Value>> {
+pub fn default_value(format: Format, prompt: &Prompt, engine: &Engine, context: &Value) -> Result<Option<Value>> {
     let Some(default) = &prompt.default else { return Ok(None) };
     let bad = |message: String| {
         Error::input(format!("the default of `{}` is not valid: {message}", prompt.name))
             .help("this is a bug in the template; answer with --set to get past it")
     };
-    let value = match (format, default) {
-        (Format::Native, Value::String(text)) => {
-            let rendered =
-                render_text(registry, &format!("default of `{}`", prompt.name), text, context).map_err(|error| {
-                    Error::input(format!("the default of `{}`: {}", prompt.name, error.reason()))
-                        .help("fix the `default` of that prompt in the template, or give the answer with --set")
-                })?;
+    let unrenderable = |reason: String| {
+        Error::input(format!("the default of `{}`: {reason}", prompt.name))
+            .help("fix the `default` of that prompt in the template, or give the answer with --set")
+    };
+    let value = match (format, default, engine) {
+        (Format::Cookiecutter, _, Engine::Jinja(jinja)) => {
+            match super::cookiecutter::default(prompt, jinja, context)
+                .map_err(|failure| unrenderable(failure.reason))?
+            {
+                Some(value) => prompt.accept(&value).map_err(bad)?,
+                None => return Ok(None),
+            }
+        }
+        (Format::Native, Value::String(text), _) => {
+            let rendered = engine
+                .render(&format!("default of `{}`", prompt.name), text, context)
+                .map_err(|failure| unrenderable(failure.reason))?;
             if rendered.is_empty() && prompt.required {
                 // A default built from values that are not there (no git
                 // identity, say) is no default.
@@ -160,7 +179,9 @@ pub fn default_value(
             }
             prompt.parse(&rendered).map_err(bad)?
         }
-        (_, Value::String(text)) if matches!(prompt.kind, Kind::MultiChoice(_)) => prompt.parse(text).map_err(bad)?,
+        (_, Value::String(text), _) if matches!(prompt.kind, Kind::MultiChoice(_)) => {
+            prompt.parse(text).map_err(bad)?
+        }
         _ => prompt.accept(default).map_err(bad)?,
     };
     Ok(Some(value))
@@ -195,6 +216,14 @@ pub fn read_values(path: &Path) -> Result<Map<String, Value>> {
         }
     };
     match value {
+        // A cookiecutter replay file: the answers are under `cookiecutter`,
+        // beside the settings (`_` keys) it recorded.
+        Value::Object(mut map)
+            if map.contains_key("_cookiecutter") && map.get("cookiecutter").is_some_and(Value::is_object) =>
+        {
+            let Some(Value::Object(answers)) = map.remove("cookiecutter") else { unreachable!("checked above") };
+            Ok(answers.into_iter().filter(|(key, _)| !key.starts_with('_')).collect())
+        }
         Value::Object(map) => Ok(map),
         _ => Err(Error::input(format!("{name} must hold a table of answers (`name = \"x\"`)"))
             .help("write one `name = value` per answer at the top level")),

@@ -4,7 +4,8 @@
 //! runs, git-hosted templates, an answers file and `--update`.
 //!
 //! One concern per file: `source` finds and reads a template, `template`
-//! reads its manifest (Khaos or native), `prompt` and `answers` fill in the
+//! reads its manifest (Khaos or native; `cookiecutter` reads that format,
+//! which `jinja` renders), `prompt` and `answers` fill in the
 //! questions, `helpers` and `render` produce the files in memory, `write`
 //! puts them on disk atomically, `update` merges a newer template version
 //! into a project; `pinned` reads the templates `[scaffold.sources]` names,
@@ -12,7 +13,10 @@
 //! registry for them.
 
 pub mod answers;
+pub mod cookiecutter;
 pub mod helpers;
+pub mod hooks;
+pub mod jinja;
 pub mod pinned;
 pub mod prompt;
 pub mod push;
@@ -85,6 +89,10 @@ pub struct ScaffoldArgs {
     /// `[scaffold.sources]`.
     #[arg(long, value_name = "REF", conflicts_with_all = ["dest", "list", "update", "set", "values", "defaults", "force", "git"])]
     pub push: Option<String>,
+    /// Run the code the template carries (cookiecutter's hooks) as its own
+    /// tool would; without it each one is named in a warning and skipped.
+    #[arg(long, conflicts_with_all = ["list", "push"])]
+    pub trust: bool,
     /// human, or json: the files created and the answers (or with --list,
     /// the templates), as one document on stdout (docs/json.md).
     #[arg(long, value_enum, default_value_t, conflicts_with = "update")]
@@ -103,6 +111,9 @@ struct AnswersFile {
     /// When the project was generated: every render of it (including the
     /// old one `--update` rebuilds) uses this time for `date`.
     generated: String,
+    /// `--trust` was given: the template's hooks ran.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    trusted: bool,
     template: source::Origin,
     answers: toml::Table,
 }
@@ -125,18 +136,38 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     // Before any question: answering them all to be refused at the end is no way to learn it.
     write::check_destination(&dest, args.force, args.git)?;
     let loaded = load(context, template_arg, args.subdir.as_deref())?;
-    let template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
+    let mut template = Template::from_tree(loaded.tree.clone(), &loaded.label)?;
+    if !args.trust {
+        hooks::warn_skipped(&template, &loaded.label);
+    } else if let Some(tree) = hooks::pre_prompt(&loaded.tree, &template.hooks, &loaded.label)? {
+        template = Template::from_tree(tree, &loaded.label)?;
+    }
     let now = now(context)?;
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let setting = Setting { context, now, basename: &basename, repo_root: loaded.repo_root.as_deref() };
-    let Rendered { answers, mut files } = setting.render(&template, &given, true, &loaded.label)?;
+    let setting = Setting {
+        context,
+        dest: &dest,
+        now,
+        basename: &basename,
+        repo_root: loaded.repo_root.as_deref(),
+        trust: args.trust,
+    };
+    let Rendered { answers, mut files, hooks } = setting.render(&template, &given, true, &loaded.label)?;
     let rendered = files.len();
-    let record =
-        AnswersFile { generated: now.to_rfc3339(), template: loaded.origin.clone(), answers: to_table(&answers)? };
+    let record = AnswersFile {
+        generated: now.to_rfc3339(),
+        trusted: args.trust,
+        template: loaded.origin.clone(),
+        answers: to_table(&answers)?,
+    };
     files.insert(ANSWERS_FILE.into(), Entry { contents: answers_text(&record)?.into_bytes(), executable: false });
     let message = format!("Initial commit from template {}", loaded.label);
     let git = args.git.then(|| write::GitInit { message: &message });
-    let written = write::write_project(&dest, &files, args.force, git.as_ref())?;
+    let written = if hooks.is_empty() {
+        write::write_project(&dest, &files, args.force, git.as_ref())?
+    } else {
+        write_with_hooks(&dest, &files, args.force, git.as_ref(), &hooks)?
+    };
     if args.format == crate::commands::Format::Json {
         let document = serde_json::json!({
             "version": 1,
@@ -158,6 +189,35 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     }
     errln!(context, "created {} from {} ({rendered} files)", dest.display(), loaded.label);
     Ok(Exit::Success)
+}
+
+/// cookiecutter's order: the project folder is made, `pre_gen_project`
+/// runs in it, the files are written, `post_gen_project` runs; a failure
+/// removes the folder when this run made it.
+fn write_with_hooks(
+    dest: &Path,
+    files: &Tree,
+    force: bool,
+    git: Option<&write::GitInit<'_>>,
+    ready: &[hooks::Ready],
+) -> Result<write::Written> {
+    let created = !dest.exists();
+    std::fs::create_dir_all(dest).map_err(|error| {
+        Error::input(format!("cannot create {}: {error}", dest.display()))
+            .help("check that the destination is writable")
+    })?;
+    let undo = |error: Error| {
+        if created {
+            let _ = std::fs::remove_dir_all(dest);
+        }
+        error
+    };
+    hooks::run(ready, "pre_gen_project", dest).map_err(undo)?;
+    // What pre_gen_project wrote there stays, as with cookiecutter.
+    let force = force || std::fs::read_dir(dest).is_ok_and(|mut entries| entries.next().is_some());
+    let written = write::write_project(dest, files, force, git).map_err(undo)?;
+    hooks::run(ready, "post_gen_project", dest).map_err(undo)?;
+    Ok(written)
 }
 
 /// The template TEMPLATE names: a `[scaffold.sources]` entry, else a name,
@@ -213,18 +273,24 @@ fn now(context: &Context) -> Result<DateTime<FixedOffset>> {
 }
 
 /// The values every template gets without asking.
-fn automatic(
-    format: Format,
-    basename: &str,
-    now: DateTime<FixedOffset>,
-    repo_root: Option<&Path>,
-) -> Map<String, Value> {
+fn automatic(format: Format, setting: &Setting<'_>, label: &str) -> Map<String, Value> {
+    let (basename, now, repo_root) = (setting.basename, setting.now, setting.repo_root);
     let mut values = Map::new();
     values.insert("basename".into(), json!(basename));
     match format {
         // Khaos's `date` is a JavaScript Date: `{{date}}` prints its string.
         Format::Khaos => {
             values.insert("date".into(), json!(helpers::js_date_string(now)));
+        }
+        // What cookiecutter adds to `cookiecutter.` itself.
+        Format::Cookiecutter => {
+            values.clear();
+            let output_dir =
+                std::path::absolute(setting.dest).ok().and_then(|dest| dest.parent().map(Path::to_path_buf));
+            values.insert("_template".into(), json!(label));
+            values.insert("_repo_dir".into(), json!(label));
+            values.insert("_output_dir".into(), json!(output_dir.unwrap_or_default().display().to_string()));
+            values.insert("_checkout".into(), Value::Null);
         }
         Format::Native => {
             values.insert("date".into(), json!(now.format("%Y-%m-%d").to_string()));
@@ -276,16 +342,16 @@ fn git_identity() -> (String, String) {
     (get("user.name"), get("user.email"))
 }
 
-/// A template's Handlebars registry with its helper plugins loaded.
-struct Engine {
-    registry: Handlebars<'static>,
+/// A template's engine, with its helper plugins loaded.
+struct Prepared {
+    engine: render::Engine,
     /// Kept as long as the plugins: its ticker enforces their time limits.
     _runtime: Option<Runtime>,
     /// Set when a helper plugin's call failed, so the error exits 3.
     plugin_failed: Arc<AtomicBool>,
 }
 
-impl Engine {
+impl Prepared {
     /// A render error caused by a failed plugin call is a plugin failure.
     fn classify<T>(&self, result: Result<T>) -> Result<T> {
         result.map_err(|error| {
@@ -303,9 +369,17 @@ impl Engine {
     }
 }
 
-fn registry_for(context: &Context, template: &Template, now: DateTime<FixedOffset>) -> Result<Engine> {
-    let mut registry = render::engine(template.format, now);
+fn prepare(context: &Context, template: &Template, given: &Given, now: DateTime<FixedOffset>) -> Result<Prepared> {
     let plugin_failed = Arc::new(AtomicBool::new(false));
+    if let Some(setup) = &template.jinja {
+        let setup = cookiecutter::original(setup, template, given);
+        return Ok(Prepared {
+            engine: render::Engine::Jinja(jinja::Jinja::new(&setup, now)),
+            _runtime: None,
+            plugin_failed,
+        });
+    }
+    let mut registry = render::engine(template.format, now);
     let (runtime, plugin_helpers) = load_helper_plugins(context, template, &mut registry, &plugin_failed)?;
     // `{{name}}` calls a helper before it reads a value of the same name.
     let is_helper = |name: &str| template::is_known_helper(name) || plugin_helpers.iter().any(|known| known == name);
@@ -316,7 +390,7 @@ fn registry_for(context: &Context, template: &Template, now: DateTime<FixedOffse
         ))
         .help("rename the question in template.toml"));
     }
-    Ok(Engine { registry, _runtime: runtime, plugin_failed })
+    Ok(Prepared { engine: render::Engine::Handlebars(registry), _runtime: runtime, plugin_failed })
 }
 
 fn load_helper_plugins(
@@ -351,23 +425,28 @@ fn load_helper_plugins(
 /// an update go through [`Setting::render`].
 struct Setting<'a> {
     context: &'a Context,
+    dest: &'a Path,
     now: DateTime<FixedOffset>,
     basename: &'a str,
     repo_root: Option<&'a Path>,
+    /// Run the template's hooks (only a new project's render does).
+    trust: bool,
 }
 
 /// A template's answers and the files they render to.
 struct Rendered {
     answers: Map<String, Value>,
     files: Tree,
+    /// The hooks to run, rendered (only with `--trust`).
+    hooks: Vec<hooks::Ready>,
 }
 
 impl Setting<'_> {
     /// Answers every question (on the terminal only when `ask` and there is
     /// one), then renders the files.
     fn render(&self, template: &Template, given: &Given, ask: bool, label: &str) -> Result<Rendered> {
-        let engine = registry_for(self.context, template, self.now)?;
-        let mut automatic = automatic(template.format, self.basename, self.now, self.repo_root);
+        let prepared = prepare(self.context, template, given, self.now)?;
+        let mut automatic = automatic(template.format, self, label);
         if template.format == Format::Native {
             automatic.insert(
                 "workbench".into(),
@@ -381,11 +460,12 @@ impl Setting<'_> {
         let mut terminal = answers::Terminal;
         let asker: Option<&mut dyn answers::Ask> =
             if ask && self.context.interactive() { Some(&mut terminal) } else { None };
-        let answers = engine.classify(answers::collect(template, &engine.registry, automatic.clone(), given, asker))?;
-        let mut values = automatic;
-        values.extend(answers.clone());
-        let files = engine.classify(render::render_tree(template, &engine.registry, &Value::Object(values), label))?;
-        Ok(Rendered { answers, files })
+        let answers::Collected { answers, context } =
+            prepared.classify(answers::collect(template, &prepared.engine, automatic, given, asker))?;
+        let context = Value::Object(context);
+        let files = prepared.classify(render::render_tree(template, &prepared.engine, &context, label))?;
+        let hooks = if self.trust { hooks::render(template, &prepared.engine, &context, label)? } else { Vec::new() };
+        Ok(Rendered { answers, files, hooks })
     }
 }
 
@@ -477,16 +557,20 @@ fn list(context: &Context, cwd: &Path, format: crate::commands::Format) {
     out!(context, "{out}");
 }
 
-fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> {
-    let answers_path = dest.join(ANSWERS_FILE);
-    let text = std::fs::read_to_string(&answers_path).map_err(|error| {
+fn read_answers_file(answers_path: &Path) -> Result<AnswersFile> {
+    let text = std::fs::read_to_string(answers_path).map_err(|error| {
         Error::input(format!("cannot read {}: {error}", answers_path.display()))
             .help("--update works on a folder made by `workbench scaffold`, which writes that file")
     })?;
-    let record: AnswersFile = toml::from_str(&text).map_err(|error| {
+    toml::from_str(&text).map_err(|error| {
         Error::input(format!("{}: {}", answers_path.display(), error.message()))
             .help("fix the answers file, or scaffold again into a new folder")
-    })?;
+    })
+}
+
+fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> {
+    let answers_path = dest.join(ANSWERS_FILE);
+    let record = read_answers_file(&answers_path)?;
     let Some(old_commit) = record.template.commit.clone() else {
         return Err(Error::input(format!(
             "{} records no template commit, so the project's starting point cannot be rebuilt",
@@ -536,16 +620,22 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .unwrap_or_default();
 
     given.previous = update::previous_answers(&record.answers);
-    let setting = Setting { context, now, basename: &basename, repo_root: new_loaded.repo_root.as_deref() };
+    let setting =
+        Setting { context, dest, now, basename: &basename, repo_root: new_loaded.repo_root.as_deref(), trust: false };
     // The project's starting point: the recorded answers, nothing asked.
     let old_given = Given { previous: given.previous.clone(), defaults: true, ..Given::default() };
     let old = setting.render(&old_template, &old_given, false, &label)?;
-    let Rendered { answers: new_answers, files: new_files } = setting.render(&new_template, &given, true, &label)?;
+    let Rendered { answers: new_answers, files: new_files, .. } =
+        setting.render(&new_template, &given, true, &label)?;
 
     let planned = update::plan(&old.files, &new_files, dest)?;
     update::apply(dest, &planned)?;
-    let record =
-        AnswersFile { generated: record.generated, template: new_loaded.origin, answers: to_table(&new_answers)? };
+    let record = AnswersFile {
+        generated: record.generated,
+        trusted: record.trusted,
+        template: new_loaded.origin,
+        answers: to_table(&new_answers)?,
+    };
     write::replace_file(dest, ANSWERS_FILE, answers_text(&record)?.as_bytes(), false)?;
 
     let mut conflicts = Vec::new();

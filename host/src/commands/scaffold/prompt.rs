@@ -19,6 +19,10 @@ pub enum Kind {
     Date,
     Choice(Vec<String>),
     MultiChoice(Vec<String>),
+    /// A JSON object (cookiecutter's dictionary variables).
+    Dict,
+    /// Any value as it is (a template's settings, never asked).
+    Any,
 }
 
 impl Kind {
@@ -32,6 +36,8 @@ impl Kind {
             Kind::Date => "date (YYYY-MM-DD)".into(),
             Kind::Choice(choices) => format!("one of {}", choices.join(", ")),
             Kind::MultiChoice(choices) => format!("any of {} (comma-separated)", choices.join(", ")),
+            Kind::Dict => "a JSON object".into(),
+            Kind::Any => "any value".into(),
         }
     }
 }
@@ -51,6 +57,9 @@ pub struct Prompt {
     pub validate: Option<Regex>,
     /// A template: the question is asked only when it renders truthy.
     pub when: Option<String>,
+    /// Never asked nor recorded: its default (or `--set`) is a value the
+    /// template computes, such as cookiecutter's `_` and `__` keys.
+    pub hidden: bool,
 }
 
 impl Prompt {
@@ -64,6 +73,7 @@ impl Prompt {
             required: false,
             validate: None,
             when: None,
+            hidden: false,
         }
     }
 
@@ -81,7 +91,7 @@ impl Prompt {
             Kind::String | Kind::Password | Kind::Date => Some(json!("")),
             Kind::Bool => Some(json!(false)),
             Kind::MultiChoice(_) => Some(json!([])),
-            Kind::Integer | Kind::Number | Kind::Choice(_) => None,
+            Kind::Integer | Kind::Number | Kind::Choice(_) | Kind::Dict | Kind::Any => None,
         }
     }
 
@@ -112,6 +122,13 @@ impl Prompt {
                 }
                 json!(text)
             }
+            Kind::Dict => {
+                let value: Value =
+                    serde_json::from_str(text).map_err(|error| format!("`{text}` is not JSON: {error}"))?;
+                return self.accept(&value);
+            }
+            // A setting given on the command line: JSON when it reads as JSON, else the text.
+            Kind::Any => return Ok(serde_json::from_str(text).unwrap_or_else(|_| json!(text))),
             Kind::MultiChoice(_) => {
                 let picked: Vec<Value> =
                     text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(|item| json!(item)).collect();
@@ -124,7 +141,8 @@ impl Prompt {
     /// An answer given as a value (values file, answers file, default).
     pub fn accept(&self, value: &Value) -> Result<Value, String> {
         match (&self.kind, value) {
-            (_, Value::String(text)) if !matches!(self.kind, Kind::MultiChoice(_)) => self.parse(text),
+            (Kind::Any, _) | (Kind::Dict, Value::Object(_)) => Ok(value.clone()),
+            (_, Value::String(text)) if !matches!(self.kind, Kind::MultiChoice(_) | Kind::Dict) => self.parse(text),
             (Kind::Bool, Value::Bool(_)) | (Kind::Number, Value::Number(_)) => self.check(value.clone()),
             (Kind::Integer, Value::Number(number)) if number.is_i64() => self.check(value.clone()),
             (Kind::MultiChoice(choices), Value::Array(items)) => {
@@ -156,8 +174,8 @@ impl Prompt {
 
 fn parse_bool(text: &str) -> Result<bool, String> {
     match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "on" => Ok(true),
-        "false" | "no" | "n" | "0" | "off" | "" => Ok(false),
+        "true" | "t" | "yes" | "y" | "1" | "on" => Ok(true),
+        "false" | "f" | "no" | "n" | "0" | "off" | "" => Ok(false),
         _ => Err(format!("`{text}` is not yes or no")),
     }
 }

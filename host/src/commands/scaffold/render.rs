@@ -1,6 +1,7 @@
 //! Answers + template -> the files of the new project, in memory.
 //!
-//! Paths and contents are Handlebars templates. A file is copied as is when
+//! Paths and contents are templates of the format's engine: Jinja for
+//! cookiecutter (`jinja.rs`), else Handlebars, as below. A file is copied as is when
 //! it is not UTF-8 text or holds a NUL byte (images, archives: a Makefile
 //! that starts with `NAME :=` is text), when it matches the template's
 //! `copy` globs, or, in Khaos templates, when it is a top-level `.hbs` file. A literal
@@ -16,9 +17,46 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::helpers;
+use super::jinja::Jinja;
 use super::prompt::truthy;
 use super::template::{Entry, Format, Template, Tree, close_khaos_path_block};
 use crate::error::{Error, Result};
+
+/// What renders a template's texts: its defaults, conditions, paths and files.
+pub enum Engine {
+    Handlebars(Handlebars<'static>),
+    Jinja(Jinja),
+}
+
+/// A render that failed, with where when the engine knows it.
+#[derive(Debug)]
+pub struct Failure {
+    pub reason: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// How to write a literal `{{` in this engine's templates.
+    pub literal: &'static str,
+}
+
+impl Engine {
+    /// Renders one text; `name` is where it came from, for error positions.
+    pub fn render(&self, name: &str, text: &str, context: &Value) -> Result<String, Failure> {
+        match self {
+            Engine::Handlebars(registry) => render_text(registry, name, text, context).map_err(|error| Failure {
+                reason: error.reason().to_string(),
+                line: error.line_no,
+                column: error.column_no,
+                literal: "write `\\{{` for a literal `{{`",
+            }),
+            Engine::Jinja(jinja) => jinja.render(name, text, context).map_err(|failure| Failure {
+                reason: failure.reason,
+                line: failure.line,
+                column: None,
+                literal: "write `{{ '{{' }}` or `{% raw %}...{% endraw %}` for a literal `{{`",
+            }),
+        }
+    }
+}
 
 /// A Handlebars registry set up for one template format.
 pub fn engine(format: Format, now: DateTime<FixedOffset>) -> Handlebars<'static> {
@@ -28,7 +66,7 @@ pub fn engine(format: Format, now: DateTime<FixedOffset>) -> Handlebars<'static>
         // for HTML (a Khaos habit kept for compatibility)...
         Format::Khaos => registry.register_escape_fn(handlebars_js2_escape),
         // ...while a code scaffolder should write what it was given.
-        Format::Native => registry.register_escape_fn(handlebars::no_escape),
+        Format::Native | Format::Cookiecutter => registry.register_escape_fn(handlebars::no_escape),
     }
     helpers::register(&mut registry, now);
     registry
@@ -111,16 +149,29 @@ fn is_text(contents: &[u8]) -> bool {
 }
 
 /// The new project's files, by `/`-separated path.
-pub fn render_tree(template: &Template, registry: &Handlebars<'_>, context: &Value, origin: &str) -> Result<Tree> {
+pub fn render_tree(template: &Template, engine: &Engine, context: &Value, origin: &str) -> Result<Tree> {
+    if template.format == Format::Cookiecutter {
+        // cookiecutter renders the project folder's name first: an error there stops it.
+        let at = format!("{origin}/{}", template.files_dir);
+        engine.render(&at, &template.files_dir, context).map_err(|failure| render_error(&at, &failure))?;
+    }
     let mut out: BTreeMap<String, (String, Entry)> = BTreeMap::new();
     for (path, entry) in &template.files {
         let at = format!("{origin}/{}/{path}", template.files_dir);
-        let Some(rendered) = render_path(template, registry, path, context, &at)? else { continue };
+        let Some(rendered) = render_path(template, engine, path, context, &at)? else { continue };
         let contents = if keeps_bytes(template, path, &entry.contents) {
             entry.contents.clone()
         } else {
             let text = std::str::from_utf8(&entry.contents).expect("checked by keeps_bytes");
-            render_text(registry, &at, text, context).map_err(|error| render_error(&at, &error))?.into_bytes()
+            let rendered = engine.render(&at, text, context).map_err(|failure| render_error(&at, &failure))?;
+            match template.format {
+                Format::Cookiecutter => match super::cookiecutter::newline_of(template, text) {
+                    "\n" => rendered,
+                    newline => rendered.replace('\n', newline),
+                },
+                _ => rendered,
+            }
+            .into_bytes()
         };
         if let Some((other, _)) = out.get(&rendered) {
             return Err(Error::input(format!("{at} and {other} both render to `{rendered}`"))
@@ -136,6 +187,7 @@ fn keeps_bytes(template: &Template, path: &str, contents: &[u8]) -> bool {
         // Khaos matched `!*.hbs` against the path, so only top-level files.
         || (template.format == Format::Khaos && has_extension(path, "hbs") && !path.contains('/'))
         || template.copy.as_ref().is_some_and(|copy| copy.is_match(path))
+        || (template.format == Format::Cookiecutter && super::cookiecutter::copied_below(template, path).is_some())
 }
 
 pub fn has_extension(path: &str, extension: &str) -> bool {
@@ -143,17 +195,12 @@ pub fn has_extension(path: &str, extension: &str) -> bool {
 }
 
 /// The rendered path, or `None` when the file is dropped.
-fn render_path(
-    template: &Template,
-    registry: &Handlebars<'_>,
-    path: &str,
-    context: &Value,
-    at: &str,
-) -> Result<Option<String>> {
+fn render_path(template: &Template, engine: &Engine, path: &str, context: &Value, at: &str) -> Result<Option<String>> {
+    let render = |text: &str| engine.render(at, text, context).map_err(|failure| render_error(at, &failure));
     let rendered = match template.format {
         Format::Khaos => {
             let source = close_khaos_path_block(path);
-            let rendered = render_text(registry, at, &source, context).map_err(|error| render_error(at, &error))?;
+            let rendered = render(&source)?;
             // Khaos's rule: a path whose placeholder rendered to nothing,
             // with nothing after it, is dropped (`{{#node}}package.json`).
             if source.find("{{").is_some_and(|start| rendered == source[..start]) {
@@ -167,7 +214,7 @@ fn render_path(
         Format::Native => {
             let mut segments = Vec::new();
             for segment in path.split('/') {
-                let rendered = render_text(registry, at, segment, context).map_err(|error| render_error(at, &error))?;
+                let rendered = render(segment)?;
                 if rendered.is_empty() {
                     return Ok(None);
                 }
@@ -175,11 +222,26 @@ fn render_path(
             }
             segments.join("/")
         }
+        // The whole path at once, as cookiecutter renders it; a file whose
+        // name renders empty is skipped (`{% if x %}setup.cfg{% endif %}`),
+        // and so is one under a folder that does (where cookiecutter would
+        // write outside the project). Below a copied folder, names stay.
+        Format::Cookiecutter => {
+            let (head, tail) = match super::cookiecutter::copied_below(template, path) {
+                Some(end) => (&path[..end], &path[end..]),
+                None => (path, ""),
+            };
+            let rendered = format!("{}{tail}", render(head)?);
+            if rendered.is_empty() || rendered.ends_with('/') || rendered.starts_with('/') || rendered.contains("//") {
+                return Ok(None);
+            }
+            rendered
+        }
     };
     for condition in &template.conditions {
         if condition.glob.is_match(path) {
-            let when = render_text(registry, at, &condition.when, context).map_err(|error| {
-                Error::input(format!("`when` of files `{}`: {}", condition.pattern, error.reason()))
+            let when = engine.render(at, &condition.when, context).map_err(|failure| {
+                Error::input(format!("`when` of files `{}`: {}", condition.pattern, failure.reason))
                     .help("fix that `[[files]] when` expression in template.toml")
             })?;
             if !truthy(&when) {
@@ -218,13 +280,14 @@ pub fn safe_relative_path(path: &str) -> Result<String, &'static str> {
     Ok(parts.join("/"))
 }
 
-fn render_error(at: &str, error: &RenderError) -> Error {
-    let position = match (error.line_no, error.column_no) {
+fn render_error(at: &str, failure: &Failure) -> Error {
+    let position = match (failure.line, failure.column) {
         (Some(line), Some(column)) => format!(":{line}:{column}"),
+        (Some(line), None) => format!(":{line}"),
         _ => String::new(),
     };
-    let message = error.reason().to_string();
-    Error::input(format!("{at}{position}: {message}")).help("fix the template there; write `\\{{` for a literal `{{`")
+    Error::input(format!("{at}{position}: {}", failure.reason))
+        .help(format!("fix the template there; {}", failure.literal))
 }
 
 #[cfg(test)]

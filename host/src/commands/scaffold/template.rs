@@ -1,6 +1,7 @@
 //! A template read into memory: its files and what its manifest says.
 //!
-//! Two formats. A **Khaos** template (Segment's scaffolder) is a folder with
+//! Three formats. A **cookiecutter** template has a `cookiecutter.json`
+//! (read in `cookiecutter.rs`). A **Khaos** template (Segment's scaffolder) is a folder with
 //! a `template/` subfolder and an optional `khaos.json` (or `.yaml`) giving
 //! `schema`, `order` and `template`; its questions are discovered from the
 //! placeholders. A **native** template has a `template.toml` declaring typed
@@ -36,6 +37,18 @@ pub type Tree = BTreeMap<String, Entry>;
 pub enum Format {
     Khaos,
     Native,
+    Cookiecutter,
+}
+
+/// A script a template runs around rendering (cookiecutter's hooks), only
+/// with `--trust`.
+#[derive(Debug, Clone)]
+pub struct Hook {
+    /// When it runs: `pre_prompt`, `pre_gen_project`, `post_gen_project`.
+    pub name: String,
+    /// Its path in the template.
+    pub path: String,
+    pub contents: Vec<u8>,
 }
 
 /// A file whose presence depends on the answers.
@@ -60,6 +73,11 @@ pub struct Template {
     pub conditions: Vec<Condition>,
     /// Template-helper components: (path in the template, bytes).
     pub helpers: Vec<(String, Vec<u8>)>,
+    /// How a Jinja template is rendered; `None` for Handlebars.
+    pub jinja: Option<super::jinja::Setup>,
+    pub hooks: Vec<Hook>,
+    /// The newline every rendered file is written with (cookiecutter's `_new_lines`).
+    pub newline: Option<String>,
 }
 
 pub const NATIVE_MANIFEST: &str = "template.toml";
@@ -68,6 +86,7 @@ const KHAOS_MANIFESTS: [&str; 3] = ["khaos.json", "khaos.yaml", "khaos.yml"];
 /// Whether a folder looks like a template of either format.
 pub fn is_template_dir(dir: &Path) -> bool {
     dir.join(NATIVE_MANIFEST).is_file()
+        || dir.join(super::cookiecutter::MANIFEST).is_file()
         || KHAOS_MANIFESTS.iter().any(|name| dir.join(name).is_file())
         || dir.join("template").is_dir()
 }
@@ -78,13 +97,16 @@ impl Template {
         if let Some(manifest) = tree.remove(NATIVE_MANIFEST) {
             return native(tree, &manifest.contents, origin);
         }
+        if let Some(manifest) = tree.remove(super::cookiecutter::MANIFEST) {
+            return super::cookiecutter::read(tree, &manifest.contents, origin);
+        }
         let khaos_manifest = KHAOS_MANIFESTS.iter().find_map(|name| tree.remove(*name).map(|entry| (*name, entry)));
         let has_files = tree.keys().any(|path| path.starts_with("template/"));
         if khaos_manifest.is_none() && !has_files {
             return Err(Error::input(format!(
-                "{origin} is not a template: it has no {NATIVE_MANIFEST}, khaos.json or template/ folder"
+                "{origin} is not a template: it has no {NATIVE_MANIFEST}, cookiecutter.json, khaos.json or template/ folder"
             ))
-            .help("see docs/scaffold.md for the two template formats"));
+            .help("see docs/scaffold.md for the template formats"));
         }
         khaos(tree, khaos_manifest, origin)
     }
@@ -203,6 +225,9 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
         copy: (!manifest.copy.is_empty()).then(|| glob_set(&manifest.copy, &where_)).transpose()?,
         conditions,
         helpers,
+        jinja: None,
+        hooks: Vec::new(),
+        newline: None,
     })
 }
 
@@ -237,6 +262,7 @@ fn native_prompt(prompt: NativePrompt, where_: &str) -> Result<Prompt> {
         .transpose()?;
     let default = prompt.default.map(|value| serde_json::to_value(value).unwrap_or(Value::Null));
     Ok(Prompt {
+        hidden: false,
         required: prompt.required.unwrap_or(default.is_none() && kind != Kind::Bool),
         name: prompt.name,
         kind,
@@ -318,6 +344,9 @@ fn khaos(tree: Tree, manifest: Option<(&str, Entry)>, origin: &str) -> Result<Te
         copy: None,
         conditions: Vec::new(),
         helpers: Vec::new(),
+        jinja: None,
+        hooks: Vec::new(),
+        newline: None,
     })
 }
 
@@ -376,6 +405,7 @@ fn khaos_prompt(name: String, found: Kind, settings: &Value, origin: &str) -> Re
     Ok(Prompt {
         kind,
         label: text("label"),
+        hidden: false,
         help: text("hint").or_else(|| text("help")),
         default: settings.get("default").cloned(),
         required: settings.get("required").and_then(Value::as_bool).unwrap_or(false),

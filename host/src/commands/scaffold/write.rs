@@ -164,7 +164,7 @@ fn write_error(path: &str, error: &std::io::Error) -> Error {
 }
 
 #[cfg(unix)]
-fn make_executable(path: &Path) -> std::io::Result<()> {
+pub fn make_executable(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt as _;
     let mut permissions = std::fs::metadata(path)?.permissions();
     permissions.set_mode(permissions.mode() | 0o111);
@@ -172,7 +172,7 @@ fn make_executable(path: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn make_executable(_: &Path) -> std::io::Result<()> {
+pub fn make_executable(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
