@@ -37,12 +37,18 @@ pub fn warn_skipped(template: &Template, origin: &str) {
     }
 }
 
-/// The `pre_gen_project` and `post_gen_project` hooks, rendered.
-pub fn render(template: &Template, engine: &Engine, context: &serde_json::Value, origin: &str) -> Result<Vec<Ready>> {
+/// The hooks called `name` (`pre_gen_project`, `post_gen_project`), rendered.
+pub fn render(
+    template: &Template,
+    name: &str,
+    engine: &Engine,
+    context: &serde_json::Value,
+    origin: &str,
+) -> Result<Vec<Ready>> {
     template
         .hooks
         .iter()
-        .filter(|hook| hook.name != "pre_prompt")
+        .filter(|hook| hook.name == name)
         .map(|hook| {
             let at = format!("{origin}/{}", hook.path);
             let script = match std::str::from_utf8(&hook.contents) {

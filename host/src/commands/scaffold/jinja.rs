@@ -12,13 +12,13 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
 use minijinja::value::{Kwargs, Value as JinjaValue, ValueKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use regex::Regex;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Whitespace settings a template may choose (cookiecutter's
 /// `_jinja2_env_vars`).
@@ -51,6 +51,8 @@ pub struct Failure {
 pub struct Jinja {
     env: Environment<'static>,
     namespace: &'static str,
+    /// What templates wrote into their answers with `cookiecutter.update({...})`.
+    updates: Arc<Mutex<Map<String, Value>>>,
 }
 
 impl std::fmt::Debug for Jinja {
@@ -70,7 +72,27 @@ impl Jinja {
         env.set_formatter(|out, _, value| {
             out.write_str(&python_str(value)).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write"))
         });
-        env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        let updates = Arc::new(Mutex::new(Map::new()));
+        let namespace = setup.namespace;
+        let recorded = updates.clone();
+        env.set_unknown_method_callback(move |state, value, method, args| {
+            // cookiecutter-django's hooks trim answers with
+            // `{{ cookiecutter.update({...}) }}`: a Python dict changed in
+            // place, which later renders see. minijinja's values do not
+            // change, so the update is recorded for the caller to apply.
+            if method == "update"
+                && let [ValueKind::Map] = args.iter().map(JinjaValue::kind).collect::<Vec<_>>().as_slice()
+                && state.lookup(namespace).is_some_and(|answers| &answers == value)
+            {
+                let given: Value = serde_json::to_value(&args[0])
+                    .map_err(|error| minijinja::Error::new(ErrorKind::InvalidOperation, error.to_string()))?;
+                if let (Value::Object(given), Ok(mut recorded)) = (given, recorded.lock()) {
+                    recorded.extend(given);
+                }
+                return Ok(JinjaValue::from(()));
+            }
+            minijinja_contrib::pycompat::unknown_method_callback(state, value, method, args)
+        });
         minijinja_contrib::add_to_environment(&mut env);
         let includes = setup.includes.clone();
         env.set_loader(move |name| Ok(includes.get(name).map(|text| normalize_newlines(text))));
@@ -89,7 +111,12 @@ impl Jinja {
         for (name, value) in &setup.globals {
             env.add_global(name.clone(), JinjaValue::from_serialize(value));
         }
-        Jinja { env, namespace: setup.namespace }
+        Jinja { env, namespace: setup.namespace, updates }
+    }
+
+    /// The answers templates changed with `cookiecutter.update(...)` so far.
+    pub fn take_updates(&self) -> Map<String, Value> {
+        self.updates.lock().map(|mut updates| std::mem::take(&mut *updates)).unwrap_or_default()
     }
 
     /// Renders `text` with `context` (the answers so far) under the
@@ -527,5 +554,19 @@ mod tests {
         assert_eq!(render("{{ random_ascii_string(12)|length }}", &json!({})), "12");
         assert_eq!(render("{{ uuid4()[14] }}", &json!({})), "4");
         assert_eq!(render("{% include 'part.txt' %}", &json!({"name": "x"})), "[x]\n");
+    }
+
+    #[test]
+    fn updates_to_the_answers_are_recorded_for_later_renders() {
+        let jinja = jinja();
+        let context = json!({"email": " a@b.c "});
+        let out =
+            jinja.render("hook", "{{ cookiecutter.update({'email': cookiecutter.email|trim}) }}", &context).unwrap();
+        assert_eq!(out, "None");
+        assert_eq!(Value::Object(jinja.take_updates()), json!({"email": "a@b.c"}));
+        assert!(
+            jinja.render("t", "{{ {'a': 1}.update({'b': 2}) }}", &context).is_err(),
+            "only the answers record updates"
+        );
     }
 }

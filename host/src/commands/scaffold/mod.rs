@@ -462,9 +462,20 @@ impl Setting<'_> {
             if ask && self.context.interactive() { Some(&mut terminal) } else { None };
         let answers::Collected { answers, context } =
             prepared.classify(answers::collect(template, &prepared.engine, automatic, given, asker))?;
-        let context = Value::Object(context);
+        let mut context = Value::Object(context);
+        // Hooks render before the files, as cookiecutter renders
+        // `pre_gen_project` first, and what they `update` the files see.
+        let mut hooks = Vec::new();
+        if self.trust {
+            hooks = hooks::render(template, "pre_gen_project", &prepared.engine, &context, label)?;
+        }
+        if let (render::Engine::Jinja(jinja), Value::Object(values)) = (&prepared.engine, &mut context) {
+            values.extend(jinja.take_updates());
+        }
         let files = prepared.classify(render::render_tree(template, &prepared.engine, &context, label))?;
-        let hooks = if self.trust { hooks::render(template, &prepared.engine, &context, label)? } else { Vec::new() };
+        if self.trust {
+            hooks.extend(hooks::render(template, "post_gen_project", &prepared.engine, &context, label)?);
+        }
         Ok(Rendered { answers, files, hooks })
     }
 }

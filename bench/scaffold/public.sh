@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Public templates (bench/scaffold/public.txt) rendered by workbench and by
+# their own tool: first compared file by file, then timed side by side in
+# one hyperfine run each.
+#   bench/scaffold/public.sh            # clones from GitHub
+#   MIRRORS=DIR bench/scaffold/public.sh  # DIR/OWNER+NAME/repo are bare clones
+# Needs: git, hyperfine, after `make build`; the peers on PATH:
+#   pip install cookiecutter==2.7.1
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+workbench=$(realpath "${WORKBENCH:-$root/build/workbench}")
+runs=${RUNS:-10}
+bench_dir=${BENCH_DIR:-/dev/shm}
+[ -d "$bench_dir" ] || bench_dir=${TMPDIR:-/tmp}
+work=$(mktemp -d -p "$bench_dir")
+trap 'rm -rf "$work"' EXIT
+export WORKBENCH_CACHE_DIR="$work/cache" HOME="$work/home" # no user config, no replay files
+mkdir -p "$HOME"
+[ -x "$workbench" ] || { echo "no $workbench: run \`make build\` first" >&2; exit 2; }
+
+# A template's files at COMMIT, without its history.
+checkout() {
+  local repo=$1 commit=$2 dest=$3 git_dir
+  if [ -n "${MIRRORS:-}" ]; then
+    git_dir="$MIRRORS/${repo/\//+}/repo"
+  else
+    git_dir="$work/clones/${repo/\//+}.git"
+    [ -d "$git_dir" ] || git clone --quiet --bare "https://github.com/$repo" "$git_dir"
+  fi
+  mkdir -p "$dest"
+  git --git-dir="$git_dir" archive "$commit" | tar -x -C "$dest"
+}
+
+# The tool's own render into OUT, and workbench's into the same folder name.
+peer_render() { # tool template out hooks
+  case $1 in
+    cookiecutter) cookiecutter --no-input --accept-hooks "$4" -o "$3" "$2" >/dev/null ;;
+  esac
+}
+
+status=0
+results=()
+while read -r tool repo commit hooks; do
+  case $tool in ''|'#'*) continue ;; esac
+  command -v "$tool" >/dev/null || { echo "skip $repo: no $tool on PATH" >&2; continue; }
+  template="$work/templates/${repo/\//+}"
+  checkout "$repo" "$commit" "$template"
+  if [ "$hooks" = refused ]; then
+    if "$workbench" scaffold "$template" "$work/refused" --defaults 2>"$work/err"; then
+      echo "FAIL $repo: workbench rendered a template it should refuse" >&2; status=1
+    else
+      echo "ok   $repo: refused: $(head -1 "$work/err")"
+    fi
+    continue
+  fi
+  for with_hooks in no yes; do
+    [ "$with_hooks" = yes ] && [ "$hooks" != both ] && continue
+    theirs="$work/theirs-$with_hooks" ours="$work/ours-$with_hooks"
+    rm -rf "$theirs" "$ours"
+    peer_render "$tool" "$template" "$theirs" "$with_hooks"
+    name=$(ls "$theirs")
+    trust=(); [ "$with_hooks" = yes ] && trust=(--trust)
+    "$workbench" scaffold "$template" "$ours/$name" --defaults "${trust[@]}" 2>/dev/null >/dev/null
+    rm -f "$ours/$name/.workbench-answers.toml"
+    files=$(find "$theirs" -type f | wc -l)
+    if diff -r "$theirs" "$ours" >"$work/diff"; then
+      echo "ok   $repo (hooks: $with_hooks): the same $files files"
+    else
+      echo "FAIL $repo (hooks: $with_hooks): differs from $tool:" >&2; head -40 "$work/diff" >&2; status=1
+    fi
+  done
+  if command -v hyperfine >/dev/null; then
+    out="$work/out"
+    hyperfine --warmup 1 --runs "$runs" --style basic --prepare "rm -rf $out" --export-json "$work/timing.json" \
+      --command-name "workbench" "$workbench scaffold $template $out/p --defaults" \
+      --command-name "$tool" "$(declare -f peer_render); peer_render $tool $template $out no" >/dev/null
+    results+=("$(python3 - "$work/timing.json" "$repo" <<'PY'
+import json, statistics, sys
+results = json.load(open(sys.argv[1]))["results"]
+ours, theirs = results
+median = lambda r: statistics.median(r["times"]) * 1000
+cpu = lambda r: (r["user"] + r["system"]) * 1000
+print(f"| {sys.argv[2]} | {median(ours):.1f} ms | {median(theirs):.1f} ms | {median(theirs) / median(ours):.1f}x | {cpu(ours):.1f} ms | {cpu(theirs):.1f} ms |")
+PY
+)")
+  fi
+done < "$here/public.txt"
+
+if [ ${#results[@]} -gt 0 ]; then
+  echo
+  echo "| template | workbench median | own tool median | ratio | workbench CPU | own tool CPU |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${results[@]}"
+fi
+exit $status
