@@ -90,6 +90,20 @@ pub fn yaml_document(text: &str) -> Result<Value, String> {
     Ok(documents.into_iter().next().map_or(Value::Null, yaml_value))
 }
 
+/// A YAML document's top-level mapping with its keys in the file's order
+/// (serde_json's maps sort them); `None` when the document is not a mapping.
+pub fn yaml_ordered(text: &str) -> Result<Option<Vec<(String, Value)>>, String> {
+    let documents = YamlLoader::load_from_str(text)
+        .map_err(|error| format!("{}:{}: {}", error.marker().line(), error.marker().col() + 1, error.info()))?;
+    Ok(match documents.into_iter().next() {
+        Some(Yaml::Hash(hash)) => {
+            Some(hash.into_iter().map(|(key, value)| (yaml_key(&key), yaml_value(value))).collect())
+        }
+        None => Some(Vec::new()),
+        Some(_) => None,
+    })
+}
+
 fn yaml_key(key: &Yaml) -> String {
     match key {
         Yaml::String(text) | Yaml::Real(text) => text.clone(),

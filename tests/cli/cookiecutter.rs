@@ -2,30 +2,12 @@
 //! tests/fixtures/scaffold/cookiecutter/expected were written by
 //! cookiecutter 2.7.1 (`regenerate.sh` there).
 
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
-use crate::scaffold::{fixture, fixture_arg, read, test, tree};
+use crate::scaffold::{fixture, fixture_arg, read, same_tree, test};
 
-/// workbench's project at `ours` holds exactly the files cookiecutter wrote
-/// at `expected/NAME`, byte for byte and with the same executable bits.
 fn same_as_cookiecutter(ours: &Path, name: &str) {
-    let theirs_dir = fixture(&format!("cookiecutter/expected/{name}"));
-    let mut files = tree(ours);
-    files.retain(|(path, _)| path != ".workbench-answers.toml");
-    let theirs = tree(&theirs_dir);
-    let paths = |files: &[(String, Vec<u8>)]| files.iter().map(|(path, _)| path.clone()).collect::<Vec<_>>();
-    assert_eq!(paths(&files), paths(&theirs), "{name}: the same files");
-    for ((path, ours_bytes), (_, theirs_bytes)) in files.iter().zip(&theirs) {
-        assert!(
-            ours_bytes == theirs_bytes,
-            "{name}/{path} differs from cookiecutter's:\n--- ours\n{}\n--- cookiecutter\n{}",
-            String::from_utf8_lossy(ours_bytes),
-            String::from_utf8_lossy(theirs_bytes)
-        );
-        let executable = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o111 != 0;
-        assert_eq!(executable(&ours.join(path)), executable(&theirs_dir.join(path)), "{name}/{path}: executable bit");
-    }
+    same_tree(ours, &fixture(&format!("cookiecutter/expected/{name}")), "cookiecutter", &[".workbench-answers.toml"]);
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod build;
 mod cache;
 mod conventions;
 mod cookiecutter;
+mod copier;
 mod crash;
 mod detect;
 mod exit_codes;

@@ -46,6 +46,28 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// workbench's project at `ours` holds exactly the files `tool` wrote at
+/// `theirs_dir`, byte for byte and with the same executable bits; `ignore`
+/// names workbench's own files, which the tool does not write.
+pub fn same_tree(ours: &Path, theirs_dir: &Path, tool: &str, ignore: &[&str]) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut files = tree(ours);
+    files.retain(|(path, _)| !ignore.contains(&path.as_str()));
+    let theirs = tree(theirs_dir);
+    let paths = |files: &[(String, Vec<u8>)]| files.iter().map(|(path, _)| path.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&files), paths(&theirs), "{}: the same files as {tool}'s", theirs_dir.display());
+    for ((path, ours_bytes), (_, theirs_bytes)) in files.iter().zip(&theirs) {
+        assert!(
+            ours_bytes == theirs_bytes,
+            "{path} differs from {tool}'s:\n--- ours\n{}\n--- {tool}\n{}",
+            String::from_utf8_lossy(ours_bytes),
+            String::from_utf8_lossy(theirs_bytes)
+        );
+        let executable = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o111 != 0;
+        assert_eq!(executable(&ours.join(path)), executable(&theirs_dir.join(path)), "{path}: executable bit");
+    }
+}
+
 pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path.as_ref()).unwrap_or_else(|error| panic!("{}: {error}", path.as_ref().display()))
 }

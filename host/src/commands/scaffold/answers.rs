@@ -70,6 +70,7 @@ pub fn collect(
     let mut missing: Vec<&Prompt> = Vec::new();
     for prompt in &template.prompts {
         let current = Value::Object(context.clone());
+        let mut hidden = prompt.hidden;
         if let Some(when) = &prompt.when {
             let rendered =
                 engine.render(&format!("`when` of `{}`", prompt.name), when, &current).map_err(|failure| {
@@ -77,7 +78,12 @@ pub fn collect(
                         .help("fix the `when` expression of that prompt in the template")
                 })?;
             if !truthy(&rendered) {
-                continue;
+                // copier still computes a skipped question's default for the
+                // files to use; it just does not record it.
+                if template.format != Format::Copier {
+                    continue;
+                }
+                hidden = true;
             }
         }
         let value = if let Some((_, text)) = given.set.iter().rev().find(|(key, _)| key == &prompt.name) {
@@ -95,9 +101,9 @@ pub fn collect(
                 Error::input(format!("{}: `{}`: {message}", super::ANSWERS_FILE, prompt.name)).help(expects(prompt))
             })?)
         } else {
-            let default = default_value(template.format, prompt, engine, &current)?;
+            let default = default_value(template, prompt, engine, &current)?;
             match ask.as_deref_mut() {
-                _ if prompt.hidden => default,
+                _ if hidden => default,
                 Some(ask) if !given.defaults => Some(ask.ask(prompt, default.as_ref())?),
                 _ if given.defaults => default.or_else(|| prompt.empty_value()),
                 _ => None,
@@ -106,10 +112,11 @@ pub fn collect(
         match value {
             Some(value) => {
                 context.insert(prompt.name.clone(), value.clone());
-                if !prompt.hidden {
+                if !hidden {
                     answers.insert(prompt.name.clone(), value);
                 }
             }
+            None if hidden => {}
             None => missing.push(prompt),
         }
     }
@@ -149,7 +156,7 @@ fn expects(prompt: &Prompt) -> String {
 
 /// A prompt's default, checked; a text default of a native template is a
 /// template over the answers so far (`{{name}}-cli`, `{{git.user.name}}`).
-pub fn default_value(format: Format, prompt: &Prompt, engine: &Engine, context: &Value) -> Result<Option<Value>> {
+pub fn default_value(template: &Template, prompt: &Prompt, engine: &Engine, context: &Value) -> Result<Option<Value>> {
     let Some(default) = &prompt.default else { return Ok(None) };
     let bad = |message: String| {
         Error::input(format!("the default of `{}` is not valid: {message}", prompt.name))
@@ -159,7 +166,14 @@ pub fn default_value(format: Format, prompt: &Prompt, engine: &Engine, context: 
         Error::input(format!("the default of `{}`: {reason}", prompt.name))
             .help("fix the `default` of that prompt in the template, or give the answer with --set")
     };
-    let value = match (format, default, engine) {
+    let value = match (template.format, default, engine) {
+        (Format::Copier, _, Engine::Jinja(jinja)) => {
+            let settings = template.copier.as_ref().expect("a copier template has its settings");
+            match super::copier::default(prompt, settings, jinja, context).map_err(unrenderable)? {
+                Some(value) => prompt.accept(&value).map_err(bad)?,
+                None => return Ok(None),
+            }
+        }
         (Format::Cookiecutter, _, Engine::Jinja(jinja)) => {
             match super::cookiecutter::default(prompt, jinja, context)
                 .map_err(|failure| unrenderable(failure.reason))?

@@ -134,12 +134,14 @@ pub fn read(mut tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
         helpers: Vec::new(),
         jinja: Some(Setup {
             options,
-            namespace: "cookiecutter",
+            namespace: Some("cookiecutter"),
+            strict: true,
             globals: vec![("_cookiecutter".into(), Value::Object(original))],
             includes: Arc::new(includes),
         }),
         hooks,
         newline,
+        copier: None,
     })
 }
 

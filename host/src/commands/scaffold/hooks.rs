@@ -1,4 +1,5 @@
-//! A template's own code (cookiecutter's hooks), run only with `--trust`.
+//! A template's own code (cookiecutter's hooks, copier's tasks), run only
+//! with `--trust`.
 //!
 //! Without it every hook is named in a warning and skipped, as
 //! `cookiecutter --accept-hooks no` does. With it they run as cookiecutter
@@ -19,20 +20,44 @@ use super::render::Engine;
 use super::template::{Hook, Template, Tree};
 use crate::error::{Error, Result};
 
-/// A hook ready to run: its script rendered with the answers.
+/// A hook ready to run: its script rendered with the answers, or a
+/// command (copier's tasks).
 pub struct Ready {
     pub name: String,
     /// Where it is, for messages.
     pub path: String,
-    pub script: Vec<u8>,
+    pub run: Run,
 }
 
-/// Warns about every hook `--trust` would have run.
+pub enum Run {
+    Script(Vec<u8>),
+    /// An argument list, run after the files are written with `STAGE=task`.
+    Command(Vec<String>),
+}
+
+impl Ready {
+    pub fn command(origin: &str, command: Vec<String>) -> Ready {
+        Ready {
+            name: "post_gen_project".into(),
+            path: format!("{origin} `{}`", command.join(" ")),
+            run: Run::Command(command),
+        }
+    }
+}
+
+/// Warns about every hook and task `--trust` would have run.
 pub fn warn_skipped(template: &Template, origin: &str) {
     for hook in &template.hooks {
         log::warn!(
             "{origin}/{} not run: a hook is code from the template's author; pass --trust to run it as cookiecutter does",
             hook.path
+        );
+    }
+    if let Some(settings) = template.copier.as_ref().filter(|settings| !settings.tasks.is_empty()) {
+        log::warn!(
+            "{origin}: {} task{} in `_tasks` not run: tasks are commands from the template's author; pass --trust to run them as `copier copy --trust` does",
+            settings.tasks.len(),
+            if settings.tasks.len() == 1 { "" } else { "s" }
         );
     }
 }
@@ -58,7 +83,7 @@ pub fn render(
                     .into_bytes(),
                 Err(_) => hook.contents.clone(),
             };
-            Ok(Ready { name: hook.name.clone(), path: at, script })
+            Ok(Ready { name: hook.name.clone(), path: at, run: Run::Script(script) })
         })
         .collect()
 }
@@ -66,7 +91,14 @@ pub fn render(
 /// Runs the hooks named `name` in `cwd`.
 pub fn run(hooks: &[Ready], name: &str, cwd: &Path) -> Result<()> {
     for hook in hooks.iter().filter(|hook| hook.name == name) {
-        run_script(&hook.path, &hook.script, cwd)?;
+        match &hook.run {
+            Run::Script(script) => run_script(&hook.path, script, cwd)?,
+            Run::Command(argv) => {
+                let mut command = Command::new(&argv[0]);
+                command.args(&argv[1..]).env("STAGE", "task");
+                run_command(&hook.path, command, cwd)?;
+            }
+        }
     }
     Ok(())
 }
@@ -114,12 +146,19 @@ fn run_script(path: &str, script: &[u8], cwd: &Path) -> Result<()> {
     let script_path = file.into_temp_path();
     super::write::make_executable(&script_path)
         .map_err(|error| failed(format!("cannot make {path} executable: {error}")))?;
-    let mut command = if extension.as_deref() == Some(".py") {
+    let command = if extension.as_deref() == Some(".py") {
         let mut command = Command::new("python3");
         command.arg(&script_path);
         command
     } else {
         Command::new(&script_path)
+    };
+    run_command(path, command, cwd)
+}
+
+fn run_command(path: &str, mut command: Command, cwd: &Path) -> Result<()> {
+    let failed = |message: String| {
+        Error::input(message).help("the hook is the template's code: fix it, or run without --trust to skip it")
     };
     // The hook's output is for the user, and stdout is for --format json.
     let stdout = std::io::stderr().as_fd().try_clone_to_owned().map_or_else(|_| Stdio::inherit(), Stdio::from);

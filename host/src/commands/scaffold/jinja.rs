@@ -31,11 +31,15 @@ pub struct Options {
 }
 
 /// How a template sees its answers: cookiecutter's are under
-/// `cookiecutter.`, beside the raw manifest as `_cookiecutter`.
+/// `cookiecutter.`, beside the raw manifest as `_cookiecutter`; copier's
+/// are at the top.
 #[derive(Debug, Clone)]
 pub struct Setup {
     pub options: Options,
-    pub namespace: &'static str,
+    pub namespace: Option<&'static str>,
+    /// An undefined value is an error (cookiecutter), or prints as nothing
+    /// (copier's default `jinja2.Undefined`).
+    pub strict: bool,
     pub globals: Vec<(String, Value)>,
     /// Files `{% include %}` and `{% extends %}` can name, by name.
     pub includes: Arc<HashMap<String, String>>,
@@ -50,7 +54,7 @@ pub struct Failure {
 
 pub struct Jinja {
     env: Environment<'static>,
-    namespace: &'static str,
+    namespace: Option<&'static str>,
     /// What templates wrote into their answers with `cookiecutter.update({...})`.
     updates: Arc<Mutex<Map<String, Value>>>,
 }
@@ -64,7 +68,7 @@ impl std::fmt::Debug for Jinja {
 impl Jinja {
     pub fn new(setup: &Setup, now: DateTime<FixedOffset>) -> Jinja {
         let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_undefined_behavior(if setup.strict { UndefinedBehavior::Strict } else { UndefinedBehavior::Lenient });
         env.set_keep_trailing_newline(!setup.options.drop_trailing_newline);
         env.set_trim_blocks(setup.options.trim_blocks);
         env.set_lstrip_blocks(setup.options.lstrip_blocks);
@@ -82,6 +86,7 @@ impl Jinja {
             // change, so the update is recorded for the caller to apply.
             if method == "update"
                 && let [ValueKind::Map] = args.iter().map(JinjaValue::kind).collect::<Vec<_>>().as_slice()
+                && let Some(namespace) = namespace
                 && state.lookup(namespace).is_some_and(|answers| &answers == value)
             {
                 let given: Value = serde_json::to_value(&args[0])
@@ -103,6 +108,37 @@ impl Jinja {
             out
         });
         env.add_filter("slugify", slugify_filter);
+        // jinja2-ansible-filters', which copier loads: its answers file is `to_nice_yaml`.
+        env.add_filter("to_nice_yaml", |value: JinjaValue, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let indent: Option<usize> = kwargs.get("indent")?;
+            kwargs.assert_all_used()?;
+            let value: Value = serde_json::to_value(&value)
+                .map_err(|error| minijinja::Error::new(ErrorKind::InvalidOperation, error.to_string()))?;
+            Ok(super::pyyaml::dump(&value, indent.unwrap_or(4)))
+        });
+        env.add_filter("to_nice_json", |value: JinjaValue, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let indent: Option<usize> = kwargs.get("indent")?;
+            kwargs.assert_all_used()?;
+            let mut out = String::new();
+            python_json(&value, indent.unwrap_or(4), 0, &mut out);
+            Ok(out)
+        });
+        env.add_filter("bool", |value: JinjaValue| match value.as_str() {
+            Some(text) => matches!(text.trim().to_ascii_lowercase().as_str(), "yes" | "on" | "1" | "true"),
+            None => value.is_true(),
+        });
+        env.add_filter(
+            "ternary",
+            |value: JinjaValue, yes: JinjaValue, no: JinjaValue| if value.is_true() { yes } else { no },
+        );
+        env.add_filter("regex_replace", |value: String, pattern: String, replacement: Option<String>| {
+            let pattern = Regex::new(&pattern)
+                .map_err(|error| minijinja::Error::new(ErrorKind::InvalidOperation, error.to_string()))?;
+            // Python's `\1` is the regex crate's `${1}`.
+            let replacement = replacement.unwrap_or_default();
+            let replacement = Regex::new(r"\\(\d+)").expect("valid regex").replace_all(&replacement, "$${$1}");
+            Ok::<_, minijinja::Error>(pattern.replace_all(&value, replacement.as_ref()).into_owned())
+        });
         env.add_function("random_ascii_string", random_ascii_string);
         env.add_function("uuid4", uuid4);
         env.add_function(NOW_FUNCTION, move |timezone: String, format: Option<String>, shift: Option<String>| {
@@ -127,9 +163,15 @@ impl Jinja {
         }
         let normalized = normalize_newlines(text);
         let source = now_tags(&normalized);
-        let mut scope = HashMap::new();
-        scope.insert(self.namespace, JinjaValue::from_serialize(context));
-        self.env.render_named_str(name, &source, scope).map_err(|error| failure(&error))
+        let rendered = match self.namespace {
+            Some(namespace) => {
+                let mut scope = HashMap::new();
+                scope.insert(namespace, JinjaValue::from_serialize(context));
+                self.env.render_named_str(name, &source, scope)
+            }
+            None => self.env.render_named_str(name, &source, context),
+        };
+        rendered.map_err(|error| failure(&error))
     }
 }
 
@@ -496,7 +538,8 @@ mod tests {
     fn jinja() -> Jinja {
         let setup = Setup {
             options: Options::default(),
-            namespace: "cookiecutter",
+            namespace: Some("cookiecutter"),
+            strict: true,
             globals: Vec::new(),
             includes: Arc::new(HashMap::from([("part.txt".to_string(), "[{{ cookiecutter.name }}]\r\n".to_string())])),
         };

@@ -4,8 +4,8 @@
 //! runs, git-hosted templates, an answers file and `--update`.
 //!
 //! One concern per file: `source` finds and reads a template, `template`
-//! reads its manifest (Khaos or native; `cookiecutter` reads that format,
-//! which `jinja` renders), `prompt` and `answers` fill in the
+//! reads its manifest (Khaos or native; `cookiecutter` and `copier` read
+//! those formats, which `jinja` renders, `pyyaml` writing copier's YAML), `prompt` and `answers` fill in the
 //! questions, `helpers` and `render` produce the files in memory, `write`
 //! puts them on disk atomically, `update` merges a newer template version
 //! into a project; `pinned` reads the templates `[scaffold.sources]` names,
@@ -14,12 +14,14 @@
 
 pub mod answers;
 pub mod cookiecutter;
+pub mod copier;
 pub mod helpers;
 pub mod hooks;
 pub mod jinja;
 pub mod pinned;
 pub mod prompt;
 pub mod push;
+pub mod pyyaml;
 pub mod render;
 pub mod source;
 pub mod template;
@@ -146,13 +148,20 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let basename = dest.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let setting = Setting {
         context,
+        // copier records the template as it was named, a relative path included.
+        source: template_arg,
         dest: &dest,
         now,
         basename: &basename,
         repo_root: loaded.repo_root.as_deref(),
         trust: args.trust,
     };
-    let Rendered { answers, mut files, hooks } = setting.render(&template, &given, true, &loaded.label)?;
+    let Rendered { answers, mut files, hooks, messages: [before, after] } =
+        setting.render(&template, &given, true, &loaded.label)?;
+    let talk = !context.global.quiet && args.format != crate::commands::Format::Json;
+    if let Some(before) = before.filter(|_| talk) {
+        errln!(context, "{}", before.trim_end());
+    }
     let rendered = files.len();
     let record = AnswersFile {
         generated: now.to_rfc3339(),
@@ -160,7 +169,13 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
         template: loaded.origin.clone(),
         answers: to_table(&answers)?,
     };
-    files.insert(ANSWERS_FILE.into(), Entry { contents: answers_text(&record)?.into_bytes(), executable: false });
+    // A copier template writes its own answers file, in copier's format.
+    if template.format != Format::Copier {
+        files.insert(ANSWERS_FILE.into(), Entry { contents: answers_text(&record)?.into_bytes(), executable: false });
+    }
+    if let Some(settings) = &template.copier {
+        skip_existing(&mut files, &settings.skip_if_exists, &dest)?;
+    }
     let message = format!("Initial commit from template {}", loaded.label);
     let git = args.git.then(|| write::GitInit { message: &message });
     let written = if hooks.is_empty() {
@@ -188,7 +203,30 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
         errln!(context, "replaced {path}");
     }
     errln!(context, "created {} from {} ({rendered} files)", dest.display(), loaded.label);
+    if let Some(after) = after {
+        errln!(context, "{}", after.trim_end());
+    }
     Ok(Exit::Success)
+}
+
+/// copier's `_skip_if_exists`: files of those patterns already in DEST
+/// (a `--force` run) are left as they are.
+fn skip_existing(files: &mut Tree, patterns: &[String], dest: &Path) -> Result<()> {
+    if patterns.is_empty() || !dest.is_dir() {
+        return Ok(());
+    }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new("/");
+    for pattern in patterns {
+        builder.add_line(None, pattern).map_err(|error| {
+            Error::input(format!("`_skip_if_exists` pattern `{pattern}`: {error}"))
+                .help("fix `_skip_if_exists` in copier.yml")
+        })?;
+    }
+    let skip = builder.build().map_err(|error| {
+        Error::input(format!("`_skip_if_exists`: {error}")).help("fix `_skip_if_exists` in copier.yml")
+    })?;
+    files.retain(|path, _| !(dest.join(path).exists() && skip.matched_path_or_any_parents(path, false).is_ignore()));
+    Ok(())
 }
 
 /// cookiecutter's order: the project folder is made, `pre_gen_project`
@@ -281,6 +319,9 @@ fn automatic(format: Format, setting: &Setting<'_>, label: &str) -> Map<String, 
         // Khaos's `date` is a JavaScript Date: `{{date}}` prints its string.
         Format::Khaos => {
             values.insert("date".into(), json!(helpers::js_date_string(now)));
+        }
+        Format::Copier => {
+            values.clear();
         }
         // What cookiecutter adds to `cookiecutter.` itself.
         Format::Cookiecutter => {
@@ -425,6 +466,8 @@ fn load_helper_plugins(
 /// an update go through [`Setting::render`].
 struct Setting<'a> {
     context: &'a Context,
+    /// The template as the user named it (copier's `_src_path`).
+    source: &'a str,
     dest: &'a Path,
     now: DateTime<FixedOffset>,
     basename: &'a str,
@@ -439,6 +482,8 @@ struct Rendered {
     files: Tree,
     /// The hooks to run, rendered (only with `--trust`).
     hooks: Vec<hooks::Ready>,
+    /// What the template asks to print before and after writing (copier's messages).
+    messages: [Option<String>; 2],
 }
 
 impl Setting<'_> {
@@ -447,6 +492,9 @@ impl Setting<'_> {
     fn render(&self, template: &Template, given: &Given, ask: bool, label: &str) -> Result<Rendered> {
         let prepared = prepare(self.context, template, given, self.now)?;
         let mut automatic = automatic(template.format, self, label);
+        if let Some(settings) = &template.copier {
+            automatic.extend(copier::automatic(settings, self.source, self.dest));
+        }
         if template.format == Format::Native {
             automatic.insert(
                 "workbench".into(),
@@ -460,8 +508,11 @@ impl Setting<'_> {
         let mut terminal = answers::Terminal;
         let asker: Option<&mut dyn answers::Ask> =
             if ask && self.context.interactive() { Some(&mut terminal) } else { None };
-        let answers::Collected { answers, context } =
+        let answers::Collected { answers, mut context } =
             prepared.classify(answers::collect(template, &prepared.engine, automatic, given, asker))?;
+        if let Some(settings) = &template.copier {
+            copier::finish(template, settings, &prepared.engine, &mut context, self.source)?;
+        }
         let mut context = Value::Object(context);
         // Hooks render before the files, as cookiecutter renders
         // `pre_gen_project` first, and what they `update` the files see.
@@ -475,8 +526,19 @@ impl Setting<'_> {
         let files = prepared.classify(render::render_tree(template, &prepared.engine, &context, label))?;
         if self.trust {
             hooks.extend(hooks::render(template, "post_gen_project", &prepared.engine, &context, label)?);
+            if let Some(settings) = &template.copier {
+                hooks.extend(
+                    copier::tasks(settings, &prepared.engine, &context)?
+                        .into_iter()
+                        .map(|command| hooks::Ready::command("_tasks", command)),
+                );
+            }
         }
-        Ok(Rendered { answers, files, hooks })
+        let messages = match &template.copier {
+            Some(settings) => copier::messages(settings, &prepared.engine, &context)?,
+            None => [None, None],
+        };
+        Ok(Rendered { answers, files, hooks, messages })
     }
 }
 
@@ -631,8 +693,15 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         .unwrap_or_default();
 
     given.previous = update::previous_answers(&record.answers);
-    let setting =
-        Setting { context, dest, now, basename: &basename, repo_root: new_loaded.repo_root.as_deref(), trust: false };
+    let setting = Setting {
+        context,
+        source: &record.template.source,
+        dest,
+        now,
+        basename: &basename,
+        repo_root: new_loaded.repo_root.as_deref(),
+        trust: false,
+    };
     // The project's starting point: the recorded answers, nothing asked.
     let old_given = Given { previous: given.previous.clone(), defaults: true, ..Given::default() };
     let old = setting.render(&old_template, &old_given, false, &label)?;
@@ -648,9 +717,13 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         answers: to_table(&new_answers)?,
     };
     write::replace_file(dest, ANSWERS_FILE, answers_text(&record)?.as_bytes(), false)?;
+    Ok(report_update(context, dest, &planned, &label))
+}
 
+/// Names each changed file, and exits with findings when both sides changed one.
+fn report_update(context: &Context, dest: &Path, planned: &[update::Planned], label: &str) -> Exit {
     let mut conflicts = Vec::new();
-    for item in &planned {
+    for item in planned {
         let what = match item.change {
             update::Change::Updated => "updated",
             update::Change::Added => "added",
@@ -673,7 +746,7 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         errln!(context, "{} is up to date with {label}", dest.display());
     }
     if conflicts.is_empty() {
-        return Ok(Exit::Success);
+        return Exit::Success;
     }
     errln!(
         context,
@@ -682,7 +755,7 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         if conflicts.len() == 1 { "" } else { "s" },
         conflicts.join(", ")
     );
-    Ok(Exit::Findings)
+    Exit::Findings
 }
 
 fn short(commit: &str) -> &str {

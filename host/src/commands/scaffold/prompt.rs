@@ -23,6 +23,8 @@ pub enum Kind {
     Dict,
     /// Any value as it is (a template's settings, never asked).
     Any,
+    /// A value written in YAML (and so JSON): copier's `yaml` and `json` types.
+    Yaml,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::MultiChoice(choices) => format!("any of {} (comma-separated)", choices.join(", ")),
             Kind::Dict => "a JSON object".into(),
             Kind::Any => "any value".into(),
+            Kind::Yaml => "a YAML value".into(),
         }
     }
 }
@@ -91,7 +94,7 @@ impl Prompt {
             Kind::String | Kind::Password | Kind::Date => Some(json!("")),
             Kind::Bool => Some(json!(false)),
             Kind::MultiChoice(_) => Some(json!([])),
-            Kind::Integer | Kind::Number | Kind::Choice(_) | Kind::Dict | Kind::Any => None,
+            Kind::Integer | Kind::Number | Kind::Choice(_) | Kind::Dict | Kind::Any | Kind::Yaml => None,
         }
     }
 
@@ -129,6 +132,10 @@ impl Prompt {
             }
             // A setting given on the command line: JSON when it reads as JSON, else the text.
             Kind::Any => return Ok(serde_json::from_str(text).unwrap_or_else(|_| json!(text))),
+            Kind::Yaml => {
+                return crate::front_matter::yaml_document(text)
+                    .map_err(|error| format!("`{text}` is not YAML: {error}"));
+            }
             Kind::MultiChoice(_) => {
                 let picked: Vec<Value> =
                     text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(|item| json!(item)).collect();
@@ -141,7 +148,9 @@ impl Prompt {
     /// An answer given as a value (values file, answers file, default).
     pub fn accept(&self, value: &Value) -> Result<Value, String> {
         match (&self.kind, value) {
-            (Kind::Any, _) | (Kind::Dict, Value::Object(_)) => Ok(value.clone()),
+            // Copier reads text given for a YAML question as YAML, wherever it came from.
+            (Kind::Yaml, Value::String(text)) => self.parse(text),
+            (Kind::Any | Kind::Yaml, _) | (Kind::Dict, Value::Object(_)) => Ok(value.clone()),
             (_, Value::String(text)) if !matches!(self.kind, Kind::MultiChoice(_) | Kind::Dict) => self.parse(text),
             (Kind::Bool, Value::Bool(_)) | (Kind::Number, Value::Number(_)) => self.check(value.clone()),
             (Kind::Integer, Value::Number(number)) if number.is_i64() => self.check(value.clone()),

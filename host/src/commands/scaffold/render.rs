@@ -66,7 +66,7 @@ pub fn engine(format: Format, now: DateTime<FixedOffset>) -> Handlebars<'static>
         // for HTML (a Khaos habit kept for compatibility)...
         Format::Khaos => registry.register_escape_fn(handlebars_js2_escape),
         // ...while a code scaffolder should write what it was given.
-        Format::Native | Format::Cookiecutter => registry.register_escape_fn(handlebars::no_escape),
+        Format::Native | Format::Cookiecutter | Format::Copier => registry.register_escape_fn(handlebars::no_escape),
     }
     helpers::register(&mut registry, now);
     registry
@@ -155,10 +155,21 @@ pub fn render_tree(template: &Template, engine: &Engine, context: &Value, origin
         let at = format!("{origin}/{}", template.files_dir);
         engine.render(&at, &template.files_dir, context).map_err(|failure| render_error(&at, &failure))?;
     }
+    let exclude = match &template.copier {
+        Some(settings) => Some(super::copier::exclusions(settings, engine, context)?),
+        None => None,
+    };
     let mut out: BTreeMap<String, (String, Entry)> = BTreeMap::new();
     for (path, entry) in &template.files {
-        let at = format!("{origin}/{}/{path}", template.files_dir);
+        let at = if template.files_dir.is_empty() {
+            format!("{origin}/{path}")
+        } else {
+            format!("{origin}/{}/{path}", template.files_dir)
+        };
         let Some(rendered) = render_path(template, engine, path, context, &at)? else { continue };
+        if exclude.as_ref().is_some_and(|exclude| exclude.matched_path_or_any_parents(&rendered, false).is_ignore()) {
+            continue;
+        }
         let contents = if keeps_bytes(template, path, &entry.contents) {
             entry.contents.clone()
         } else {
@@ -188,6 +199,10 @@ fn keeps_bytes(template: &Template, path: &str, contents: &[u8]) -> bool {
         || (template.format == Format::Khaos && has_extension(path, "hbs") && !path.contains('/'))
         || template.copy.as_ref().is_some_and(|copy| copy.is_match(path))
         || (template.format == Format::Cookiecutter && super::cookiecutter::copied_below(template, path).is_some())
+        || template
+            .copier
+            .as_ref()
+            .is_some_and(|settings| super::copier::source_path(template, settings, path).is_some_and(|(rendered, _)| !rendered))
 }
 
 pub fn has_extension(path: &str, extension: &str) -> bool {
@@ -211,7 +226,15 @@ fn render_path(template: &Template, engine: &Engine, path: &str, context: &Value
         // Each segment on its own: one that renders empty drops the file
         // (`{{#if ci}}.github{{/if}}/...`), and an answer holding `/` cannot
         // pass for a dropped segment (`/tmp/x` stays absolute, and refused).
-        Format::Native => {
+        // copier does the same, once the suffix is off a rendered file.
+        Format::Native | Format::Copier => {
+            let path = match &template.copier {
+                Some(settings) => match super::copier::source_path(template, settings, path) {
+                    Some((_, stem)) => stem,
+                    None => return Ok(None),
+                },
+                None => path,
+            };
             let mut segments = Vec::new();
             for segment in path.split('/') {
                 let rendered = render(segment)?;

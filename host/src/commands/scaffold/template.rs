@@ -38,6 +38,7 @@ pub enum Format {
     Khaos,
     Native,
     Cookiecutter,
+    Copier,
 }
 
 /// A script a template runs around rendering (cookiecutter's hooks), only
@@ -78,6 +79,8 @@ pub struct Template {
     pub hooks: Vec<Hook>,
     /// The newline every rendered file is written with (cookiecutter's `_new_lines`).
     pub newline: Option<String>,
+    /// A copier template's settings.
+    pub copier: Option<super::copier::Settings>,
 }
 
 pub const NATIVE_MANIFEST: &str = "template.toml";
@@ -87,6 +90,7 @@ const KHAOS_MANIFESTS: [&str; 3] = ["khaos.json", "khaos.yaml", "khaos.yml"];
 pub fn is_template_dir(dir: &Path) -> bool {
     dir.join(NATIVE_MANIFEST).is_file()
         || dir.join(super::cookiecutter::MANIFEST).is_file()
+        || super::copier::MANIFESTS.iter().any(|name| dir.join(name).is_file())
         || KHAOS_MANIFESTS.iter().any(|name| dir.join(name).is_file())
         || dir.join("template").is_dir()
 }
@@ -100,11 +104,21 @@ impl Template {
         if let Some(manifest) = tree.remove(super::cookiecutter::MANIFEST) {
             return super::cookiecutter::read(tree, &manifest.contents, origin);
         }
+        let copier_manifests: Vec<&str> =
+            super::copier::MANIFESTS.iter().copied().filter(|name| tree.contains_key(*name)).collect();
+        if copier_manifests.len() > 1 {
+            return Err(Error::input(format!("{origin} has both copier.yml and copier.yaml"))
+                .help("keep one of them, as copier requires"));
+        }
+        if let Some(name) = copier_manifests.first() {
+            let manifest = tree.remove(*name).expect("listed above");
+            return super::copier::read(tree, name, &manifest.contents, origin);
+        }
         let khaos_manifest = KHAOS_MANIFESTS.iter().find_map(|name| tree.remove(*name).map(|entry| (*name, entry)));
         let has_files = tree.keys().any(|path| path.starts_with("template/"));
         if khaos_manifest.is_none() && !has_files {
             return Err(Error::input(format!(
-                "{origin} is not a template: it has no {NATIVE_MANIFEST}, cookiecutter.json, khaos.json or template/ folder"
+                "{origin} is not a template: it has no {NATIVE_MANIFEST}, cookiecutter.json, copier.yml, khaos.json or template/ folder"
             ))
             .help("see docs/scaffold.md for the template formats"));
         }
@@ -228,6 +242,7 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
         jinja: None,
         hooks: Vec::new(),
         newline: None,
+        copier: None,
     })
 }
 
@@ -347,6 +362,7 @@ fn khaos(tree: Tree, manifest: Option<(&str, Entry)>, origin: &str) -> Result<Te
         jinja: None,
         hooks: Vec::new(),
         newline: None,
+        copier: None,
     })
 }
 
