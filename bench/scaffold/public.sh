@@ -5,7 +5,7 @@
 #   bench/scaffold/public.sh            # clones from GitHub
 #   MIRRORS=DIR bench/scaffold/public.sh  # DIR/OWNER+NAME/repo are bare clones
 # Needs: git, hyperfine, after `make build`; the peers on PATH:
-#   pip install cookiecutter==2.7.1
+#   pip install cookiecutter==2.7.1 copier==9.19.1
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -32,10 +32,15 @@ checkout() {
   git --git-dir="$git_dir" archive "$commit" | tar -x -C "$dest"
 }
 
-# The tool's own render into OUT, and workbench's into the same folder name.
+# The tool's own render into a folder under OUT; workbench renders into
+# the same folder name.
 peer_render() { # tool template out hooks
   case $1 in
     cookiecutter) cookiecutter --no-input --accept-hooks "$4" -o "$3" "$2" >/dev/null ;;
+    copier)
+      local tasks=--skip-tasks
+      [ "$4" = yes ] && tasks=--trust
+      copier copy --quiet --defaults "$tasks" "$2" "$3/project" >/dev/null 2>&1 ;;
   esac
 }
 

@@ -2,7 +2,7 @@
 //! tests/fixtures/scaffold/copier/expected were written by copier 9.19.1
 //! (`regenerate.sh` there) from the template at `library`, named so.
 
-use crate::scaffold::{copy_tree, fixture, read, same_tree, test};
+use crate::scaffold::{copy_tree, fixture, git, read, same_tree, test};
 use crate::support::Test;
 
 /// A test with the fixture template at `library`, as copier was given it:
@@ -89,4 +89,39 @@ fn copier_template_code_is_refused_by_name_and_bad_yaml_by_line() {
 
     std::fs::write(template.join("copier.yml"), "name: x\nage:\n  type: int\n  default: [\n").unwrap();
     test.run_with(["scaffold", "./t", "out", "--defaults"]).code(2).stderr_has("t/copier.yml:");
+}
+
+#[test]
+fn a_copier_project_updates_from_copiers_answers_file_as_copier_update_does() {
+    let test = test();
+    let template = test.dir().join("tpl");
+    copy_tree(&fixture("copier/versions/v1"), &template);
+    git(&template, &["init", "-q", "-b", "main"]);
+    git(&template, &["add", "--all"]);
+    git(&template, &["commit", "-q", "-m", "v1"]);
+    git(&template, &["tag", "v1"]);
+    test.run_with(["scaffold", "tpl", "proj", "--defaults"]).code(0);
+    let answers = read(test.dir().join("proj/.copier-answers.yml"));
+    assert!(answers.contains("_commit: v1\n_src_path: tpl\n"), "{answers}");
+
+    let edited =
+        std::process::Command::new("sh").arg(fixture("copier/edit.sh")).arg(test.dir().join("proj")).status().unwrap();
+    assert!(edited.success());
+    git(&template, &["rm", "-q", "-r", "."]);
+    copy_tree(&fixture("copier/versions/v2"), &template);
+    git(&template, &["add", "--all"]);
+    git(&template, &["commit", "-q", "-m", "v2"]);
+    git(&template, &["tag", "v2"]);
+    test.run_with(["scaffold", "--update", "proj", "--defaults"])
+        .code(0)
+        .stderr_has("removed old.txt")
+        .stderr_has("merged README.md");
+    same_tree(&test.dir().join("proj"), &fixture("copier/expected/updated"), "copier", &[]);
+}
+
+#[test]
+fn a_copier_project_without_a_recorded_commit_cannot_update() {
+    let test = with_library();
+    test.run_with(["scaffold", "library", "proj", "--defaults"]).code(0);
+    test.run_with(["scaffold", "--update", "proj"]).code(2).stderr_has("records no `_commit`");
 }

@@ -347,6 +347,69 @@ pub fn default(prompt: &Prompt, settings: &Settings, engine: &Jinja, context: &V
     }))
 }
 
+/// The answers file copier names by default, which `--update` reads.
+pub const ANSWERS_FILE: &str = ".copier-answers.yml";
+
+/// What a copier answers file records.
+pub struct Answered {
+    /// The template as it was named (`_src_path`).
+    pub src_path: String,
+    /// Its version, as `git describe --tags --always` named it (`_commit`).
+    pub commit: Option<String>,
+    /// The answers, without copier's own `_` keys.
+    pub answers: Map<String, Value>,
+}
+
+/// A project's copier answers file: `.copier-answers.yml`, else the only
+/// `.copier-answers*.yml` there is (a template's `_answers_file`).
+pub fn find_answers(dest: &std::path::Path) -> Result<Option<std::path::PathBuf>> {
+    let default = dest.join(ANSWERS_FILE);
+    if default.is_file() {
+        return Ok(Some(default));
+    }
+    let Ok(entries) = std::fs::read_dir(dest) else { return Ok(None) };
+    let mut found: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            name.starts_with(".copier-answers")
+                && std::path::Path::new(name).extension().is_some_and(|ext| ext == "yml" || ext == "yaml")
+        })
+        .collect();
+    found.sort();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(dest.join(one))),
+        several => Err(Error::input(format!(
+            "{} holds {} copier answers files ({}), so which template to update from is unclear",
+            dest.display(),
+            several.len(),
+            several.join(", ")
+        ))
+        .help("update one template's project at a time: move the other answers files aside, then run --update")),
+    }
+}
+
+pub fn read_answers(path: &std::path::Path) -> Result<Answered> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        Error::input(format!("cannot read {shown}: {error}")).help("--update reads the answers file copier wrote")
+    })?;
+    let Value::Object(mut answers) = crate::front_matter::yaml_document(&text).map_err(|error| {
+        Error::input(format!("{shown}:{error}")).help("fix the answers file: it must be YAML, as copier wrote it")
+    })?
+    else {
+        return Err(Error::input(format!("{shown} is not a mapping of answers"))
+            .help("restore the answers file copier wrote (`_src_path`, `_commit` and one line per answer)"));
+    };
+    let Some(Value::String(src_path)) = answers.remove("_src_path") else {
+        return Err(Error::input(format!("{shown} records no `_src_path`, so the template is unknown"))
+            .help("add `_src_path: TEMPLATE` (the path or git URL the project was made from)"));
+    };
+    let commit = answers.remove("_commit").map(|value| python_text(&value));
+    answers.retain(|name, _| !name.starts_with('_'));
+    Ok(Answered { src_path, commit, answers })
+}
+
 /// After every question: answers cast to their types (a choice is asked as
 /// text), validators run, and `_copier_answers` (what the answers file
 /// records: no secrets, no computed values) added to the context.
@@ -355,7 +418,7 @@ pub fn finish(
     settings: &Settings,
     engine: &Engine,
     context: &mut Map<String, Value>,
-    source: &str,
+    (source, commit): (&str, Option<&str>),
 ) -> Result<()> {
     for prompt in &template.prompts {
         let Some(value) = context.get_mut(&prompt.name) else { continue };
@@ -377,6 +440,9 @@ pub fn finish(
         }
     }
     let mut recorded = Map::new();
+    if let Some(commit) = commit {
+        recorded.insert("_commit".into(), json!(commit));
+    }
     recorded.insert("_src_path".into(), json!(source));
     for prompt in &template.prompts {
         if prompt.hidden || settings.secret.contains(&prompt.name) {
@@ -531,7 +597,8 @@ mod tests {
             ("_subdirectory: \"{{ kind }}\"\n", "_subdirectory"),
             ("a:\n  type: text\n", "unknown type `text`"),
         ] {
-            let error = template(manifest).err().expect(manifest).to_string();
+            let Err(error) = template(manifest) else { panic!("{manifest}: read without complaint") };
+            let error = error.to_string();
             assert!(error.contains(named), "{manifest}: {error}");
         }
     }

@@ -150,6 +150,7 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
         context,
         // copier records the template as it was named, a relative path included.
         source: template_arg,
+        described: loaded.described.as_deref(),
         dest: &dest,
         now,
         basename: &basename,
@@ -468,6 +469,8 @@ struct Setting<'a> {
     context: &'a Context,
     /// The template as the user named it (copier's `_src_path`).
     source: &'a str,
+    /// Its commit as `git describe` names it (copier's `_commit`).
+    described: Option<&'a str>,
     dest: &'a Path,
     now: DateTime<FixedOffset>,
     basename: &'a str,
@@ -511,7 +514,7 @@ impl Setting<'_> {
         let answers::Collected { answers, mut context } =
             prepared.classify(answers::collect(template, &prepared.engine, automatic, given, asker))?;
         if let Some(settings) = &template.copier {
-            copier::finish(template, settings, &prepared.engine, &mut context, self.source)?;
+            copier::finish(template, settings, &prepared.engine, &mut context, (self.source, self.described))?;
         }
         let mut context = Value::Object(context);
         // Hooks render before the files, as cookiecutter renders
@@ -643,6 +646,11 @@ fn read_answers_file(answers_path: &Path) -> Result<AnswersFile> {
 
 fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> {
     let answers_path = dest.join(ANSWERS_FILE);
+    if !answers_path.exists()
+        && let Some(copier_answers) = copier::find_answers(dest)?
+    {
+        return run_copier_update(context, dest, &copier_answers, given);
+    }
     let record = read_answers_file(&answers_path)?;
     let Some(old_commit) = record.template.commit.clone() else {
         return Err(Error::input(format!(
@@ -683,33 +691,20 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
         let old = source::load_local_at(&record.template, &old_commit)?;
         (old, source::load_dir(Path::new(&record.template.source), &record.template.source)?)
     };
-    let label = new_loaded.label.clone();
-    let old_template = Template::from_tree(old_tree, &format!("{label} (at {})", short(&old_commit)))?;
-    let new_template = Template::from_tree(new_loaded.tree.clone(), &label)?;
-    let basename = dest
-        .canonicalize()
-        .ok()
-        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_default();
-
     given.previous = update::previous_answers(&record.answers);
     let setting = Setting {
         context,
         source: &record.template.source,
+        described: None,
         dest,
         now,
-        basename: &basename,
+        basename: &basename(dest),
         repo_root: new_loaded.repo_root.as_deref(),
         trust: false,
     };
-    // The project's starting point: the recorded answers, nothing asked.
-    let old_given = Given { previous: given.previous.clone(), defaults: true, ..Given::default() };
-    let old = setting.render(&old_template, &old_given, false, &label)?;
-    let Rendered { answers: new_answers, files: new_files, .. } =
-        setting.render(&new_template, &given, true, &label)?;
-
-    let planned = update::plan(&old.files, &new_files, dest)?;
-    update::apply(dest, &planned)?;
+    let label = new_loaded.label.clone();
+    let versions = Versions { old_tree, old_commit: &old_commit, new: &new_loaded, old_described: None };
+    let (new_answers, planned) = merge_versions(&setting, &versions, &given)?;
     let record = AnswersFile {
         generated: record.generated,
         trusted: record.trusted,
@@ -718,6 +713,80 @@ fn run_update(context: &Context, dest: &Path, mut given: Given) -> Result<Exit> 
     };
     write::replace_file(dest, ANSWERS_FILE, answers_text(&record)?.as_bytes(), false)?;
     Ok(report_update(context, dest, &planned, &label))
+}
+
+/// `--update` of a project copier made: its answers file names the
+/// template as it was given (`_src_path`) and its version (`_commit`); the
+/// new answers file is the template's own, merged like every other file.
+fn run_copier_update(context: &Context, dest: &Path, answers_path: &Path, mut given: Given) -> Result<Exit> {
+    let recorded = copier::read_answers(answers_path)?;
+    let Some(old_commit) = recorded.commit.clone() else {
+        return Err(Error::input(format!(
+            "{} records no `_commit`, so the template version the project was made from cannot be rebuilt",
+            answers_path.display()
+        ))
+        .help("copier records `_commit` for a template in git (a git URL or a repository's root folder): make the project from one"));
+    };
+    let new_loaded = load(context, &recorded.src_path, None)?;
+    let old_tree = if Path::new(&new_loaded.origin.source).is_absolute() {
+        source::load_local_at(&new_loaded.origin, &old_commit)?
+    } else {
+        let mut origin = new_loaded.origin.clone();
+        origin.commit = None;
+        source::load_git(origin, Some(&old_commit), context.cache_home().as_deref(), &fetching(context))?.tree
+    };
+    given.previous = recorded.answers;
+    let setting = Setting {
+        context,
+        source: &recorded.src_path,
+        described: new_loaded.described.as_deref(),
+        dest,
+        now: now(context)?,
+        basename: &basename(dest),
+        repo_root: new_loaded.repo_root.as_deref(),
+        trust: false,
+    };
+    let versions = Versions { old_tree, old_commit: &old_commit, new: &new_loaded, old_described: Some(&old_commit) };
+    let (_, planned) = merge_versions(&setting, &versions, &given)?;
+    Ok(report_update(context, dest, &planned, &new_loaded.label))
+}
+
+/// The project folder's own name, as the template sees it.
+fn basename(dest: &Path) -> String {
+    dest.canonicalize()
+        .ok()
+        .and_then(|dest| dest.file_name().map(|name| name.to_string_lossy().into_owned()))
+        .unwrap_or_default()
+}
+
+/// The two versions of a template an update goes between.
+struct Versions<'a> {
+    old_tree: Tree,
+    old_commit: &'a str,
+    /// How copier named the old version, when it did.
+    old_described: Option<&'a str>,
+    new: &'a source::Loaded,
+}
+
+/// Renders the project's starting point (the old version with the recorded
+/// answers, nothing asked) and the new version (new questions asked), and
+/// merges the difference into DEST; returns the new answers and what changed.
+fn merge_versions(
+    setting: &Setting<'_>,
+    versions: &Versions<'_>,
+    given: &Given,
+) -> Result<(Map<String, Value>, Vec<update::Planned>)> {
+    let label = &versions.new.label;
+    let old_template =
+        Template::from_tree(versions.old_tree.clone(), &format!("{label} (at {})", short(versions.old_commit)))?;
+    let new_template = Template::from_tree(versions.new.tree.clone(), label)?;
+    let old_setting = Setting { described: versions.old_described, ..*setting };
+    let old_given = Given { previous: given.previous.clone(), defaults: true, ..Given::default() };
+    let old = old_setting.render(&old_template, &old_given, false, label)?;
+    let Rendered { answers, files, .. } = setting.render(&new_template, given, true, label)?;
+    let planned = update::plan(&old.files, &files, setting.dest)?;
+    update::apply(setting.dest, &planned)?;
+    Ok((answers, planned))
 }
 
 /// Names each changed file, and exits with findings when both sides changed one.

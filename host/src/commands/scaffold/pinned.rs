@@ -62,7 +62,7 @@ pub fn load(context: &Context, name: &str, source: &str, progress: &Progress) ->
                 .map(|(path, (contents, executable))| (path, Entry { contents, executable }))
                 .collect();
             let origin = Origin { source: spec.to_string(), reference: None, subdir: None, commit: None };
-            Ok(Loaded { origin, label: name.to_string(), tree, repo_root: None })
+            Ok(Loaded { origin, label: name.to_string(), tree, repo_root: None, described: None })
         }
         Spec::Git { url, reference, path } => {
             let subdir = (path != ".").then(|| path.trim_matches('/').to_string());

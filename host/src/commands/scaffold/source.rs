@@ -45,6 +45,9 @@ pub struct Loaded {
     pub tree: Tree,
     /// The root of the git work tree holding a local template.
     pub repo_root: Option<PathBuf>,
+    /// The commit as `git describe --tags --always` names it, when the
+    /// template is a repository's root: copier's `_commit`.
+    pub described: Option<String>,
 }
 
 /// A template the user can name.
@@ -167,7 +170,7 @@ pub fn load_builtin(name: &str, subdir: Option<&str>) -> Result<Loaded> {
         subdir: subdir.map(str::to_string),
         commit: Some(builtin::version()),
     };
-    Ok(Loaded { origin, label: name.to_string(), tree, repo_root: None })
+    Ok(Loaded { origin, label: name.to_string(), tree, repo_root: None, described: None })
 }
 
 /// Reads the template the user named.
@@ -247,8 +250,12 @@ pub fn load_dir(path: &Path, label: &str) -> Result<Loaded> {
     }
     let tree = read_dir_tree(&root)?;
     let (commit, subdir, repo_root) = local_commit(&root);
+    let described = match (&commit, &subdir, &repo_root) {
+        (Some(commit), None, Some(workdir)) => Repository::open(workdir).ok().and_then(|repo| describe(&repo, commit)),
+        _ => None,
+    };
     let origin = Origin { source: root.display().to_string(), reference: None, subdir, commit };
-    Ok(Loaded { origin, label: label.to_string(), tree, repo_root })
+    Ok(Loaded { origin, label: label.to_string(), tree, repo_root, described })
 }
 
 /// Every file under the template folder `root`, read.
@@ -353,10 +360,7 @@ pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>, 
         }
     }
     let id = match commit {
-        Some(commit) => git2::Oid::from_str(commit).map_err(|_| {
-            Error::input(format!("`{commit}` is not a commit id"))
-                .help("the answers file names the commit it was made from; restore it, or scaffold again")
-        })?,
+        Some(commit) => find_commit(&repo, commit)?,
         None => git_cache::resolve_ref(&repo, origin.reference.as_deref()).map_err(|message| {
             Error::input(format!("template {}: {message}", origin.source))
                 .help("check the URL and the #ref (a branch, tag or commit)")
@@ -380,7 +384,8 @@ pub fn load_git(mut origin: Origin, commit: Option<&str>, cache: Option<&Path>, 
         Some(reference) => format!("{}#{reference}", origin.source),
         None => origin.source.clone(),
     };
-    Ok(Loaded { origin, label, tree, repo_root: None })
+    let described = if origin.subdir.is_none() { describe(&repo, &id.to_string()) } else { None };
+    Ok(Loaded { origin, label, tree, repo_root: None, described })
 }
 
 /// A local template at an older commit of the repository that holds it.
@@ -389,10 +394,7 @@ pub fn load_local_at(origin: &Origin, commit: &str) -> Result<Tree> {
         Error::input(format!("template {} is no longer in a git repository: {}", origin.source, error.message()))
             .help("--update of a local template needs the git repository it was made from")
     })?;
-    let id = git2::Oid::from_str(commit).map_err(|_| {
-        Error::input(format!("`{commit}` is not a commit id"))
-            .help("the answers file names the commit it was made from; restore it, or scaffold again")
-    })?;
+    let id = find_commit(&repo, commit)?;
     let tree = repo.find_commit(id).and_then(|commit| commit.tree()).map_err(|error| {
         Error::input(format!("template {}: commit {commit}: {}", origin.source, error.message()))
             .help("the commit is gone from the repository; scaffold again from the current template")
@@ -401,6 +403,32 @@ pub fn load_local_at(origin: &Origin, commit: &str) -> Result<Tree> {
         Error::input(format!("template {}: {message}", origin.source))
             .help("check --subdir and the repository's layout")
     })
+}
+
+/// The commit an answers file names: an id, or what `git describe` printed
+/// (copier records `v1.2-3-gabc1234`).
+fn find_commit(repo: &Repository, commit: &str) -> Result<git2::Oid> {
+    git2::Oid::from_str(commit)
+        .ok()
+        .filter(|_| commit.len() == 40)
+        .or_else(|| {
+            repo.revparse_single(commit).and_then(|object| object.peel_to_commit()).map(|found| found.id()).ok()
+        })
+        .ok_or_else(|| {
+            Error::input(format!("`{commit}` names no commit of the template's repository"))
+                .help("the answers file names the commit it was made from; restore it, or scaffold again")
+        })
+}
+
+/// `git describe --tags --always`, as copier records a template's version.
+fn describe(repo: &Repository, commit: &str) -> Option<String> {
+    let object = repo.revparse_single(commit).ok()?;
+    let mut options = git2::DescribeOptions::new();
+    options.describe_tags().show_commit_oid_as_fallback(true);
+    let described = object.describe(&options).ok()?;
+    let mut format = git2::DescribeFormatOptions::new();
+    format.abbreviated_size(7);
+    described.format(Some(&format)).ok()
 }
 
 fn subtree(repo: &Repository, tree: &git2::Tree<'_>, subdir: Option<&str>) -> Result<Tree, String> {
