@@ -34,21 +34,27 @@ checkout() {
 
 # The tool's own render into a folder under OUT; workbench renders into
 # the same folder name.
-peer_render() { # tool template out hooks
-  case $1 in
-    cookiecutter) cookiecutter --no-input --accept-hooks "$4" -o "$3" "$2" >/dev/null ;;
+peer_render() { # tool template out hooks [KEY=VALUE...]
+  local tool=$1 template=$2 out=$3 hooks=$4 answer data=()
+  shift 4
+  case $tool in
+    cookiecutter) cookiecutter --no-input --accept-hooks "$hooks" -o "$out" "$template" "$@" >/dev/null ;;
     copier)
+      for answer in "$@"; do data+=(--data "$answer"); done
       local tasks=--skip-tasks
-      [ "$4" = yes ] && tasks=--trust
-      copier copy --quiet --defaults "$tasks" "$2" "$3/project" >/dev/null 2>&1 ;;
+      [ "$hooks" = yes ] && tasks=--trust
+      copier copy --quiet --defaults "$tasks" "${data[@]}" "$template" "$out/project" >/dev/null 2>&1 ;;
   esac
 }
 
 status=0
 results=()
-while read -r tool repo commit hooks; do
+while read -r tool repo commit hooks answers; do
   case $tool in ''|'#'*) continue ;; esac
   command -v "$tool" >/dev/null || { echo "skip $repo: no $tool on PATH" >&2; continue; }
+  read -r -a given <<<"${answers:-}"
+  set_args=()
+  for answer in "${given[@]}"; do set_args+=(--set "$answer"); done
   template="$work/templates/${repo/\//+}"
   checkout "$repo" "$commit" "$template"
   if [ "$hooks" = refused ]; then
@@ -63,10 +69,19 @@ while read -r tool repo commit hooks; do
     [ "$with_hooks" = yes ] && [ "$hooks" != both ] && continue
     theirs="$work/theirs-$with_hooks" ours="$work/ours-$with_hooks"
     rm -rf "$theirs" "$ours"
-    peer_render "$tool" "$template" "$theirs" "$with_hooks"
+    # Both render at the same path (templates may print where they were
+    # written), each then moved aside.
+    rm -rf "$work/render"
+    if ! peer_render "$tool" "$template" "$work/render" "$with_hooks" "${given[@]}"; then
+      echo "FAIL $repo (hooks: $with_hooks): $tool itself stopped; rerun it by hand to see why" >&2; status=1; continue
+    fi
+    mv "$work/render" "$theirs"
     name=$(ls "$theirs")
     trust=(); [ "$with_hooks" = yes ] && trust=(--trust)
-    "$workbench" scaffold "$template" "$ours/$name" --defaults "${trust[@]}" 2>/dev/null >/dev/null
+    if ! "$workbench" scaffold "$template" "$work/render/$name" --defaults "${trust[@]}" "${set_args[@]}" 2>"$work/err" >/dev/null; then
+      echo "FAIL $repo (hooks: $with_hooks): workbench stopped: $(head -2 "$work/err")" >&2; status=1; continue
+    fi
+    mv "$work/render" "$ours"
     rm -f "$ours/$name/.workbench-answers.toml"
     files=$(find "$theirs" -type f | wc -l)
     if diff -r "$theirs" "$ours" >"$work/diff"; then
@@ -77,9 +92,9 @@ while read -r tool repo commit hooks; do
   done
   if command -v hyperfine >/dev/null; then
     out="$work/out"
-    hyperfine --warmup 1 --runs "$runs" --style basic --prepare "rm -rf $out" --export-json "$work/timing.json" \
-      --command-name "workbench" "$workbench scaffold $template $out/p --defaults" \
-      --command-name "$tool" "$(declare -f peer_render); peer_render $tool $template $out no" >/dev/null
+    hyperfine --shell bash --warmup 1 --runs "$runs" --style basic --prepare "rm -rf $out" --export-json "$work/timing.json" \
+      --command-name "workbench" "$workbench scaffold $template $out/p --defaults ${set_args[*]}" \
+      --command-name "$tool" "$(declare -f peer_render); peer_render $tool $template $out no ${given[*]}" >/dev/null
     results+=("$(python3 - "$work/timing.json" "$repo" <<'PY'
 import json, statistics, sys
 results = json.load(open(sys.argv[1]))["results"]

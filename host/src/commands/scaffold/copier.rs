@@ -268,21 +268,40 @@ fn strings(value: &Value, key: &str, where_: &str) -> Result<Vec<String>> {
 }
 
 fn envops(value: Option<&Value>, where_: &str) -> Result<Options> {
+    const DELIMITERS: [(&str, &str); 6] = [
+        ("block_start_string", "{%"),
+        ("block_end_string", "%}"),
+        ("variable_start_string", "{{"),
+        ("variable_end_string", "}}"),
+        ("comment_start_string", "{#"),
+        ("comment_end_string", "#}"),
+    ];
     let mut options = Options::default();
     let Some(Value::Object(ops)) = value else { return Ok(options) };
+    let mut delimiters = DELIMITERS.map(|(_, default)| default.to_string());
     for (key, value) in ops {
         match (key.as_str(), value) {
             ("trim_blocks", Value::Bool(flag)) => options.trim_blocks = *flag,
             ("lstrip_blocks", Value::Bool(flag)) => options.lstrip_blocks = *flag,
             ("keep_trailing_newline", Value::Bool(flag)) => options.drop_trailing_newline = !flag,
             ("autoescape", Value::Bool(false)) | ("undefined", Value::String(_)) => {}
+            (name, Value::String(text)) if DELIMITERS.iter().any(|(known, _)| *known == name) => {
+                let index = DELIMITERS.iter().position(|(known, _)| *known == name).expect("found above");
+                delimiters[index].clone_from(text);
+            }
             _ => {
                 return Err(Error::input(format!(
                     "{where_}: `_envops.{key}: {value}` is a Jinja setting workbench does not support"
                 ))
-                .help("workbench takes trim_blocks, lstrip_blocks and keep_trailing_newline there"));
+                .help("workbench takes the delimiters, trim_blocks, lstrip_blocks and keep_trailing_newline there"));
             }
         }
+    }
+    if delimiters.iter().zip(DELIMITERS).any(|(given, (_, default))| given != default) {
+        super::jinja::syntax(&delimiters).map_err(|error| {
+            Error::input(format!("{where_}: `_envops` delimiters: {error}")).help("give each delimiter a distinct text")
+        })?;
+        options.delimiters = Some(delimiters);
     }
     Ok(options)
 }
@@ -444,9 +463,21 @@ pub fn finish(
         recorded.insert("_commit".into(), json!(commit));
     }
     recorded.insert("_src_path".into(), json!(source));
+    let scope = Value::Object(context.clone());
     for prompt in &template.prompts {
         if prompt.hidden || settings.secret.contains(&prompt.name) {
             continue;
+        }
+        // A question `when` kept from being asked keeps its default but is
+        // not recorded, as copier records only what it asked.
+        if let Some(when) = &prompt.when {
+            let asked = engine.render(&format!("`when` of `{}`", prompt.name), when, &scope).map_err(|failure| {
+                Error::input(format!("the `when` of `{}`: {}", prompt.name, failure.reason))
+                    .help("fix that question's `when` in copier.yml")
+            })?;
+            if !super::prompt::truthy(&asked) {
+                continue;
+            }
         }
         if let Some(value) = context.get(&prompt.name) {
             recorded.insert(prompt.name.clone(), value.clone());
@@ -588,6 +619,19 @@ mod tests {
         assert_eq!(cast(Type::Yaml, "[a, b]"), json!(["a", "b"]));
         assert_eq!(cast(Type::Json, "{\"a\": 1}"), json!({"a": 1}));
         assert_eq!(cast(Type::Str, "7"), json!("7"));
+    }
+
+    #[test]
+    fn envops_delimiters_render_a_template_written_with_brackets() {
+        let template = template(
+            "_envops:\n  block_start_string: \"[%\"\n  block_end_string: \"%]\"\n  variable_start_string: \"[[\"\n  variable_end_string: \"]]\"\nname: x\n",
+        )
+        .unwrap();
+        let setup = template.jinja.clone().unwrap();
+        let jinja = Jinja::new(&setup, chrono::DateTime::parse_from_rfc3339("2026-03-04T05:06:07Z").unwrap());
+        let rendered =
+            jinja.render("t", "[% if name %][[ name ]][% endif %] {{ kept }}", &json!({"name": "y"})).unwrap();
+        assert_eq!(rendered, "y {{ kept }}");
     }
 
     #[test]

@@ -28,6 +28,20 @@ pub struct Options {
     pub lstrip_blocks: bool,
     /// cookiecutter turns it on; a template may turn it off.
     pub drop_trailing_newline: bool,
+    /// Block, variable and comment delimiters other than Jinja's (copier's
+    /// `_envops`), checked by [`syntax`] when read.
+    pub delimiters: Option<[String; 6]>,
+}
+
+/// A template's own delimiters, as minijinja takes them: block start and
+/// end, variable start and end, comment start and end.
+pub fn syntax(delimiters: &[String; 6]) -> Result<minijinja::syntax::SyntaxConfig, minijinja::Error> {
+    let [block_start, block_end, variable_start, variable_end, comment_start, comment_end] = delimiters.clone();
+    minijinja::syntax::SyntaxConfig::builder()
+        .block_delimiters(block_start, block_end)
+        .variable_delimiters(variable_start, variable_end)
+        .comment_delimiters(comment_start, comment_end)
+        .build()
 }
 
 /// How a template sees its answers: cookiecutter's are under
@@ -57,6 +71,9 @@ pub struct Jinja {
     namespace: Option<&'static str>,
     /// What templates wrote into their answers with `cookiecutter.update({...})`.
     updates: Arc<Mutex<Map<String, Value>>>,
+    /// How a block, a variable and a comment start: text without them is
+    /// copied as it is.
+    starts: [String; 3],
 }
 
 impl std::fmt::Debug for Jinja {
@@ -72,6 +89,9 @@ impl Jinja {
         env.set_keep_trailing_newline(!setup.options.drop_trailing_newline);
         env.set_trim_blocks(setup.options.trim_blocks);
         env.set_lstrip_blocks(setup.options.lstrip_blocks);
+        if let Some(delimiters) = &setup.options.delimiters {
+            env.set_syntax(syntax(delimiters).expect("delimiters are checked when the template is read"));
+        }
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_formatter(|out, _, value| {
             out.write_str(&python_str(value)).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write"))
@@ -108,37 +128,9 @@ impl Jinja {
             out
         });
         env.add_filter("slugify", slugify_filter);
-        // jinja2-ansible-filters', which copier loads: its answers file is `to_nice_yaml`.
-        env.add_filter("to_nice_yaml", |value: JinjaValue, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-            let indent: Option<usize> = kwargs.get("indent")?;
-            kwargs.assert_all_used()?;
-            let value: Value = serde_json::to_value(&value)
-                .map_err(|error| minijinja::Error::new(ErrorKind::InvalidOperation, error.to_string()))?;
-            Ok(super::pyyaml::dump(&value, indent.unwrap_or(4)))
-        });
-        env.add_filter("to_nice_json", |value: JinjaValue, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-            let indent: Option<usize> = kwargs.get("indent")?;
-            kwargs.assert_all_used()?;
-            let mut out = String::new();
-            python_json(&value, indent.unwrap_or(4), 0, &mut out);
-            Ok(out)
-        });
-        env.add_filter("bool", |value: JinjaValue| match value.as_str() {
-            Some(text) => matches!(text.trim().to_ascii_lowercase().as_str(), "yes" | "on" | "1" | "true"),
-            None => value.is_true(),
-        });
-        env.add_filter(
-            "ternary",
-            |value: JinjaValue, yes: JinjaValue, no: JinjaValue| if value.is_true() { yes } else { no },
-        );
-        env.add_filter("regex_replace", |value: String, pattern: String, replacement: Option<String>| {
-            let pattern = Regex::new(&pattern)
-                .map_err(|error| minijinja::Error::new(ErrorKind::InvalidOperation, error.to_string()))?;
-            // Python's `\1` is the regex crate's `${1}`.
-            let replacement = replacement.unwrap_or_default();
-            let replacement = Regex::new(r"\\(\d+)").expect("valid regex").replace_all(&replacement, "$${$1}");
-            Ok::<_, minijinja::Error>(pattern.replace_all(&value, replacement.as_ref()).into_owned())
-        });
+        if namespace.is_none() {
+            super::ansible::add_filters(&mut env, now);
+        }
         env.add_function("random_ascii_string", random_ascii_string);
         env.add_function("uuid4", uuid4);
         env.add_function(NOW_FUNCTION, move |timezone: String, format: Option<String>, shift: Option<String>| {
@@ -147,7 +139,11 @@ impl Jinja {
         for (name, value) in &setup.globals {
             env.add_global(name.clone(), JinjaValue::from_serialize(value));
         }
-        Jinja { env, namespace: setup.namespace, updates }
+        let starts = match &setup.options.delimiters {
+            Some([block, _, variable, _, comment, _]) => [block.clone(), variable.clone(), comment.clone()],
+            None => ["{%".into(), "{{".into(), "{#".into()],
+        };
+        Jinja { env, namespace: setup.namespace, updates, starts }
     }
 
     /// The answers templates changed with `cookiecutter.update(...)` so far.
@@ -158,7 +154,7 @@ impl Jinja {
     /// Renders `text` with `context` (the answers so far) under the
     /// template's namespace; `name` is where the text came from.
     pub fn render(&self, name: &str, text: &str, context: &Value) -> Result<String, Failure> {
-        if !text.contains("{{") && !text.contains("{%") && !text.contains("{#") {
+        if !self.starts.iter().any(|start| text.contains(start.as_str())) {
             return Ok(text.to_string());
         }
         let normalized = normalize_newlines(text);
@@ -235,7 +231,7 @@ fn python_repr(value: &JinjaValue) -> String {
     }
 }
 
-fn python_number(value: &JinjaValue) -> String {
+pub(super) fn python_number(value: &JinjaValue) -> String {
     if value.is_integer() {
         return value.to_string();
     }
@@ -283,7 +279,7 @@ fn python_quote(text: &str) -> String {
 
 /// `json.dumps(value, sort_keys=True, indent=indent)`, as cookiecutter's
 /// `jsonify` calls it: ASCII only, `": "` between key and value.
-fn python_json(value: &JinjaValue, indent: usize, level: usize, out: &mut String) {
+pub(super) fn python_json(value: &JinjaValue, indent: usize, level: usize, out: &mut String) {
     let newline = |out: &mut String, level: usize| {
         out.push('\n');
         out.push_str(&" ".repeat(indent * level));
@@ -333,7 +329,7 @@ fn python_json(value: &JinjaValue, indent: usize, level: usize, out: &mut String
     }
 }
 
-fn json_string(text: &str, out: &mut String) {
+pub(super) fn json_string(text: &str, out: &mut String) {
     out.push('"');
     for c in text.chars() {
         match c {

@@ -12,6 +12,7 @@
 //! pinned in workbench.lock, and `push` publishes a template to an OCI
 //! registry for them.
 
+pub mod ansible;
 pub mod answers;
 pub mod cookiecutter;
 pub mod copier;
