@@ -24,7 +24,7 @@ use serde_json::{Map, Value, json};
 
 use super::jinja::{Jinja, Options, Setup};
 use super::prompt::{Kind, Prompt};
-use super::template::{Format, Hook, Template, Tree};
+use super::template::{Format, Hook, Template, Tree, text_list};
 use crate::error::{Error, Result};
 
 pub const MANIFEST: &str = "cookiecutter.json";
@@ -65,7 +65,7 @@ pub fn read(mut tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
         .help("name the one you want with --subdir, the folder its `path` gives"));
     }
     let project = project_folder(&tree, origin)?;
-    let extensions = strings(raw.get("_extensions"), "_extensions", &where_)?;
+    let extensions = text_list(raw.get("_extensions"), "_extensions", &where_)?;
     if let Some(extension) = extensions.iter().find(|name| !KNOWN_EXTENSIONS.contains(&name.as_str())) {
         return Err(Error::input(format!(
             "{where_}: `_extensions` names `{extension}`, a Python Jinja extension; workbench renders Jinja without Python, so it cannot run it"
@@ -73,7 +73,7 @@ pub fn read(mut tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
         .help("render this template with cookiecutter itself, or drop the extension from the template"));
     }
     let options = options(raw.get("_jinja2_env_vars"), &where_)?;
-    let copy = copy_globs(&strings(raw.get("_copy_without_render"), "_copy_without_render", &where_)?, &where_)?;
+    let copy = copy_globs(&text_list(raw.get("_copy_without_render"), "_copy_without_render", &where_)?, &where_)?;
     let newline = match raw.get("_new_lines") {
         None | Some(Value::Null) => None,
         Some(Value::String(newline)) if matches!(newline.as_str(), "\n" | "\r\n" | "\r") => Some(newline.clone()),
@@ -281,23 +281,6 @@ pub fn original(setup: &Setup, template: &Template, given: &super::answers::Give
     setup
 }
 
-fn strings(value: Option<&Value>, key: &str, where_: &str) -> Result<Vec<String>> {
-    match value {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| {
-                item.as_str().map(str::to_string).ok_or_else(|| {
-                    Error::input(format!("{where_}: `{key}` holds {item}, not a text"))
-                        .help(format!("make `{key}` a list of texts"))
-                })
-            })
-            .collect(),
-        Some(other) => Err(Error::input(format!("{where_}: `{key}` is {other}, not a list"))
-            .help(format!("make `{key}` a list of texts"))),
-    }
-}
-
 fn options(value: Option<&Value>, where_: &str) -> Result<Options> {
     let mut options = Options::default();
     let Some(Value::Object(vars)) = value else { return Ok(options) };
@@ -412,14 +395,7 @@ pub fn newline_of(template: &Template, source: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::scaffold::template::Entry;
-
-    fn tree(files: &[(&str, &str)]) -> Tree {
-        files
-            .iter()
-            .map(|(path, text)| ((*path).to_string(), Entry { contents: text.as_bytes().to_vec(), executable: false }))
-            .collect()
-    }
+    use crate::commands::scaffold::template::text_tree as tree;
 
     #[test]
     fn questions_keep_the_manifest_order_with_dictionaries_last() {

@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use super::jinja::{Jinja, Options, Setup};
 use super::prompt::{Kind, Prompt};
 use super::render::Engine;
-use super::template::{Format, Template, Tree};
+use super::template::{Format, Template, Tree, text_list};
 use crate::error::{Error, Result};
 
 pub const MANIFESTS: [&str; 2] = ["copier.yml", "copier.yaml"];
@@ -100,22 +100,20 @@ pub fn read(tree: Tree, name: &str, manifest: &[u8], origin: &str) -> Result<Tem
             .help("render this template with copier itself"));
     }
     let exclude = match setting("_exclude") {
-        Some(value) => strings(value, "_exclude", &where_)?,
+        Some(value) => text_list(Some(value), "_exclude", &where_)?,
         None if subdirectory.trim_matches('/').is_empty() => DEFAULT_EXCLUDE.iter().map(ToString::to_string).collect(),
         None => Vec::new(),
     };
-    let skip_if_exists =
-        setting("_skip_if_exists").map(|value| strings(value, "_skip_if_exists", &where_)).transpose()?;
-    let secret_questions =
-        setting("_secret_questions").map(|value| strings(value, "_secret_questions", &where_)).transpose()?;
+    let skip_if_exists = text_list(setting("_skip_if_exists"), "_skip_if_exists", &where_)?;
+    let secret_questions = text_list(setting("_secret_questions"), "_secret_questions", &where_)?;
     let mut settings = Settings {
         suffix: text_setting("_templates_suffix")?.unwrap_or_else(|| ".jinja".into()),
         exclude,
-        skip_if_exists: skip_if_exists.unwrap_or_default(),
+        skip_if_exists,
         answers_file: text_setting("_answers_file")?.unwrap_or_else(|| ".copier-answers.yml".into()),
         types: Vec::new(),
         validators: Vec::new(),
-        secret: secret_questions.unwrap_or_default(),
+        secret: secret_questions,
         tasks: setting("_tasks").and_then(Value::as_array).cloned().unwrap_or_default(),
         message_before: text_setting("_message_before_copy")?,
         message_after: text_setting("_message_after_copy")?,
@@ -247,23 +245,6 @@ fn python_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => super::jinja::python_str(&minijinja::Value::from_serialize(other)),
-    }
-}
-
-fn strings(value: &Value, key: &str, where_: &str) -> Result<Vec<String>> {
-    match value {
-        Value::Null => Ok(Vec::new()),
-        Value::Array(items) => items
-            .iter()
-            .map(|item| {
-                item.as_str().map(str::to_string).ok_or_else(|| {
-                    Error::input(format!("{where_}: `{key}` holds {item}, not a text"))
-                        .help(format!("make `{key}` a list of texts"))
-                })
-            })
-            .collect(),
-        other => Err(Error::input(format!("{where_}: `{key}` is {other}, not a list"))
-            .help(format!("make `{key}` a list of texts"))),
     }
 }
 

@@ -5,8 +5,9 @@
 //!
 //! One concern per file: `source` finds and reads a template, `template`
 //! reads its manifest (Khaos or native; `cookiecutter` and `copier` read
-//! those formats, which `jinja` renders, `pyyaml` writing copier's YAML), `prompt` and `answers` fill in the
-//! questions, `helpers` and `render` produce the files in memory, `write`
+//! those formats, which `jinja` renders with `ansible`'s filters for
+//! copier, `pyyaml` writing copier's answers), `prompt` and `answers` fill
+//! in the questions, `helpers` and `render` produce the files in memory, `write`
 //! puts them on disk atomically, `update` merges a newer template version
 //! into a project; `pinned` reads the templates `[scaffold.sources]` names,
 //! pinned in workbench.lock, and `push` publishes a template to an OCI

@@ -530,14 +530,38 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 #[cfg(test)]
+/// A tree of text files, for tests of the readers.
+pub fn text_tree(files: &[(&str, &str)]) -> Tree {
+    files
+        .iter()
+        .map(|(path, text)| ((*path).to_string(), Entry { contents: text.as_bytes().to_vec(), executable: false }))
+        .collect()
+}
+
+/// A manifest setting that is a list of texts (absent or null: none).
+pub fn text_list(value: Option<&Value>, key: &str, where_: &str) -> Result<Vec<String>> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str().map(str::to_string).ok_or_else(|| {
+                    Error::input(format!("{where_}: `{key}` holds {item}, not a text"))
+                        .help(format!("make `{key}` a list of texts"))
+                })
+            })
+            .collect(),
+        Some(other) => Err(Error::input(format!("{where_}: `{key}` is {other}, not a list"))
+            .help(format!("make `{key}` a list of texts"))),
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn tree(files: &[(&str, &str)]) -> Tree {
-        files
-            .iter()
-            .map(|(path, text)| ((*path).to_string(), Entry { contents: text.as_bytes().to_vec(), executable: false }))
-            .collect()
+        text_tree(files)
     }
 
     fn names(template: &Template) -> Vec<(&str, &Kind)> {
