@@ -26,6 +26,10 @@ fn copier_template_renders_the_bytes_copier_wrote_with_every_default() {
         .stderr_has("pass --trust")
         .stderr_has("Created My Library");
     same_as_copier(&test, "defaults");
+    // git keeps no empty folder, so this one is checked by name: copier
+    // makes `empty/` although its one file's name rendered empty.
+    let empty = test.dir().join("defaults/empty");
+    assert!(empty.is_dir() && std::fs::read_dir(&empty).unwrap().next().is_none(), "defaults/empty is an empty folder");
 }
 
 #[test]

@@ -159,7 +159,7 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
         repo_root: loaded.repo_root.as_deref(),
         trust: args.trust,
     };
-    let Rendered { answers, mut files, hooks, messages: [before, after] } =
+    let Rendered { answers, mut files, folders, hooks, messages: [before, after] } =
         setting.render(&template, &given, true, &loaded.label)?;
     let talk = !context.global.quiet && args.format != crate::commands::Format::Json;
     if let Some(before) = before.filter(|_| talk) {
@@ -182,9 +182,9 @@ pub fn run(context: &Context, args: &ScaffoldArgs) -> Result<Exit> {
     let message = format!("Initial commit from template {}", loaded.label);
     let git = args.git.then(|| write::GitInit { message: &message });
     let written = if hooks.is_empty() {
-        write::write_project(&dest, &files, args.force, git.as_ref())?
+        write::write_project(&dest, &files, &folders, args.force, git.as_ref())?
     } else {
-        write_with_hooks(&dest, &files, args.force, git.as_ref(), &hooks)?
+        write_with_hooks(&dest, (&files, &folders), args.force, git.as_ref(), &hooks)?
     };
     if args.format == crate::commands::Format::Json {
         let document = serde_json::json!({
@@ -237,7 +237,7 @@ fn skip_existing(files: &mut Tree, patterns: &[String], dest: &Path) -> Result<(
 /// removes the folder when this run made it.
 fn write_with_hooks(
     dest: &Path,
-    files: &Tree,
+    (files, folders): (&Tree, &[String]),
     force: bool,
     git: Option<&write::GitInit<'_>>,
     ready: &[hooks::Ready],
@@ -256,7 +256,7 @@ fn write_with_hooks(
     hooks::run(ready, "pre_gen_project", dest).map_err(undo)?;
     // What pre_gen_project wrote there stays, as with cookiecutter.
     let force = force || std::fs::read_dir(dest).is_ok_and(|mut entries| entries.next().is_some());
-    let written = write::write_project(dest, files, force, git).map_err(undo)?;
+    let written = write::write_project(dest, files, folders, force, git).map_err(undo)?;
     hooks::run(ready, "post_gen_project", dest).map_err(undo)?;
     Ok(written)
 }
@@ -485,6 +485,8 @@ struct Setting<'a> {
 struct Rendered {
     answers: Map<String, Value>,
     files: Tree,
+    /// Folders made with nothing in them (cookiecutter's and copier's).
+    folders: Vec<String>,
     /// The hooks to run, rendered (only with `--trust`).
     hooks: Vec<hooks::Ready>,
     /// What the template asks to print before and after writing (copier's messages).
@@ -529,6 +531,7 @@ impl Setting<'_> {
             values.extend(jinja.take_updates());
         }
         let files = prepared.classify(render::render_tree(template, &prepared.engine, &context, label))?;
+        let folders = render::kept_folders(template, &prepared.engine, &context, label, &files)?;
         if self.trust {
             hooks.extend(hooks::render(template, "post_gen_project", &prepared.engine, &context, label)?);
             if let Some(settings) = &template.copier {
@@ -543,7 +546,7 @@ impl Setting<'_> {
             Some(settings) => copier::messages(settings, &prepared.engine, &context)?,
             None => [None, None],
         };
-        Ok(Rendered { answers, files, hooks, messages })
+        Ok(Rendered { answers, files, folders, hooks, messages })
     }
 }
 

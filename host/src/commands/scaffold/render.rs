@@ -193,6 +193,86 @@ pub fn render_tree(template: &Template, engine: &Engine, context: &Value, origin
     Ok(out.into_iter().map(|(path, (_, entry))| (path, entry)).collect())
 }
 
+/// The folders cookiecutter and copier make although nothing is written in
+/// them: each template folder whose rendered name is kept (and, in copier,
+/// not excluded) is made, even when every file below it was skipped by its
+/// own name (`{% if docs %}guide.md{% endif %}`) or excluded.
+pub fn kept_folders(
+    template: &Template,
+    engine: &Engine,
+    context: &Value,
+    origin: &str,
+    files: &Tree,
+) -> Result<Vec<String>> {
+    if !matches!(template.format, Format::Cookiecutter | Format::Copier) {
+        return Ok(Vec::new());
+    }
+    let exclude = match &template.copier {
+        Some(settings) => Some(super::copier::exclusions(settings, engine, context)?),
+        None => None,
+    };
+    let mut folders = std::collections::BTreeSet::new();
+    for path in template.files.keys() {
+        for (end, _) in path.match_indices('/') {
+            let folder = &path[..end];
+            let at = if template.files_dir.is_empty() {
+                format!("{origin}/{folder}")
+            } else {
+                format!("{origin}/{}/{folder}", template.files_dir)
+            };
+            let Some(rendered) = render_folder(template, engine, folder, context, &at)? else { break };
+            if exclude.as_ref().is_some_and(|exclude| exclude.matched_path_or_any_parents(&rendered, true).is_ignore())
+            {
+                break;
+            }
+            folders.insert(rendered);
+        }
+    }
+    // Only the folders no file makes.
+    for path in files.keys() {
+        for (end, _) in path.match_indices('/') {
+            folders.remove(&path[..end]);
+        }
+    }
+    Ok(folders.into_iter().collect())
+}
+
+/// A folder's rendered path, as [`render_path`] renders a file's.
+fn render_folder(
+    template: &Template,
+    engine: &Engine,
+    folder: &str,
+    context: &Value,
+    at: &str,
+) -> Result<Option<String>> {
+    let render = |text: &str| engine.render(at, text, context).map_err(|failure| render_error(at, &failure));
+    let rendered = if template.format == Format::Copier {
+        let mut segments = Vec::new();
+        for segment in folder.split('/') {
+            let rendered = render(segment)?;
+            if rendered.is_empty() {
+                return Ok(None);
+            }
+            segments.push(rendered);
+        }
+        segments.join("/")
+    } else {
+        let (head, tail) = match super::cookiecutter::copied_below(template, &format!("{folder}/")) {
+            Some(end) => (&folder[..end], &folder[end..]),
+            None => (folder, ""),
+        };
+        let rendered = format!("{}{tail}", render(head)?);
+        if rendered.is_empty() || rendered.ends_with('/') || rendered.starts_with('/') || rendered.contains("//") {
+            return Ok(None);
+        }
+        rendered
+    };
+    safe_relative_path(&rendered).map(Some).map_err(|problem| {
+        Error::input(format!("{at} renders to `{rendered}`, which {problem}"))
+            .help("a rendered path must stay inside the destination; check the answers that go into it")
+    })
+}
+
 fn keeps_bytes(template: &Template, path: &str, contents: &[u8]) -> bool {
     !is_text(contents)
         // Khaos matched `!*.hbs` against the path, so only top-level files.

@@ -41,7 +41,13 @@ pub fn check_destination(dest: &Path, force: bool, git: bool) -> Result<()> {
 }
 
 /// Writes `files` as a new project at `dest`.
-pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitInit<'_>>) -> Result<Written> {
+pub fn write_project(
+    dest: &Path,
+    files: &Tree,
+    folders: &[String],
+    force: bool,
+    git: Option<&GitInit<'_>>,
+) -> Result<Written> {
     check_destination(dest, force, git.is_some())?;
     let state = destination_state(dest)?;
     let parent = dest.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -69,7 +75,9 @@ pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitIni
     let mut written = Written::default();
     if state == State::Full {
         written.replaced = move_into(staging.path(), dest, files)?;
+        make_folders(dest, folders)?;
     } else {
+        make_folders(staging.path(), folders)?;
         let staged = staging.keep();
         // rename(2) replaces an empty folder in one step.
         std::fs::rename(&staged, dest).map_err(|error| {
@@ -79,6 +87,14 @@ pub fn write_project(dest: &Path, files: &Tree, force: bool, git: Option<&GitIni
         })?;
     }
     Ok(written)
+}
+
+/// Folders a template makes with nothing written in them.
+fn make_folders(root: &Path, folders: &[String]) -> Result<()> {
+    for folder in folders {
+        std::fs::create_dir_all(root.join(folder)).map_err(|error| write_error(folder, &error))?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, PartialEq, Eq)]
