@@ -247,27 +247,44 @@ fn render_folder(
 ) -> Result<Option<String>> {
     let render = |text: &str| engine.render(at, text, context).map_err(|failure| render_error(at, &failure));
     let rendered = if template.format == Format::Copier {
-        let mut segments = Vec::new();
-        for segment in folder.split('/') {
-            let rendered = render(segment)?;
-            if rendered.is_empty() {
-                return Ok(None);
-            }
-            segments.push(rendered);
-        }
-        segments.join("/")
+        render_segments(folder, render)?
     } else {
-        let (head, tail) = match super::cookiecutter::copied_below(template, &format!("{folder}/")) {
-            Some(end) => (&folder[..end], &folder[end..]),
-            None => (folder, ""),
-        };
-        let rendered = format!("{}{tail}", render(head)?);
-        if rendered.is_empty() || rendered.ends_with('/') || rendered.starts_with('/') || rendered.contains("//") {
+        render_whole(folder, super::cookiecutter::copied_below(template, &format!("{folder}/")), render)?
+    };
+    rendered.map(|rendered| checked(at, &rendered)).transpose()
+}
+
+/// Each segment of a path on its own; `None` when one renders empty.
+fn render_segments(path: &str, render: impl Fn(&str) -> Result<String>) -> Result<Option<String>> {
+    let mut segments = Vec::new();
+    for segment in path.split('/') {
+        let rendered = render(segment)?;
+        if rendered.is_empty() {
             return Ok(None);
         }
-        rendered
+        segments.push(rendered);
+    }
+    Ok(Some(segments.join("/")))
+}
+
+/// The whole path at once, as cookiecutter renders it, the names below a
+/// copied folder (ending at `copied`) as they are; `None` when a name
+/// renders empty.
+fn render_whole(path: &str, copied: Option<usize>, render: impl Fn(&str) -> Result<String>) -> Result<Option<String>> {
+    let (head, tail) = match copied {
+        Some(end) => (&path[..end], &path[end..]),
+        None => (path, ""),
     };
-    safe_relative_path(&rendered).map(Some).map_err(|problem| {
+    let rendered = format!("{}{tail}", render(head)?);
+    if rendered.is_empty() || rendered.ends_with('/') || rendered.starts_with('/') || rendered.contains("//") {
+        return Ok(None);
+    }
+    Ok(Some(rendered))
+}
+
+/// A rendered path that stays inside the destination, or the error saying why not.
+fn checked(at: &str, rendered: &str) -> Result<String> {
+    safe_relative_path(rendered).map_err(|problem| {
         Error::input(format!("{at} renders to `{rendered}`, which {problem}"))
             .help("a rendered path must stay inside the destination; check the answers that go into it")
     })
@@ -315,29 +332,17 @@ fn render_path(template: &Template, engine: &Engine, path: &str, context: &Value
                 },
                 None => path,
             };
-            let mut segments = Vec::new();
-            for segment in path.split('/') {
-                let rendered = render(segment)?;
-                if rendered.is_empty() {
-                    return Ok(None);
-                }
-                segments.push(rendered);
-            }
-            segments.join("/")
+            let Some(rendered) = render_segments(path, render)? else { return Ok(None) };
+            rendered
         }
         // The whole path at once, as cookiecutter renders it; a file whose
         // name renders empty is skipped (`{% if x %}setup.cfg{% endif %}`),
         // and so is one under a folder that does (where cookiecutter would
         // write outside the project). Below a copied folder, names stay.
         Format::Cookiecutter => {
-            let (head, tail) = match super::cookiecutter::copied_below(template, path) {
-                Some(end) => (&path[..end], &path[end..]),
-                None => (path, ""),
-            };
-            let rendered = format!("{}{tail}", render(head)?);
-            if rendered.is_empty() || rendered.ends_with('/') || rendered.starts_with('/') || rendered.contains("//") {
+            let Some(rendered) = render_whole(path, super::cookiecutter::copied_below(template, path), render)? else {
                 return Ok(None);
-            }
+            };
             rendered
         }
     };
@@ -352,10 +357,7 @@ fn render_path(template: &Template, engine: &Engine, path: &str, context: &Value
             }
         }
     }
-    safe_relative_path(&rendered).map(Some).map_err(|problem| {
-        Error::input(format!("{at} renders to `{rendered}`, which {problem}"))
-            .help("a rendered path must stay inside the destination; check the answers that go into it")
-    })
+    checked(at, &rendered).map(Some)
 }
 
 /// `.` segments dropped; `..`, absolute paths, backslashes, NULs refused.
