@@ -9,7 +9,7 @@ use minijinja::value::{Kwargs, Value as JinjaValue, ValueKind};
 use minijinja::{Environment, Error, ErrorKind};
 use serde_json::Value;
 
-use super::jinja::{json_string, python_json, python_number, python_str};
+use super::jinja::{json_scalar, json_string, python_json, python_str};
 
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidOperation, message.into())
@@ -200,33 +200,29 @@ fn flatten(value: &JinjaValue, out: &mut Vec<JinjaValue>) -> Result<(), Error> {
 
 /// Python's `json.dumps` with its defaults: keys in order, `, ` and `: `.
 fn compact_json(value: &JinjaValue, out: &mut String) {
-    match value.kind() {
-        ValueKind::None | ValueKind::Undefined => out.push_str("null"),
-        ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
-        ValueKind::Number => out.push_str(&python_number(value)),
-        ValueKind::String => json_string(value.as_str().unwrap_or_default(), out),
-        ValueKind::Map => {
-            out.push('{');
-            for (index, key) in value.try_iter().into_iter().flatten().enumerate() {
-                if index > 0 {
-                    out.push_str(", ");
-                }
-                json_string(&python_str(&key), out);
-                out.push_str(": ");
-                compact_json(&value.get_item(&key).unwrap_or_default(), out);
+    if json_scalar(value, out) {
+        return;
+    }
+    if value.kind() == ValueKind::Map {
+        out.push('{');
+        for (index, key) in value.try_iter().into_iter().flatten().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
             }
-            out.push('}');
+            json_string(&python_str(&key), out);
+            out.push_str(": ");
+            compact_json(&value.get_item(&key).unwrap_or_default(), out);
         }
-        _ => {
-            out.push('[');
-            for (index, item) in value.try_iter().into_iter().flatten().enumerate() {
-                if index > 0 {
-                    out.push_str(", ");
-                }
-                compact_json(&item, out);
+        out.push('}');
+    } else {
+        out.push('[');
+        for (index, item) in value.try_iter().into_iter().flatten().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
             }
-            out.push(']');
+            compact_json(&item, out);
         }
+        out.push(']');
     }
 }
 

@@ -277,6 +277,19 @@ fn python_quote(text: &str) -> String {
     out
 }
 
+/// A scalar as Python's `json` writes it; false for a list or mapping,
+/// which each writer lays out its own way.
+pub(super) fn json_scalar(value: &JinjaValue, out: &mut String) -> bool {
+    match value.kind() {
+        ValueKind::None | ValueKind::Undefined => out.push_str("null"),
+        ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
+        ValueKind::Number => out.push_str(&python_number(value)),
+        ValueKind::String => json_string(value.as_str().unwrap_or_default(), out),
+        _ => return false,
+    }
+    true
+}
+
 /// `json.dumps(value, sort_keys=True, indent=indent)`, as cookiecutter's
 /// `jsonify` calls it: ASCII only, `": "` between key and value.
 pub(super) fn python_json(value: &JinjaValue, indent: usize, level: usize, out: &mut String) {
@@ -284,48 +297,44 @@ pub(super) fn python_json(value: &JinjaValue, indent: usize, level: usize, out: 
         out.push('\n');
         out.push_str(&" ".repeat(indent * level));
     };
-    match value.kind() {
-        ValueKind::None | ValueKind::Undefined => out.push_str("null"),
-        ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
-        ValueKind::Number => out.push_str(&python_number(value)),
-        ValueKind::String => json_string(value.as_str().unwrap_or_default(), out),
-        ValueKind::Map => {
-            let mut keys: Vec<JinjaValue> = value.try_iter().into_iter().flatten().collect();
-            keys.sort_by_key(python_str);
-            if keys.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            out.push('{');
-            for (index, key) in keys.iter().enumerate() {
-                if index > 0 {
-                    out.push(',');
-                }
-                newline(out, level + 1);
-                json_string(&python_str(key), out);
-                out.push_str(": ");
-                python_json(&value.get_item(key).unwrap_or_default(), indent, level + 1, out);
-            }
-            newline(out, level);
-            out.push('}');
+    if json_scalar(value, out) {
+        return;
+    }
+    if value.kind() == ValueKind::Map {
+        let mut keys: Vec<JinjaValue> = value.try_iter().into_iter().flatten().collect();
+        keys.sort_by_key(python_str);
+        if keys.is_empty() {
+            out.push_str("{}");
+            return;
         }
-        _ => {
-            let items: Vec<JinjaValue> = value.try_iter().into_iter().flatten().collect();
-            if items.is_empty() {
-                out.push_str("[]");
-                return;
+        out.push('{');
+        for (index, key) in keys.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
             }
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push(',');
-                }
-                newline(out, level + 1);
-                python_json(item, indent, level + 1, out);
-            }
-            newline(out, level);
-            out.push(']');
+            newline(out, level + 1);
+            json_string(&python_str(key), out);
+            out.push_str(": ");
+            python_json(&value.get_item(key).unwrap_or_default(), indent, level + 1, out);
         }
+        newline(out, level);
+        out.push('}');
+    } else {
+        let items: Vec<JinjaValue> = value.try_iter().into_iter().flatten().collect();
+        if items.is_empty() {
+            out.push_str("[]");
+            return;
+        }
+        out.push('[');
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            newline(out, level + 1);
+            python_json(item, indent, level + 1, out);
+        }
+        newline(out, level);
+        out.push(']');
     }
 }
 
