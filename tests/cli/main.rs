@@ -8,6 +8,7 @@ mod support;
 mod bad_input;
 mod build;
 mod cache;
+mod cargo_generate;
 mod conventions;
 mod cookiecutter;
 mod copier;

@@ -15,16 +15,19 @@
 
 pub mod ansible;
 pub mod answers;
+pub mod cargo_generate;
 pub mod cookiecutter;
 pub mod copier;
 pub mod helpers;
 pub mod hooks;
 pub mod jinja;
+pub mod liquid_engine;
 pub mod pinned;
 pub mod prompt;
 pub mod push;
 pub mod pyyaml;
 pub mod render;
+pub mod rhai_hooks;
 pub mod source;
 pub mod template;
 pub mod update;
@@ -323,7 +326,7 @@ fn automatic(format: Format, setting: &Setting<'_>, label: &str) -> Map<String, 
         Format::Khaos => {
             values.insert("date".into(), json!(helpers::js_date_string(now)));
         }
-        Format::Copier => {
+        Format::Copier | Format::CargoGenerate => {
             values.clear();
         }
         // What cookiecutter adds to `cookiecutter.` itself.
@@ -497,6 +500,23 @@ impl Setting<'_> {
     /// Answers every question (on the terminal only when `ask` and there is
     /// one), then renders the files.
     fn render(&self, template: &Template, given: &Given, ask: bool, label: &str) -> Result<Rendered> {
+        if template.format == Format::CargoGenerate {
+            let run = cargo_generate::Run {
+                context: self.context,
+                dest: self.dest,
+                now: self.now,
+                trust: self.trust,
+                ask: ask && self.context.interactive(),
+            };
+            let generated = cargo_generate::generate(&template.files, &run, given, label)?;
+            return Ok(Rendered {
+                answers: generated.answers,
+                files: generated.files,
+                folders: generated.folders,
+                hooks: Vec::new(),
+                messages: [None, None],
+            });
+        }
         let prepared = prepare(self.context, template, given, self.now)?;
         let mut automatic = automatic(template.format, self, label);
         if let Some(settings) = &template.copier {

@@ -66,7 +66,9 @@ pub fn engine(format: Format, now: DateTime<FixedOffset>) -> Handlebars<'static>
         // for HTML (a Khaos habit kept for compatibility)...
         Format::Khaos => registry.register_escape_fn(handlebars_js2_escape),
         // ...while a code scaffolder should write what it was given.
-        Format::Native | Format::Cookiecutter | Format::Copier => registry.register_escape_fn(handlebars::no_escape),
+        Format::Native | Format::Cookiecutter | Format::Copier | Format::CargoGenerate => {
+            registry.register_escape_fn(handlebars::no_escape);
+        }
     }
     helpers::register(&mut registry, now);
     registry
@@ -345,6 +347,7 @@ fn render_path(template: &Template, engine: &Engine, path: &str, context: &Value
             };
             rendered
         }
+        Format::CargoGenerate => unreachable!("cargo-generate templates render in cargo_generate.rs"),
     };
     for condition in &template.conditions {
         if condition.glob.is_match(path) {

@@ -39,6 +39,7 @@ pub enum Format {
     Native,
     Cookiecutter,
     Copier,
+    CargoGenerate,
 }
 
 /// A script a template runs around rendering (cookiecutter's hooks), only
@@ -91,6 +92,7 @@ pub fn is_template_dir(dir: &Path) -> bool {
     dir.join(NATIVE_MANIFEST).is_file()
         || dir.join(super::cookiecutter::MANIFEST).is_file()
         || super::copier::MANIFESTS.iter().any(|name| dir.join(name).is_file())
+        || dir.join(super::cargo_generate::MANIFEST).is_file()
         || KHAOS_MANIFESTS.iter().any(|name| dir.join(name).is_file())
         || dir.join("template").is_dir()
 }
@@ -114,15 +116,40 @@ impl Template {
             let manifest = tree.remove(*name).expect("listed above");
             return super::copier::read(tree, name, &manifest.contents, origin);
         }
+        if super::cargo_generate::recognizes(&tree) {
+            return Ok(cargo_generate(tree));
+        }
         let khaos_manifest = KHAOS_MANIFESTS.iter().find_map(|name| tree.remove(*name).map(|entry| (*name, entry)));
         let has_files = tree.keys().any(|path| path.starts_with("template/"));
         if khaos_manifest.is_none() && !has_files {
+            if super::cargo_generate::looks_like(&tree) {
+                return Ok(cargo_generate(tree));
+            }
             return Err(Error::input(format!(
-                "{origin} is not a template: it has no {NATIVE_MANIFEST}, cookiecutter.json, copier.yml, khaos.json or template/ folder"
+                "{origin} is not a template: it has no {NATIVE_MANIFEST}, cookiecutter.json, copier.yml, cargo-generate.toml, khaos.json or template/ folder"
             ))
             .help("see docs/scaffold.md for the template formats"));
         }
         khaos(tree, khaos_manifest, origin)
+    }
+}
+
+/// A cargo-generate template keeps its whole tree: which folder is the
+/// template, and its placeholders, are settled as it renders.
+fn cargo_generate(tree: Tree) -> Template {
+    Template {
+        format: Format::CargoGenerate,
+        description: None,
+        prompts: Vec::new(),
+        files: tree,
+        files_dir: String::new(),
+        copy: None,
+        conditions: Vec::new(),
+        helpers: Vec::new(),
+        jinja: None,
+        hooks: Vec::new(),
+        newline: None,
+        copier: None,
     }
 }
 
