@@ -6,6 +6,7 @@
 #   MIRRORS=DIR bench/scaffold/public.sh  # DIR/OWNER+NAME/repo are bare clones
 # Needs: git, hyperfine, after `make build`; the peers on PATH:
 #   pip install cookiecutter==2.7.1 copier==9.19.1
+#   cargo install --locked cargo-generate@0.23.14
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,7 +17,11 @@ bench_dir=${BENCH_DIR:-/dev/shm}
 work=$(mktemp -d -p "$bench_dir")
 trap 'rm -rf "$work"' EXIT
 export WORKBENCH_CACHE_DIR="$work/cache" HOME="$work/home" # no user config, no replay files
-mkdir -p "$HOME"
+# cargo-generate's `authors`, the same for both tools.
+export CARGO_NAME="Ada Lovelace" CARGO_EMAIL=ada@example.com
+mkdir -p "$HOME" "$work/tmp"
+# Both tools stage files in the temporary folder: on tmpfs too.
+export TMPDIR="$work/tmp"
 [ -x "$workbench" ] || { echo "no $workbench: run \`make build\` first" >&2; exit 2; }
 
 # A template's files at COMMIT, without its history.
@@ -33,11 +38,20 @@ checkout() {
 }
 
 # The tool's own render into a folder under OUT; workbench renders into
-# the same folder name.
-peer_render() { # tool template out hooks [KEY=VALUE...]
-  local tool=$1 template=$2 out=$3 hooks=$4 answer data=()
+# the same folder name. `subdir:DIR` among the answers names the template's folder.
+peer_render() { # tool template out hooks [KEY=VALUE|subdir:DIR...]
+  local tool=$1 template=$2 out=$3 hooks=$4 answer data=() sub=()
   shift 4
   case $tool in
+    cargo-generate)
+      for answer in "$@"; do
+        case $answer in subdir:*) sub=("${answer#subdir:}") ;; *) data+=(--define "$answer") ;; esac
+      done
+      local allow=()
+      [ "$hooks" = yes ] && allow=(--allow-commands)
+      mkdir -p "$out"
+      cargo-generate generate --path "$template" "${sub[@]}" --name project --destination "$out" \
+        --silent --vcs none "${allow[@]}" "${data[@]}" >/dev/null 2>&1 ;;
     cookiecutter) cookiecutter --no-input --accept-hooks "$hooks" -o "$out" "$template" "$@" >/dev/null ;;
     copier)
       for answer in "$@"; do data+=(--data "$answer"); done
@@ -54,14 +68,16 @@ while read -r tool repo commit hooks answers; do
   command -v "$tool" >/dev/null || { echo "skip $repo: no $tool on PATH" >&2; continue; }
   read -r -a given <<<"${answers:-}"
   set_args=()
-  for answer in "${given[@]}"; do set_args+=(--set "$answer"); done
+  for answer in "${given[@]}"; do
+    case $answer in subdir:*) set_args+=(--subdir "${answer#subdir:}") ;; *) set_args+=(--set "$answer") ;; esac
+  done
   template="$work/templates/${repo/\//+}"
   checkout "$repo" "$commit" "$template"
   if [ "$hooks" = refused ]; then
-    if "$workbench" scaffold "$template" "$work/refused" --defaults 2>"$work/err"; then
+    if "$workbench" scaffold "$template" "$work/refused" --defaults "${set_args[@]}" 2>"$work/err"; then
       echo "FAIL $repo: workbench rendered a template it should refuse" >&2; status=1
     else
-      echo "ok   $repo: refused: $(head -1 "$work/err")"
+      echo "ok   $repo: refused: $(grep -m1 '^error' "$work/err" || head -1 "$work/err")"
     fi
     continue
   fi

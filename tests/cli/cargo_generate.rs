@@ -115,8 +115,8 @@ fn a_cargo_generate_file_that_is_not_liquid_names_the_file_and_exclude() {
     test.run_with(["scaffold", "./tpl", "out", "--defaults"])
         .code(2)
         .stderr_has("substitution failed in 2 files")
-        .stderr_has("broken.md")
-        .stderr_has("logo.png")
+        .stderr_has("broken.md:1:")
+        .stderr_has("logo.png: stream did not contain valid UTF-8")
         .stderr_has("`exclude`");
     assert!(!test.dir().join("out").exists());
 }

@@ -784,7 +784,7 @@ fn render_in_place(
                 let text = match rendered {
                     Ok(text) => text,
                     Err(error) => {
-                        failed.push(format!("{} ({})", relative.display(), error.lines().next().unwrap_or_default()));
+                        failed.push(format!("{}{}", relative.display(), brief(&error)));
                         continue;
                     }
                 };
@@ -826,6 +826,21 @@ fn render_in_place(
         failed.join("\n  ")
     ))
     .help("list files that are not templates under `exclude` in cargo-generate.toml, as cargo-generate asks"))
+}
+
+/// A liquid error as `:LINE:COLUMN: what was expected`, or `: why`.
+fn brief(error: &str) -> String {
+    let at = error.split_once("--> ").and_then(|(_, rest)| rest.split_whitespace().next());
+    let first = error.lines().next().unwrap_or_default();
+    let reason = error
+        .lines()
+        .map(str::trim)
+        .find_map(|line| line.strip_prefix("= "))
+        .unwrap_or_else(|| first.strip_prefix("liquid: ").unwrap_or(first));
+    match at {
+        Some(at) => format!(":{at}: {reason}"),
+        None => format!(": {reason}"),
+    }
 }
 
 /// The working copy as files in memory, `.liquid` suffixes dropped again as
