@@ -188,6 +188,9 @@ pub fn generate(tree: &Tree, run: &Run<'_>, given: &Given, origin: &str) -> Resu
     let config_name = config_path.as_deref().unwrap_or(MANIFEST);
     let mut answers = Map::new();
     answers.insert("project-name".into(), Value::String(raw_name));
+    if let Some((_, kind)) = provided(given, "crate_type") {
+        answers.insert("crate_type".into(), Value::String(kind));
+    }
     fill_placeholders(&mut config, &values, given, run, &mut answers, config_name)?;
     add_given(&values, given, &mut answers)?;
 
