@@ -122,15 +122,21 @@ pub fn collect(
     }
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(|prompt| describe_missing(prompt)).collect();
-        return Err(Error::input(format!(
-            "{} question{} not answered (there is no terminal to ask on):\n  {}",
-            missing.len(),
-            if missing.len() == 1 { " was" } else { "s were" },
-            list.join("\n  ")
-        ))
-        .help("answer with --set KEY=VALUE or --values FILE, or take the defaults with --defaults"));
+        return Err(not_answered("question", &list));
     }
     Ok(Collected { answers, context })
+}
+
+/// The questions (or a format's own word for them) nobody answered, when
+/// there is no terminal to ask on.
+pub fn not_answered(noun: &str, list: &[String]) -> Error {
+    Error::input(format!(
+        "{} {noun}{} not answered (there is no terminal to ask on):\n  {}",
+        list.len(),
+        if list.len() == 1 { " was" } else { "s were" },
+        list.join("\n  ")
+    ))
+    .help("answer with --set KEY=VALUE or --values FILE, or take the defaults with --defaults")
 }
 
 fn describe_missing(prompt: &Prompt) -> String {

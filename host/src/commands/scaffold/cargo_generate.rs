@@ -594,13 +594,7 @@ fn fill_placeholders(
             rhai_hooks::lock(values).insert(KString::from_string(name.clone()), value);
         }
         if !missing.is_empty() {
-            return Err(Error::input(format!(
-                "{} placeholder{} not answered (there is no terminal to ask on):\n  {}",
-                missing.len(),
-                if missing.len() == 1 { " was" } else { "s were" },
-                missing.join("\n  ")
-            ))
-            .help("answer with --set KEY=VALUE or --values FILE, or take the defaults with --defaults"));
+            return Err(super::answers::not_answered("placeholder", &missing));
         }
         let mut added = false;
         for (expression, section) in &mut conditionals {

@@ -39,10 +39,14 @@ pub fn parser(reach: &Reach, scripts: &FilterScripts) -> liquid::Parser {
     ];
     let mut builder = liquid::ParserBuilder::with_stdlib();
     for (name, convert) in cases {
-        builder = builder.filter(CaseFilter { name, convert });
+        builder = builder.filter(CaseFilter {
+            about: About { name, description: "changes the case of a text, as heck does" },
+            convert,
+        });
     }
     builder
         .filter(RhaiFilter {
+            about: About { name: "rhai", description: "runs a Rhai script of the template" },
             // A filter script sees the template's copy as both of its folders, as in cargo-generate.
             reach: Reach { destination: reach.working.clone(), ..reach.clone() },
             scripts: scripts.clone(),
@@ -97,30 +101,19 @@ pub fn rename(parser: &liquid::Parser, values: &Values, path: &Path) -> liquid_c
     Ok(renamed)
 }
 
-#[derive(Clone)]
-struct CaseFilter {
+/// A filter's name and description, as liquid lists filters.
+#[derive(Clone, Debug)]
+struct About {
     name: &'static str,
-    convert: fn(&str) -> String,
+    description: &'static str,
 }
 
-impl fmt::Debug for CaseFilter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)
-    }
-}
-
-impl fmt::Display for CaseFilter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)
-    }
-}
-
-impl FilterReflection for CaseFilter {
+impl FilterReflection for About {
     fn name(&self) -> &str {
         self.name
     }
-    fn description(&self) -> &'static str {
-        "changes the case of a text, as heck does"
+    fn description(&self) -> &str {
+        self.description
     }
     fn positional_parameters(&self) -> &'static [ParameterReflection] {
         &[]
@@ -130,13 +123,25 @@ impl FilterReflection for CaseFilter {
     }
 }
 
+#[derive(Clone, Debug)]
+struct CaseFilter {
+    about: About,
+    convert: fn(&str) -> String,
+}
+
+impl fmt::Display for CaseFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.about.name)
+    }
+}
+
 impl ParseFilter for CaseFilter {
     fn parse(&self, arguments: FilterArguments) -> liquid_core::Result<Box<dyn Filter>> {
-        no_arguments(arguments, self.name)?;
+        no_arguments(arguments, self.about.name)?;
         Ok(Box::new(self.clone()))
     }
     fn reflection(&self) -> &dyn FilterReflection {
-        self
+        &self.about
     }
 }
 
@@ -155,36 +160,16 @@ fn no_arguments(mut arguments: FilterArguments, name: &str) -> liquid_core::Resu
 }
 
 /// `{{ "script.rhai" | rhai }}`: the text the template's script returns.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct RhaiFilter {
+    about: About,
     reach: Reach,
     scripts: FilterScripts,
 }
 
-impl fmt::Debug for RhaiFilter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("rhai")
-    }
-}
-
 impl fmt::Display for RhaiFilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("rhai")
-    }
-}
-
-impl FilterReflection for RhaiFilter {
-    fn name(&self) -> &'static str {
-        "rhai"
-    }
-    fn description(&self) -> &'static str {
-        "runs a Rhai script of the template"
-    }
-    fn positional_parameters(&self) -> &'static [ParameterReflection] {
-        &[]
-    }
-    fn keyword_parameters(&self) -> &'static [ParameterReflection] {
-        &[]
+        f.write_str(self.about.name)
     }
 }
 
@@ -194,7 +179,7 @@ impl ParseFilter for RhaiFilter {
         Ok(Box::new(self.clone()))
     }
     fn reflection(&self) -> &dyn FilterReflection {
-        self
+        &self.about
     }
 }
 

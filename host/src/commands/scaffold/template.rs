@@ -137,19 +137,26 @@ impl Template {
 /// A cargo-generate template keeps its whole tree: which folder is the
 /// template, and its placeholders, are settled as it renders.
 fn cargo_generate(tree: Tree) -> Template {
-    Template {
-        format: Format::CargoGenerate,
-        description: None,
-        prompts: Vec::new(),
-        files: tree,
-        files_dir: String::new(),
-        copy: None,
-        conditions: Vec::new(),
-        helpers: Vec::new(),
-        jinja: None,
-        hooks: Vec::new(),
-        newline: None,
-        copier: None,
+    Template { files: tree, ..Template::bare(Format::CargoGenerate) }
+}
+
+impl Template {
+    /// A template of `format` with no files, questions or settings yet.
+    fn bare(format: Format) -> Template {
+        Template {
+            format,
+            description: None,
+            prompts: Vec::new(),
+            files: Tree::new(),
+            files_dir: String::new(),
+            copy: None,
+            conditions: Vec::new(),
+            helpers: Vec::new(),
+            jinja: None,
+            hooks: Vec::new(),
+            newline: None,
+            copier: None,
+        }
     }
 }
 
@@ -258,7 +265,6 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
         })
         .collect::<Result<_>>()?;
     Ok(Template {
-        format: Format::Native,
         description: manifest.description,
         prompts,
         files,
@@ -266,10 +272,7 @@ fn native(tree: Tree, manifest: &[u8], origin: &str) -> Result<Template> {
         copy: (!manifest.copy.is_empty()).then(|| glob_set(&manifest.copy, &where_)).transpose()?,
         conditions,
         helpers,
-        jinja: None,
-        hooks: Vec::new(),
-        newline: None,
-        copier: None,
+        ..Template::bare(Format::Native)
     })
 }
 
@@ -378,18 +381,11 @@ fn khaos(tree: Tree, manifest: Option<(&str, Entry)>, origin: &str) -> Result<Te
         .collect();
     let prompts = khaos_prompts(&files, &manifest, &format!("{origin}/{directory}"))?;
     Ok(Template {
-        format: Format::Khaos,
         description: manifest.description,
         prompts,
         files,
         files_dir: directory,
-        copy: None,
-        conditions: Vec::new(),
-        helpers: Vec::new(),
-        jinja: None,
-        hooks: Vec::new(),
-        newline: None,
-        copier: None,
+        ..Template::bare(Format::Khaos)
     })
 }
 
