@@ -99,7 +99,10 @@ pub fn engine(reach: &Reach) -> Engine {
     // stdout may be a JSON document (`--format json`); script output goes to stderr.
     engine.on_print(|text| eprintln!("{text}"));
     engine.on_debug(|text, _, _| eprintln!("{text}"));
-    engine.set_module_resolver(rhai::module_resolvers::FileModuleResolver::new_with_path(&reach.working));
+    engine.set_module_resolver(Imports {
+        dir: reach.working.clone(),
+        files: rhai::module_resolvers::FileModuleResolver::new_with_path(&reach.working),
+    });
     engine
         .register_static_module("variable", variable_module(reach).into())
         .register_static_module("file", file_module(&reach.working).into())
@@ -115,6 +118,25 @@ pub fn engine(reach: &Reach) -> Engine {
         .register_fn("to_upper_camel_case", |text: &str| text.to_upper_camel_case())
         .register_fn("abort", |message: &str| -> Outcome<String> { Err(message.into()) });
     engine
+}
+
+/// `import "name"`: a script of the working copy, never one outside it.
+struct Imports {
+    dir: PathBuf,
+    files: rhai::module_resolvers::FileModuleResolver,
+}
+
+impl rhai::ModuleResolver for Imports {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        source: Option<&str>,
+        path: &str,
+        position: rhai::Position,
+    ) -> Outcome<rhai::Shared<Module>> {
+        inside(&self.dir, path)?;
+        self.files.resolve(engine, source, path, position)
+    }
 }
 
 fn limit(engine: &mut Engine) {
@@ -425,6 +447,10 @@ mod tests {
             assert!(error.contains("inside template dir"), "{script}: {error}");
         }
         engine.run(r#"file::write("a/../kept.txt", "x")"#).unwrap();
+        std::fs::write(dir.path().join("helper.rhai"), "fn twice(x) { x * 2 }").unwrap();
+        assert_eq!(engine.eval::<i64>(r#"import "helper" as h; h::twice(21)"#).unwrap(), 42);
+        let error = engine.run(r#"import "../elsewhere" as e;"#).unwrap_err().to_string();
+        assert!(error.contains("inside template dir"), "{error}");
         assert!(dir.path().join("kept.txt").is_file());
     }
 
