@@ -76,6 +76,7 @@ fn a_cargo_generate_system_command_without_trust_stops_before_anything_is_writte
     let test = with_authors();
     test.run_with(["scaffold", &fixture_arg("cargo-generate/app"), "out", "--defaults", "--set", "run_command=true"])
         .code(2)
+        .stderr_has("warning: the template asked to run `echo hello from a command`; not run")
         .stderr_has("hooks/post.rhai: the post hook failed")
         .stderr_has("`echo hello from a command`")
         .stderr_has("--trust");

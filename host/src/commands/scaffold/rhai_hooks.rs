@@ -375,6 +375,8 @@ fn command(cwd: &Path, name: &str, args: &[Dynamic], trust: bool) -> Outcome<Dyn
     let args: Vec<String> = args.iter().map(ToString::to_string).collect();
     let full = if args.is_empty() { name.to_string() } else { format!("{name} {}", args.join(" ")) };
     if !trust {
+        // Said here too: a hook that calls it inside `try` goes on without it.
+        log::warn!("the template asked to run `{full}`; not run: commands from a template run only with --trust");
         return Err(format!(
             "the template asks to run the command `{full}`; it was not run (commands run only with --trust)"
         )
