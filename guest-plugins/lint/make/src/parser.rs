@@ -73,6 +73,54 @@ pub struct Makefile {
     pub recipe_prefix: char,
 }
 
+/// Variables and their values, to expand `$(NAME)` and `${NAME}`.
+pub struct Values(std::collections::HashMap<String, String>);
+
+impl Values {
+    /// `text` with references to known variables replaced, nested ones too;
+    /// functions and unknown names are left as written.
+    pub fn expand(&self, text: &str) -> String {
+        self.expand_at(text, 0)
+    }
+
+    fn expand_at(&self, text: &str, depth: usize) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find('$') {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            let close = match after.chars().next() {
+                Some('(') => ')',
+                Some('{') => '}',
+                Some('$') => {
+                    out.push_str("$$");
+                    rest = &after[1..];
+                    continue;
+                }
+                _ => {
+                    out.push('$');
+                    rest = after;
+                    continue;
+                }
+            };
+            let Some(end) = after.find(close) else {
+                out.push_str(&rest[at..]);
+                return out;
+            };
+            let name = &after[1..end];
+            match self.0.get(name) {
+                Some(value) if depth < 8 && !name.contains([' ', ',', ':', '$', '(']) => {
+                    out.push_str(&self.expand_at(value, depth + 1));
+                }
+                _ => out.push_str(&rest[at..=at + 1 + end]),
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 impl Makefile {
     pub fn rules(&self) -> impl Iterator<Item = (&Line, &Rule)> {
         self.items.iter().filter_map(|item| match item {
@@ -88,11 +136,14 @@ impl Makefile {
         })
     }
 
-    /// Every name listed in a `.PHONY` rule.
+    /// Every name listed in a `.PHONY` rule, the file's own variables
+    /// expanded (`.PHONY: $(SUBDIRS)`).
     pub fn phony(&self) -> Vec<String> {
+        let values = self.values();
         self.rules()
             .filter(|(_, rule)| rule.targets.iter().any(|t| t == ".PHONY"))
-            .flat_map(|(_, rule)| rule.prerequisites.iter().cloned())
+            .flat_map(|(_, rule)| rule.prerequisites.iter())
+            .flat_map(|name| values.expand(name).split_whitespace().map(str::to_string).collect::<Vec<_>>())
             .collect()
     }
 
@@ -102,8 +153,65 @@ impl Makefile {
         self.rules().filter(move |(_, rule)| rule.targets.iter().any(|t| t == name))
     }
 
+    /// Whether a rule defines `name`, as written or once the file's own
+    /// variables are expanded (`$(BINARY):`).
     pub fn has_rule(&self, name: &str) -> bool {
-        self.rules_for(name).next().is_some()
+        self.has_rule_with(name, &self.values())
+    }
+
+    /// [`Makefile::has_rule`] with the file's values already gathered.
+    pub fn has_rule_with(&self, name: &str, values: &Values) -> bool {
+        self.rules().any(|(_, rule)| {
+            rule.targets.iter().any(|target| {
+                target == name || (target.contains('$') && values.expand(target).split_whitespace().any(|t| t == name))
+            })
+        })
+    }
+
+    /// The value each variable has when no conditional holds: its
+    /// assignments outside `ifeq`/`ifdef` blocks, in order. A variable set
+    /// only inside one, or by `!=`, has no value here.
+    pub fn values(&self) -> Values {
+        let mut depth = 0usize;
+        let mut values = std::collections::HashMap::new();
+        for item in &self.items {
+            match item {
+                Item::Directive(_, directive) if directive.starts_with("if") => depth += 1,
+                Item::Directive(_, directive) if directive == "endif" => depth = depth.saturating_sub(1),
+                Item::Assignment(_, assignment) if depth == 0 => {
+                    let value = assignment.value.trim().to_string();
+                    match assignment.op.as_str() {
+                        "!=" => {
+                            values.remove(&assignment.name);
+                        }
+                        "?=" => {
+                            values.entry(assignment.name.clone()).or_insert(value);
+                        }
+                        "+=" => {
+                            let entry = values.entry(assignment.name.clone()).or_default();
+                            if !entry.is_empty() && !value.is_empty() {
+                                entry.push(' ');
+                            }
+                            entry.push_str(&value);
+                        }
+                        _ => {
+                            values.insert(assignment.name.clone(), value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Values(values)
+    }
+
+    /// Every value each variable is given anywhere in the file, conditionals included.
+    pub fn assigned(&self) -> std::collections::HashMap<&str, Vec<&str>> {
+        let mut all: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+        for (_, assignment) in self.assignments() {
+            all.entry(assignment.name.as_str()).or_default().push(assignment.value.trim());
+        }
+        all
     }
 
     /// The default goal as make picks it: the last `.DEFAULT_GOAL`
@@ -113,11 +221,15 @@ impl Makefile {
         if let Some((line, assignment)) = self.assignments().filter(|(_, a)| a.name == ".DEFAULT_GOAL").last() {
             return Some((assignment.value.trim().to_string(), line));
         }
+        let values = self.values();
         self.rules().find_map(|(line, rule)| {
+            // `bin/gh$(EXE):` is the goal `bin/gh` when EXE is empty; a
+            // name that stays unknown is passed over, as before.
             rule.targets
                 .iter()
-                .find(|target| !target.starts_with('.') && !target.contains('%') && !target.contains("$("))
-                .map(|target| (target.clone(), line))
+                .flat_map(|target| values.expand(target).split_whitespace().map(str::to_string).collect::<Vec<_>>())
+                .find(|target| !target.starts_with('.') && !target.contains('%') && !target.contains('$'))
+                .map(|target| (target, line))
         })
     }
 }

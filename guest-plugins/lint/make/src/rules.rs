@@ -3,6 +3,8 @@
 
 use workbench_plugin::lint_check::{Diagnostic, Edit, Findings, Fix, Rule, Severity, Span, edit, to_u32};
 
+use std::collections::HashMap;
+
 use crate::MakeOptions;
 use crate::parser::{Item, Line, Makefile, RecipeLine};
 
@@ -328,8 +330,18 @@ const TOOL_PATHS: [&str; 7] = [
 ];
 
 fn recipes(makefile: &Makefile, report: &mut Findings<'_>) {
-    let silent_all =
-        makefile.rules().any(|(_, rule)| rule.targets.iter().any(|t| t == ".SILENT") && rule.prerequisites.is_empty());
+    // `.SILENT:` with no names, lz4's `$(V)$(VERBOSE).SILENT:` (silent
+    // unless V is set), or `-s` in MAKEFLAGS silences every recipe.
+    let silent_all = makefile.rules().any(|(_, rule)| {
+        rule.targets.iter().any(|t| t == ".SILENT" || after_references(t) == ".SILENT") && rule.prerequisites.is_empty()
+    });
+    let assigned = makefile.assigned();
+    let silent_all = silent_all
+        || assigned
+            .get("MAKEFLAGS")
+            .into_iter()
+            .flatten()
+            .any(|value| value.split_whitespace().any(|flag| matches!(flag, "-s" | "--silent" | "--quiet" | "s")));
     let silent_targets: Vec<&String> = makefile
         .rules()
         .filter(|(_, rule)| rule.targets.iter().any(|t| t == ".SILENT"))
@@ -347,7 +359,7 @@ fn recipes(makefile: &Makefile, report: &mut Findings<'_>) {
                 continue;
             }
             let in_line = recipe_offset(recipe);
-            if !silenced && !at && !starts_with_variable_prefix(command) {
+            if !silenced && !at && !quiet_by_variable(&assigned, command) {
                 let fix = (!recipe.inline).then(|| Fix {
                     description: "prefix the line with `@`".into(),
                     edits: vec![Edit {
@@ -378,15 +390,51 @@ fn recipes(makefile: &Makefile, report: &mut Findings<'_>) {
     }
 }
 
-/// `$(Q)`, `$(AT)`, `$(SILENT)`, `$Q`: the quiet-by-variable idioms.
-fn starts_with_variable_prefix(command: &str) -> bool {
-    let Some(rest) = command.strip_prefix('$') else { return false };
-    let name = match rest.chars().next() {
-        Some('(' | '{') => rest[1..].split([')', '}']).next().unwrap_or(""),
-        Some(c) => &rest[..c.len_utf8()],
-        None => "",
+/// The variable a command starts with (`$(Q)`, `${AT}`, `$Q`), and what follows it.
+fn leading_variable(command: &str) -> Option<(&str, &str)> {
+    let rest = command.strip_prefix('$')?;
+    match rest.chars().next()? {
+        open @ ('(' | '{') => {
+            let close = if open == '(' { ')' } else { '}' };
+            let end = rest.find(close)?;
+            let name = &rest[1..end];
+            (!name.contains([' ', ',', '$'])).then(|| (name, &rest[end + 1..]))
+        }
+        c if c.is_ascii_alphanumeric() || c == '_' => Some((&rest[..1], &rest[1..])),
+        _ => None,
+    }
+}
+
+/// Whether the variable a command starts with makes it quiet: its value in
+/// this file starts with `@` (`CFSSL = @env cfssl`; through other
+/// variables, as redis's `REDIS_CC = $(QUIET_CC)$(CC)` and `QUIET_CC = @printf`),
+/// or is `@` unless verbose (`Q = $(if $(V),,@)`); a variable this file
+/// does not set is judged by its name (`$(Q)`, `$(AT)`, `$(SILENT)`...).
+fn quiet_by_variable(assigned: &HashMap<&str, Vec<&str>>, command: &str) -> bool {
+    quiet_at(assigned, command, 0)
+}
+
+fn quiet_at(assigned: &HashMap<&str, Vec<&str>>, command: &str, depth: usize) -> bool {
+    let Some((name, _)) = leading_variable(command) else { return false };
+    let Some(values) = assigned.get(name) else {
+        return matches!(name, "Q" | "AT" | "SILENT" | "V" | "QUIET" | "E" | "at" | "q");
     };
-    matches!(name, "Q" | "AT" | "SILENT" | "V" | "QUIET" | "E" | "at" | "q")
+    depth < 6
+        && values.iter().any(|value| {
+            let value = value.trim_start_matches(['-', '+', ' ', '\t']);
+            value.starts_with('@')
+                || (value.starts_with("$(if ") && value.trim_end().ends_with(",@)"))
+                || quiet_at(assigned, value, depth + 1)
+        })
+}
+
+/// A name with the variable references before it removed: `$(V)$(VERBOSE).SILENT` is `.SILENT`.
+fn after_references(name: &str) -> &str {
+    let mut rest = name;
+    while let Some((_, after)) = leading_variable(rest) {
+        rest = after;
+    }
+    rest
 }
 
 /// Where the command starts within the first physical line.
@@ -404,8 +452,10 @@ fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Fi
     let declared = makefile.phony();
     let phony_lines: Vec<&Line> =
         makefile.rules().filter(|(_, rule)| rule.targets.iter().any(|t| t == ".PHONY")).map(|(line, _)| line).collect();
+    // `.PHONY: $(filter test%,$(ALL))` may declare any name: nothing is said missing.
+    let open_ended = declared.iter().any(|name| name.contains('$'));
     let mut reported = Vec::new();
-    for (line, rule) in makefile.rules() {
+    for (line, rule) in makefile.rules().filter(|_| !open_ended) {
         for target in &rule.targets {
             if !options.conventional_targets.contains(target) || declared.contains(target) || reported.contains(target)
             {
@@ -422,11 +472,14 @@ fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Fi
             );
         }
     }
+    let values = makefile.values();
     for line in phony_lines {
-        for target in
-            makefile.rules_for(".PHONY").flat_map(|(l, r)| if l == line { r.prerequisites.clone() } else { Vec::new() })
-        {
-            if !makefile.has_rule(&target) && !target.contains("$(") {
+        let names = makefile.rules_for(".PHONY").filter(|(l, _)| *l == line).flat_map(|(_, r)| r.prerequisites.iter());
+        let names: Vec<String> = names
+            .flat_map(|name| values.expand(name).split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        for target in names {
+            if !makefile.has_rule_with(&target, &values) && !target.contains('$') {
                 let at = line.first.find(target.as_str());
                 report.add(
                     PHONY_NO_RULE,
