@@ -68,12 +68,17 @@ pub enum Item {
 #[derive(Debug, Default)]
 pub struct Makefile {
     pub items: Vec<Item>,
+    /// [`Makefile::values`], gathered once.
+    values: std::cell::OnceCell<Values>,
+    /// Every rule's targets, as written and expanded, gathered once.
+    targets: std::cell::OnceCell<std::collections::HashSet<String>>,
     pub crlf_lines: Vec<(u32, usize)>,
     pub lf_lines: usize,
     pub recipe_prefix: char,
 }
 
 /// Variables and their values, to expand `$(NAME)` and `${NAME}`.
+#[derive(Debug, Default)]
 pub struct Values(std::collections::HashMap<String, String>);
 
 impl Values {
@@ -156,22 +161,29 @@ impl Makefile {
     /// Whether a rule defines `name`, as written or once the file's own
     /// variables are expanded (`$(BINARY):`).
     pub fn has_rule(&self, name: &str) -> bool {
-        self.has_rule_with(name, &self.values())
-    }
-
-    /// [`Makefile::has_rule`] with the file's values already gathered.
-    pub fn has_rule_with(&self, name: &str, values: &Values) -> bool {
-        self.rules().any(|(_, rule)| {
-            rule.targets.iter().any(|target| {
-                target == name || (target.contains('$') && values.expand(target).split_whitespace().any(|t| t == name))
+        self.targets
+            .get_or_init(|| {
+                let values = self.values();
+                let mut targets = std::collections::HashSet::new();
+                for target in self.rules().flat_map(|(_, rule)| &rule.targets) {
+                    if target.contains('$') {
+                        targets.extend(values.expand(target).split_whitespace().map(str::to_string));
+                    }
+                    targets.insert(target.clone());
+                }
+                targets
             })
-        })
+            .contains(name)
     }
 
     /// The value each variable has when no conditional holds: its
     /// assignments outside `ifeq`/`ifdef` blocks, in order. A variable set
     /// only inside one, or by `!=`, has no value here.
-    pub fn values(&self) -> Values {
+    pub fn values(&self) -> &Values {
+        self.values.get_or_init(|| self.gather_values())
+    }
+
+    fn gather_values(&self) -> Values {
         let mut depth = 0usize;
         let mut values = std::collections::HashMap::new();
         for item in &self.items {
@@ -517,6 +529,14 @@ mod tests {
     fn phony_with_continuations_and_repeats() {
         let makefile = parse(".PHONY : build \\\n\ttest \\\n  lint\n.PHONY: clean\nbuild:\n\t@true\n");
         assert_eq!(makefile.phony(), ["build", "test", "lint", "clean"]);
+    }
+
+    #[test]
+    fn values_expand_the_files_own_variables_outside_conditionals() {
+        let makefile = parse("A = x\nB = $(A)-y\nifdef WIN\nEXE = .exe\nendif\nC ?= c\nC ?= d\nD = 1\nD += 2\n");
+        let values = makefile.values();
+        assert_eq!(values.expand("$(B)/${C} $(D)"), "x-y/c 1 2");
+        assert_eq!(values.expand("bin$(EXE) $(filter a,$(A)) $$HOME"), "bin$(EXE) $(filter a,$(A)) $$HOME");
     }
 
     #[test]

@@ -479,7 +479,7 @@ fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Fi
             .flat_map(|name| values.expand(name).split_whitespace().map(str::to_string).collect::<Vec<_>>())
             .collect();
         for target in names {
-            if !makefile.has_rule_with(&target, &values) && !target.contains('$') {
+            if !makefile.has_rule(&target) && !target.contains('$') {
                 let at = line.first.find(target.as_str());
                 report.add(
                     PHONY_NO_RULE,
