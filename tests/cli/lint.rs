@@ -28,6 +28,35 @@ fn errors_exit_1() {
 }
 
 #[test]
+fn conflict_markers_git_reads_as_text_are_not_reported() {
+    // git's own docs: seven-character examples, with conflict-marker-size=32 set for them.
+    let example = "<<<<<<< HEAD\na\n=======\nb\n>>>>>>> topic\n";
+    Test::new()
+        .file(".gitattributes", "* whitespace=trail\n/docs/git-merge.adoc conflict-marker-size=32\n")
+        .file("docs/git-merge.adoc", example)
+        .file("docs/other.adoc", example)
+        .args(["lint", "--format", "json"])
+        .run()
+        .code(1)
+        .stdout_lacks("docs/git-merge.adoc")
+        .stdout_has("docs/other.adoc");
+}
+
+#[test]
+fn a_rule_that_fires_often_in_one_file_is_summed_up_after_ten() {
+    let recipe = (0..15).map(|n| format!("\techo {n}\n")).collect::<Vec<_>>().concat();
+    let test = Test::new().file("Makefile", format!(".PHONY: default build clean lint test\ndefault: build\nbuild:\n{recipe}clean:\n\t@true\nlint:\n\t@true\ntest: lint\n\t@true\n"));
+    let run = test.run_with(["lint", "Makefile"]).code(0);
+    let shown = run.stdout.matches("warning[make/quiet-recipe]").count();
+    assert_eq!(shown, 10, "{}", run.stdout);
+    run.stdout_has("note[make/quiet-recipe]: 5 more `make/quiet-recipe` in Makefile not shown")
+        .stdout_has("`--format json` lists them all")
+        .stdout_has("0 errors, 15 warnings");
+    let json = test.run_with(["lint", "Makefile", "--format", "json"]).json();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 15);
+}
+
+#[test]
 fn max_warnings_turns_warnings_into_failure() {
     let test = Test::new().file("a.txt", "no newline");
     test.run_with(["lint"]).code(0);

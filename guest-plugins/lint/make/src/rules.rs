@@ -409,7 +409,7 @@ fn leading_variable(command: &str) -> Option<(&str, &str)> {
 /// this file starts with `@` (`CFSSL = @env cfssl`; through other
 /// variables, as redis's `REDIS_CC = $(QUIET_CC)$(CC)` and `QUIET_CC = @printf`),
 /// or is `@` unless verbose (`Q = $(if $(V),,@)`); a variable this file
-/// does not set is judged by its name (`$(Q)`, `$(AT)`, `$(SILENT)`...).
+/// does not set is judged by its name (`$(Q)`, `$(AT)`, `$(QUIET_CC)`...).
 fn quiet_by_variable(assigned: &HashMap<&str, Vec<&str>>, command: &str) -> bool {
     quiet_at(assigned, command, 0)
 }
@@ -417,7 +417,8 @@ fn quiet_by_variable(assigned: &HashMap<&str, Vec<&str>>, command: &str) -> bool
 fn quiet_at(assigned: &HashMap<&str, Vec<&str>>, command: &str, depth: usize) -> bool {
     let Some((name, _)) = leading_variable(command) else { return false };
     let Some(values) = assigned.get(name) else {
-        return matches!(name, "Q" | "AT" | "SILENT" | "V" | "QUIET" | "E" | "at" | "q");
+        // kbuild's and git's `$(QUIET_CC)`, `$(QUIET_LINK)`..., set in an included file.
+        return matches!(name, "Q" | "AT" | "SILENT" | "V" | "QUIET" | "E" | "at" | "q") || name.starts_with("QUIET_");
     };
     depth < 6
         && values.iter().any(|value| {

@@ -1,6 +1,7 @@
 //! `workbench lint [PATH...]`: every lint-check plugin over the files it
 //! asks for, in batches, in parallel; findings with the user's severities.
 
+mod attributes;
 mod cache;
 mod fix;
 mod listing;
@@ -344,6 +345,13 @@ fn settle(
     }
     found.retain(|diagnostic| {
         !by_file.get_mut(diagnostic.path.as_str()).is_some_and(|s| suppress::allows(s, diagnostic))
+    });
+    // What git's attributes make of a line comes before the rule's reading of it.
+    let mut attributes = attributes::Attributes::default();
+    found.retain(|diagnostic| {
+        !by_display
+            .get(diagnostic.path.as_str())
+            .is_some_and(|file| attributes.overrides(&diagnostic.rule, &file.target.path))
     });
     for (path, suppressions) in &by_file {
         let file = by_display.get(path);

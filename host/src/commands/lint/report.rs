@@ -64,10 +64,43 @@ impl Lines<'_> {
 /// with the span underlined and the help, as rustc shows them (through
 /// annotate-snippets, which rustc uses), then a summary line unless
 /// `quiet`.
+/// A rule that fires more often than this in one file is shown this many
+/// times there, then summed up in one line: a thousand findings of one
+/// rule in one file say one thing, and bury the rest.
+pub const SHOWN_PER_FILE_AND_RULE: usize = 10;
+
 pub fn human(outcome: &Outcome, lines: &Lines, paint: Paint, quiet: bool) -> String {
     let renderer = if paint.on() { Renderer::styled().hyperlink(false) } else { Renderer::plain() };
     let mut out = String::new();
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
     for diagnostic in &outcome.diagnostics {
+        *counts.entry((diagnostic.path.as_str(), diagnostic.rule.as_str())).or_default() += 1;
+    }
+    let mut shown: HashMap<(&str, &str), usize> = HashMap::new();
+    for diagnostic in &outcome.diagnostics {
+        let key = (diagnostic.path.as_str(), diagnostic.rule.as_str());
+        let total = counts[&key];
+        let seen = shown.entry(key).or_default();
+        *seen += 1;
+        if total > SHOWN_PER_FILE_AND_RULE && *seen > SHOWN_PER_FILE_AND_RULE {
+            if *seen == SHOWN_PER_FILE_AND_RULE + 1 {
+                let more = total - SHOWN_PER_FILE_AND_RULE;
+                let title = Level::NOTE
+                    .primary_title(format!(
+                        "{more} more `{}` in {} not shown",
+                        printable(&diagnostic.rule),
+                        printable(&diagnostic.path)
+                    ))
+                    .id(printable(&diagnostic.rule));
+                let group = Group::with_title(title).element(Level::HELP.message(format!(
+                    "`--format json` lists them all; `[lint.rules] \"{}\" = \"off\"` in workbench.toml turns the rule off",
+                    printable(&diagnostic.rule)
+                )));
+                out.push_str(&renderer.render(&[group]));
+                out.push_str("\n\n");
+            }
+            continue;
+        }
         let (message, path) = (printable(&diagnostic.message), printable(&diagnostic.path));
         let title = level(diagnostic.severity).primary_title(message).id(printable(&diagnostic.rule));
         let line = diagnostic.span.and_then(|span| Some((span, lines.get(&diagnostic.path, span.line)?)));
