@@ -19,7 +19,12 @@ fn same_as_cargo_generate(ours: &Path, name: &str) {
         "cargo-generate",
         &[".workbench-answers.toml"],
     );
-    // git keeps no empty folder: cargo-generate leaves `hooks/` once its scripts are removed.
+}
+
+/// The `app` fixture's project: the same files, and (git keeps no empty
+/// folder) the empty `hooks/` cargo-generate leaves once its scripts are removed.
+fn same_app_as_cargo_generate(ours: &Path, name: &str) {
+    same_as_cargo_generate(ours, name);
     let hooks = ours.join("hooks");
     assert!(hooks.is_dir() && std::fs::read_dir(&hooks).unwrap().next().is_none(), "hooks/ is an empty folder");
 }
@@ -36,7 +41,7 @@ fn cargo_generate_template_renders_the_bytes_cargo_generate_wrote_with_every_def
         "project-name=MyApp",
     ])
     .code(0);
-    same_as_cargo_generate(&test.dir().join("my-app"), "defaults");
+    same_app_as_cargo_generate(&test.dir().join("my-app"), "defaults");
     let answers = read(test.dir().join("my-app/.workbench-answers.toml"));
     for answer in ["project-name = \"MyApp\"", "with_cli = true", "features = [\"log\"]", "cli_name = \"tool\""] {
         assert!(answers.contains(answer), "{answer} in {answers}");
@@ -68,7 +73,7 @@ fn cargo_generate_answers_and_commands_with_trust_match_cargo_generate() {
         "extra=hello",
     ])
     .code(0);
-    same_as_cargo_generate(&test.dir().join("data-tools"), "answered");
+    same_app_as_cargo_generate(&test.dir().join("data-tools"), "answered");
 }
 
 #[test]
@@ -139,4 +144,18 @@ fn a_cargo_generate_project_updates_from_a_newer_template() {
     test.run_with(["scaffold", "--update", "proj"]).code(0);
     assert_eq!(read(test.dir().join("proj/README.md")), "Hi from proj\n\nMore.\n");
     assert_eq!(read(test.dir().join("proj/NEW.md")), "new for proj\n");
+}
+
+#[test]
+fn cargo_generate_sub_templates_take_the_first_with_defaults_or_the_one_named() {
+    let test = with_authors();
+    let kinds = fixture_arg("cargo-generate/kinds");
+    test.run_with(["scaffold", &kinds, "first-kind", "--defaults", "--set", "crate_type=lib"]).code(0);
+    same_as_cargo_generate(&test.dir().join("first-kind"), "first-kind");
+    test.run_with(["scaffold", &kinds, "named-kind", "--defaults", "--subdir", "bin"]).code(0);
+    same_as_cargo_generate(&test.dir().join("named-kind"), "named-kind");
+    test.run_with(["scaffold", &kinds, "unnamed"])
+        .code(2)
+        .stderr_has("the template holds several templates: lib, bin")
+        .stderr_has("--subdir");
 }
