@@ -159,3 +159,20 @@ fn cargo_generate_sub_templates_take_the_first_with_defaults_or_the_one_named() 
         .stderr_has("the template holds several templates: lib, bin")
         .stderr_has("--subdir");
 }
+
+#[test]
+fn a_cargo_generate_hook_or_filter_script_outside_the_template_is_refused() {
+    let test = with_authors()
+        .file("secret.rhai", "\"leaked\"")
+        .file("tpl/cargo-generate.toml", "[hooks]\npre = [\"../secret.rhai\"]\n")
+        .file("tpl/Cargo.toml", "[package]\nname = \"{{project-name}}\"\n")
+        .file("filter/cargo-generate.toml", "[placeholders]\n")
+        .file("filter/README.md", "{{ \"../secret.rhai\" | rhai }}\n");
+    test.run_with(["scaffold", "./tpl", "out", "--defaults"])
+        .code(2)
+        .stderr_has("`../secret.rhai` is outside the template");
+    assert!(!test.dir().join("out").exists());
+    // A filter that fails leaves the text as it was, as in cargo-generate; the script is not read.
+    test.run_with(["scaffold", "./filter", "out2", "--defaults"]).code(0).stderr_lacks("leaked");
+    assert_eq!(read(test.dir().join("out2/README.md")), "{{ \"../secret.rhai\" | rhai }}\n");
+}

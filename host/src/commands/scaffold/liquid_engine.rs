@@ -186,7 +186,8 @@ impl ParseFilter for RhaiFilter {
 impl Filter for RhaiFilter {
     fn evaluate(&self, input: &dyn ValueView, _: &dyn Runtime) -> liquid_core::Result<Value> {
         let name = input.to_kstr().to_string();
-        let path = self.reach.working.join(&name);
+        let path = rhai_hooks::inside(&self.reach.working, &name)
+            .map_err(|_| liquid_core::Error::with_msg(format!("Filter script {name} is outside the template")))?;
         self.scripts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(path.clone());
         match rhai_hooks::engine(&self.reach).eval_file::<String>(path) {
             Ok(text) => Ok(Value::scalar(text)),

@@ -60,7 +60,10 @@ pub fn lock(values: &Values) -> MutexGuard<'_, liquid::Object> {
 pub fn run_hooks(reach: &Reach, scripts: &[String], stage: &str, origin: &str) -> Result<()> {
     for script in scripts {
         let engine = engine(reach);
-        let path = reach.working.join(script);
+        let path = inside(&reach.working, script).map_err(|_| {
+            Error::input(format!("{origin}: the {stage} hook `{script}` is outside the template"))
+                .help("name hook scripts by their path inside the template, as cargo-generate.toml's [hooks] expects")
+        })?;
         let returned = engine.eval_file::<Dynamic>(path).map_err(|error| {
             let help = if error.to_string().contains("--trust") {
                 "pass --trust to let the template run its commands, as `cargo generate --allow-commands` does"
@@ -279,7 +282,7 @@ fn ask_text(ask: bool, prompt: &str, default: Option<&str>, pattern: Option<&reg
 }
 
 /// `path` inside `dir`, `..` resolved without the file system; anything outside is refused.
-fn inside(dir: &Path, path: &str) -> Outcome<PathBuf> {
+pub fn inside(dir: &Path, path: &str) -> Outcome<PathBuf> {
     let mut resolved = PathBuf::new();
     for component in dir.join(path).components() {
         match component {
