@@ -31,7 +31,7 @@ impl LintCheck for Data {
     type Options = NoOptions;
 
     fn patterns() -> Vec<String> {
-        ["**/*.json", "**/*.toml", "**/*.yaml", "**/*.yml"].map(String::from).to_vec()
+        ["**/*.json", "**/*.jsonc", "**/*.toml", "**/*.yaml", "**/*.yml"].map(String::from).to_vec()
     }
 
     fn rules() -> Vec<RuleInfo> {
@@ -54,6 +54,8 @@ impl LintCheck for Data {
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let extension = file.path.rsplit('.').next().unwrap_or("");
             match extension {
+                "json" if with_comments(&file.path) => json(&file.path, &without_comments(text), &mut found),
+                "jsonc" => json(&file.path, &without_comments(text), &mut found),
                 "json" => json(&file.path, text, &mut found),
                 "toml" => toml_file(&file.path, text, &mut found),
                 _ => yaml(&file.path, text, &mut found),
@@ -133,6 +135,72 @@ impl<'de> Visitor<'de> for NoDuplicates {
         }
         Ok(())
     }
+}
+
+/// `.json` files whose readers take comments and trailing commas (VS
+/// Code's settings and launch files, wherever a `launch.json` is kept,
+/// TypeScript's and dev containers' configs).
+fn with_comments(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.contains(".vscode/")
+        || path.contains(".devcontainer/")
+        || name == "devcontainer.json"
+        || name == "launch.json"
+        || name == ".devcontainer.json"
+        || name.starts_with("tsconfig")
+        || name.starts_with("jsconfig")
+}
+
+/// The text with `//` and `/* */` comments and trailing commas blanked
+/// (newlines kept), so positions in what is left stay those of the file.
+fn without_comments(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for byte in &mut out[from..to] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    };
+    let (mut at, mut in_string) = (0, false);
+    while at < bytes.len() {
+        match (bytes[at], in_string) {
+            (b'\\', true) => at += 1,
+            (b'"', _) => in_string = !in_string,
+            (b'/', false) if bytes.get(at + 1) == Some(&b'/') => {
+                let end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |n| at + n);
+                blank(&mut out, at, end);
+                at = end;
+                continue;
+            }
+            (b'/', false) if bytes.get(at + 1) == Some(&b'*') => {
+                let end = text[at + 2..].find("*/").map_or(bytes.len(), |n| at + 2 + n + 2);
+                blank(&mut out, at, end);
+                at = end;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    // Then the commas before a `}` or `]`, comments gone.
+    let (mut at, mut in_string) = (0, false);
+    while at < out.len() {
+        match (out[at], in_string) {
+            (b'\\', true) => at += 1,
+            (b'"', _) => in_string = !in_string,
+            (b',', false) => {
+                let next = out[at + 1..].iter().position(|b| !b.is_ascii_whitespace()).map(|n| out[at + 1 + n]);
+                if matches!(next, Some(b'}' | b']')) {
+                    out[at] = b' ';
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 fn json(path: &str, text: &str, found: &mut Vec<Diagnostic>) {
