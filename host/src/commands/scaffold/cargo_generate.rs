@@ -709,27 +709,22 @@ struct Matcher {
 
 impl Matcher {
     fn new(dir: &Path, template: &TemplateConfig, hooks: &[String], origin: &str) -> Result<Matcher> {
-        let build = |patterns: &Option<Vec<String>>| -> Result<Option<ignore::gitignore::Gitignore>> {
-            let Some(patterns) = patterns else { return Ok(None) };
-            let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
-            for pattern in patterns {
-                builder.add_line(None, pattern).map_err(|error| {
-                    Error::input(format!("{origin}/{MANIFEST}: pattern `{pattern}`: {error}"))
-                        .help("fix `include`/`exclude` in cargo-generate.toml (gitignore patterns)")
-                })?;
-            }
-            Ok(Some(builder.build().map_err(|error| {
-                Error::input(format!("{origin}/{MANIFEST}: {error}"))
-                    .help("fix `include`/`exclude` in cargo-generate.toml")
-            })?))
+        let file = format!("{origin}/{MANIFEST}");
+        let build = |patterns: &Option<Vec<String>>, setting: &str| {
+            patterns
+                .as_ref()
+                .map(|patterns| {
+                    super::template::pattern_matcher(dir, patterns.iter().map(String::as_str), setting, &file)
+                })
+                .transpose()
         };
-        let include = build(&template.include)?;
+        let include = build(&template.include, "include")?;
         if include.is_some() && template.exclude.is_some() {
             log::warn!(
                 "{origin}/{MANIFEST} has both `include` and `exclude`: only `include` counts, as in cargo-generate"
             );
         }
-        let exclude = if include.is_some() { None } else { build(&template.exclude)? };
+        let exclude = if include.is_some() { None } else { build(&template.exclude, "exclude")? };
         Ok(Matcher { include, exclude, hooks: hooks.to_vec() })
     }
 

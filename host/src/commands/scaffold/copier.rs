@@ -483,19 +483,20 @@ fn cast(kind: Type, text: &str) -> Value {
 
 /// `_exclude`, rendered, as gitignore patterns over rendered paths.
 pub fn exclusions(settings: &Settings, engine: &Engine, context: &Value) -> Result<ignore::gitignore::Gitignore> {
-    let mut builder = ignore::gitignore::GitignoreBuilder::new("/");
+    let mut lines = Vec::new();
     for pattern in &settings.exclude {
         let rendered = engine.render("_exclude", pattern, context).map_err(|failure| {
             Error::input(format!("`_exclude` pattern `{pattern}`: {}", failure.reason))
                 .help("fix `_exclude` in copier.yml")
         })?;
-        for line in rendered.lines() {
-            builder.add_line(None, line).map_err(|error| {
-                Error::input(format!("`_exclude` pattern `{line}`: {error}")).help("fix `_exclude` in copier.yml")
-            })?;
-        }
+        lines.extend(rendered.lines().map(str::to_string));
     }
-    builder.build().map_err(|error| Error::input(format!("`_exclude`: {error}")).help("fix `_exclude` in copier.yml"))
+    super::template::pattern_matcher(
+        std::path::Path::new("/"),
+        lines.iter().map(String::as_str),
+        "_exclude",
+        "copier.yml",
+    )
 }
 
 /// Whether a template file is rendered (it ends in the suffix) and the path

@@ -221,16 +221,12 @@ fn skip_existing(files: &mut Tree, patterns: &[String], dest: &Path) -> Result<(
     if patterns.is_empty() || !dest.is_dir() {
         return Ok(());
     }
-    let mut builder = ignore::gitignore::GitignoreBuilder::new("/");
-    for pattern in patterns {
-        builder.add_line(None, pattern).map_err(|error| {
-            Error::input(format!("`_skip_if_exists` pattern `{pattern}`: {error}"))
-                .help("fix `_skip_if_exists` in copier.yml")
-        })?;
-    }
-    let skip = builder.build().map_err(|error| {
-        Error::input(format!("`_skip_if_exists`: {error}")).help("fix `_skip_if_exists` in copier.yml")
-    })?;
+    let skip = template::pattern_matcher(
+        Path::new("/"),
+        patterns.iter().map(String::as_str),
+        "_skip_if_exists",
+        "copier.yml",
+    )?;
     files.retain(|path, _| !(dest.join(path).exists() && skip.matched_path_or_any_parents(path, false).is_ignore()));
     Ok(())
 }

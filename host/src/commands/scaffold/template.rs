@@ -579,6 +579,26 @@ pub fn text_list(value: Option<&Value>, key: &str, where_: &str) -> Result<Vec<S
     }
 }
 
+/// Gitignore-style `patterns` of a template's setting (copier's `_exclude`,
+/// `_skip_if_exists`; cargo-generate's `include`, `exclude`) as one matcher
+/// rooted at `root`; `setting` and `file` name them in errors.
+pub fn pattern_matcher<'a>(
+    root: &Path,
+    patterns: impl IntoIterator<Item = &'a str>,
+    setting: &str,
+    file: &str,
+) -> Result<ignore::gitignore::Gitignore> {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+    for pattern in patterns {
+        builder.add_line(None, pattern).map_err(|error| {
+            Error::input(format!("`{setting}` pattern `{pattern}`: {error}")).help(format!("fix `{setting}` in {file}"))
+        })?;
+    }
+    builder
+        .build()
+        .map_err(|error| Error::input(format!("`{setting}`: {error}")).help(format!("fix `{setting}` in {file}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
