@@ -24,8 +24,6 @@ pub enum From {
     Attribute(&'static str),
     /// A `<noscript>` body (tracking pixels).
     Noscript,
-    /// A `<meta>` with this name or property.
-    Meta(&'static str),
     /// The page markup, read only once the service is found by other evidence.
     Markup,
 }
@@ -48,9 +46,6 @@ const fn attr(key: &'static str, name: &'static str, pattern: &'static str) -> E
 }
 const fn noscript(key: &'static str, pattern: &'static str) -> Extract {
     Extract { key, from: From::Noscript, pattern }
-}
-const fn meta(key: &'static str, name: &'static str, pattern: &'static str) -> Extract {
-    Extract { key, from: From::Meta(name), pattern }
 }
 const fn markup(key: &'static str, pattern: &'static str) -> Extract {
     Extract { key, from: From::Markup, pattern }
@@ -146,6 +141,39 @@ macro_rules! q {
     };
 }
 
+/// Lytics' v3 snippet: `_c: {cid: "ACCOUNT", url: "//c.lytics.io", ...}`.
+const LYTICS_V3: &str = concat!(
+    r"\bcid",
+    q!(),
+    r"?\s*:\s*",
+    q!(),
+    r"([a-f0-9]{16,})",
+    q!(),
+    r"[^}]*?url",
+    q!(),
+    r"?\s*:\s*",
+    q!(),
+    r"(?:https?:)?//c\.lytics\.io"
+);
+
+/// Optimize's anti-flicker snippet, which hides the page until the named
+/// container has run: `(window, document.documentElement, 'async-hide',
+/// 'dataLayer', 4000, {'GTM-XXXX': true})`.
+const ANTI_FLICKER: &str = concat!(
+    q!(),
+    r"async-hide",
+    q!(),
+    r"\s*,\s*",
+    q!(),
+    r"\w+",
+    q!(),
+    r"\s*,\s*\d+\s*,\s*\{\s*",
+    q!(),
+    r"((?:GTM|OPT)-[A-Z0-9]{4,})",
+    q!(),
+    r"\s*:\s*(?:true|!0)"
+);
+
 pub static CATALOG: &[Service] = &[
     // --- Google ---
     Service {
@@ -171,11 +199,11 @@ pub static CATALOG: &[Service] = &[
         needles: &["googletagmanager.com/gtag", "gtag(", "googleadservices.com", "google_conversion_id"],
         weak_src: &[r"googletagmanager\.com/gtag/js"],
         src: &[r"googleadservices\.com/pagead/conversion(?:_async)?\.js"],
-        code: &[r"google_conversion_id\s*=\s*\d+"],
+        code: &[concat!(r"google_conversion_id", q!(), r"?\s*[:=]\s*\d+")],
         settings: &[
             src("conversion-id", r"googletagmanager\.com/gtag/js\?(?:[^#]*&)?id=(AW-\d{6,})"),
             code("conversion-id", concat!(r"gtag\(\s*", q!(), r"config", q!(), r"\s*,\s*", q!(), r"(AW-\d{6,})", q!())),
-            code("conversion-id", r"google_conversion_id\s*=\s*(\d{6,})"),
+            code("conversion-id", concat!(r"google_conversion_id", q!(), r"?\s*[:=]\s*(\d{6,})")),
             code("conversion-label", concat!(r"send_to", q!(), r"?\s*:\s*", q!(), r"AW-\d+/([\w-]+)", q!())),
         ],
         needs_setting: true,
@@ -185,18 +213,42 @@ pub static CATALOG: &[Service] = &[
         id: "google-analytics",
         name: "Google Analytics (Universal)",
         category: ANALYTICS,
-        needles: &["google-analytics.com", "ga(", "_gaq", "gtag(", "_uacct"],
+        needles: &[
+            "google-analytics.com",
+            "googletagmanager.com/gtag",
+            "ga(",
+            "_gaq",
+            "gtag(",
+            "_uacct",
+            "'create'",
+            "\"create\"",
+        ],
         src: &[r"google-analytics\.com/(?:analytics|ga|urchin)\.js", r"stats\.g\.doubleclick\.net/dc\.js"],
         weak_src: &[r"googletagmanager\.com/gtag/js"],
         code: &[
-            concat!(r"\bga\(\s*", q!(), r"create", q!(), r"\s*,\s*", q!(), r"UA-\d{4,10}-\d{1,4}"),
+            // `ga('create', 'UA-...')` under any queue name: MonsterInsights'
+            // `__gaTracker`, or whatever the loader's last argument says
+            concat!(q!(), r"create", q!(), r"\s*,\s*", q!(), r"UA-\d{4,10}-\d{1,4}", q!()),
             concat!(r"_gaq\.push\(\s*\[\s*", q!(), r"_setAccount", q!()),
+            // a UA- id is Universal Analytics' own, whoever loads gtag.js
+            concat!(r"gtag\(\s*", q!(), r"config", q!(), r"\s*,\s*", q!(), r"UA-\d{4,10}-\d{1,4}", q!()),
             r"google-analytics\.com/(?:analytics|ga)\.js",
         ],
         settings: &[
+            code("tracking-id", concat!(q!(), r"create", q!(), r"\s*,\s*", q!(), r"(UA-\d{4,10}-\d{1,4})", q!())),
             code(
                 "tracking-id",
-                concat!(r"\bga\(\s*", q!(), r"create", q!(), r"\s*,\s*", q!(), r"(UA-\d{4,10}-\d{1,4})", q!()),
+                concat!(
+                    q!(),
+                    r"create",
+                    q!(),
+                    r"\s*,\s*\{[^}]*?trackingId",
+                    q!(),
+                    r"?\s*:\s*",
+                    q!(),
+                    r"(UA-\d{4,10}-\d{1,4})",
+                    q!()
+                ),
             ),
             code("tracking-id", concat!(r"_setAccount", q!(), r"\s*,\s*", q!(), r"(UA-\d{4,10}-\d{1,4})", q!())),
             code(
@@ -213,7 +265,7 @@ pub static CATALOG: &[Service] = &[
         id: "google-tag-manager",
         name: "Google Tag Manager",
         category: TAG_MANAGER,
-        needles: &["googletagmanager.com/gtm.js", "googletagmanager.com/ns.html"],
+        needles: &["googletagmanager.com/gtm.js", "googletagmanager.com/ns.html", "containerid", "gtm("],
         src: &[r"googletagmanager\.com/gtm\.js"],
         code: &[r"googletagmanager\.com/gtm\.js"],
         noscript: &[r"googletagmanager\.com/ns\.html\?id=GTM-"],
@@ -237,6 +289,10 @@ pub static CATALOG: &[Service] = &[
                 ),
             ),
             noscript("container-id", r"googletagmanager\.com/ns\.html\?id=(GTM-[A-Z0-9]{4,})"),
+            // Containers a site's own loader takes: a config object's
+            // `containerId`, or a call like `vanilla.loadGTM('GTM-...')`.
+            code("container-id", concat!(r"\bcontainerId", q!(), r"?\s*:\s*", q!(), r"(GTM-[A-Z0-9]{4,})", q!())),
+            code("container-id", concat!(r"GTM\w*\(\s*", q!(), r"(GTM-[A-Z0-9]{4,})", q!(), r"\s*\)")),
         ],
         ..BASE
     },
@@ -244,16 +300,18 @@ pub static CATALOG: &[Service] = &[
         id: "google-optimize",
         name: "Google Optimize",
         category: AB_TESTING,
-        needles: &["googleoptimize.com", "optimize_id", "require"],
+        needles: &["googleoptimize.com", "optimize_id", "require", "async-hide"],
         src: &[r"googleoptimize\.com/optimize\.js"],
         code: &[
             concat!(q!(), r"?optimize_id", q!(), r"?\s*:\s*", q!(), r"(?:GTM|OPT)-[A-Z0-9]{4,}"),
-            concat!(r"\bga\(\s*", q!(), r"require", q!(), r"\s*,\s*", q!(), r"(?:GTM|OPT)-[A-Z0-9]{4,}"),
+            concat!(r"\bga\(\s*", q!(), r"(?:\w+\.)?require", q!(), r"\s*,\s*", q!(), r"(?:GTM|OPT)-[A-Z0-9]{4,}"),
+            ANTI_FLICKER,
         ],
         settings: &[
             src("container-id", r"optimize\.js\?(?:[^#]*&)?id=((?:GTM|OPT)-[A-Z0-9]{4,})"),
             code("container-id", concat!(r"optimize_id", q!(), r"?\s*:\s*", q!(), r"((?:GTM|OPT)-[A-Z0-9]{4,})", q!())),
             code("container-id", concat!(r"require", q!(), r"\s*,\s*", q!(), r"((?:GTM|OPT)-[A-Z0-9]{4,})", q!())),
+            code("container-id", ANTI_FLICKER),
         ],
         ..BASE
     },
@@ -261,15 +319,16 @@ pub static CATALOG: &[Service] = &[
         id: "google-adsense",
         name: "Google AdSense",
         category: ADVERTISING,
-        needles: &["adsbygoogle", "googlesyndication.com/pagead/js", "google_ad_client"],
+        needles: &["adsbygoogle", "googlesyndication.com/pagead/", "google_ad_client", "addadsenseservice("],
         src: &[
             r"pagead2\.googlesyndication\.com/pagead/js/adsbygoogle\.js",
             r"googlesyndication\.com/pagead/show_ads\.js",
         ],
         settings: &[
             src("publisher-id", r"adsbygoogle\.js\?(?:[^#]*&)?client=(ca-pub-\d{10,20})"),
-            markup("publisher-id", r#"data-ad-client=["'](ca-pub-\d{10,20})["']"#),
-            code("publisher-id", r#"google_ad_client\s*=\s*["'](ca-pub-\d{10,20})["']"#),
+            markup("publisher-id", r#"data-ad-client=["']?(ca-pub-\d{10,20})\b"#),
+            code("publisher-id", r#"google_ad_client["']?\s*[:=]\s*["']((?:ca-)?pub-\d{10,20})["']"#),
+            code("publisher-id", r#"\bGS_googleAddAdSenseService\(\s*["'](ca-pub-\d{10,20})["']"#),
         ],
         ..BASE
     },
@@ -279,6 +338,7 @@ pub static CATALOG: &[Service] = &[
         category: ADVERTISING,
         needles: &["doubleclick.net/tag/js/gpt", "googletagservices.com/tag/js/gpt", "defineslot("],
         src: &[r"(?:securepubads\.g\.doubleclick\.net|www\.googletagservices\.com)/tag/js/gpt\.js"],
+        code: &[r"(?:securepubads\.g\.doubleclick\.net|www\.googletagservices\.com)/tag/js/gpt\.js"],
         settings: &[code("network-code", r#"defineSlot\(\s*["']/(\d{3,})/"#)],
         ..BASE
     },
@@ -290,7 +350,7 @@ pub static CATALOG: &[Service] = &[
         src: &[r"(?:www\.google\.com|www\.recaptcha\.net)/recaptcha/(?:api|enterprise)\.js"],
         settings: &[
             src("site-key", r"recaptcha/(?:api|enterprise)\.js\?(?:[^#]*&)?render=(6L[\w-]{38})"),
-            markup("site-key", r#"data-sitekey=["'](6L[\w-]{38})["']"#),
+            markup("site-key", r#"data-sitekey=["']?(6L[\w-]{38})\b"#),
             code("site-key", r#"grecaptcha\.(?:execute|render)\(\s*["'](6L[\w-]{38})["']"#),
         ],
         ..BASE
@@ -308,8 +368,10 @@ pub static CATALOG: &[Service] = &[
         id: "google-fonts",
         name: "Google Fonts",
         category: OTHER,
-        needles: &["fonts.googleapis.com/css"],
+        needles: &["fonts.googleapis.com/css", "webfont.load("],
         stylesheet: &[r"fonts\.googleapis\.com/css2?\?"],
+        // the Web Font Loader asking for Google's families
+        code: &[r"\bWebFont\.load\(\s*\{\s*google\s*:"],
         ..BASE
     },
     // --- Segment's Sherlock set ---
@@ -493,10 +555,11 @@ pub static CATALOG: &[Service] = &[
         category: ANALYTICS,
         needles: &["lytics", "jstag.init"],
         src: &[r"c\.lytics\.io/(?:api/tag/|static/io)"],
-        code: &[r"\bjstag\.init\(\s*\{"],
+        code: &[r"\bjstag\.init\(\s*\{", LYTICS_V3],
         settings: &[
             code("account-id", r#"\bjstag\.init\(\s*\{[^}]*?cid["']?\s*:\s*["']([a-f0-9]{16,})["']"#),
             src("account-id", r"c\.lytics\.io/api/tag/([a-f0-9]{16,})/"),
+            code("account-id", LYTICS_V3),
         ],
         ..BASE
     },
@@ -554,7 +617,8 @@ pub static CATALOG: &[Service] = &[
         category: ADVERTISING,
         needles: &["quantserve.com", "_qevents", "__qc"],
         src: &[r"(?:secure|edge)\.quantserve\.com/quant\.js"],
-        code: &[r"_qevents\.push\(\s*\{", r"__qc\.push"],
+        // the loader built as `(https ? "https://secure" : "http://edge") + ".quantserve.com/quant.js"`
+        code: &[r"_qevents\.push\(\s*\{", r"__qc\.push", r"\.quantserve\.com/quant\.js"],
         noscript: &[r"pixel\.quantserve\.com/pixel/p-"],
         settings: &[
             code("p-code", r#"qacct["']?\s*:\s*["'](p-[\w-]{6,})["']"#),
@@ -704,9 +768,11 @@ pub static CATALOG: &[Service] = &[
         src: &[r"static\.chartbeat\.com/js/chartbeat(?:_mab)?(?:\.min)?\.js"],
         code: &[r"\b_sf_async_config\s*(?:=|\.uid\s*=)"],
         settings: &[
-            code("uid", r"\b_sf_async_config\.uid\s*=\s*(\d{3,})"),
-            code("uid", r"\b_sf_async_config\s*=\s*\{[^}]*?uid\s*:\s*(\d{3,})"),
-            code("domain", r#"\b_sf_async_config\.domain\s*=\s*["']([\w.-]+)["']"#),
+            code("uid", r#"\b_sf_async_config\.uid\s*=\s*["']?(\d{3,})"#),
+            code("uid", r#"\b_sf_async_config\s*=\s*\{[^}]*?uid["']?\s*:\s*["']?(\d{3,})"#),
+            // `domain = '' || 'edition.cnn.com'`: a server-side default left empty
+            code("domain", r#"\b_sf_async_config\.domain\s*=\s*(?:["']{2}\s*\|\|\s*)?["']([\w.-]+)["']"#),
+            code("domain", r#"\b_sf_async_config\s*=\s*\{[^}]*?domain["']?\s*:\s*["']([\w.-]+)["']"#),
         ],
         ..BASE
     },
@@ -797,7 +863,11 @@ pub static CATALOG: &[Service] = &[
         category: ANALYTICS,
         needles: &["crazyegg.com"],
         src: &[r"script\.crazyegg\.com/pages/scripts/\d{4}/\d{4}\.js"],
-        settings: &[src("account", r"crazyegg\.com/pages/scripts/(\d{4}/\d{4})\.js")],
+        code: &[r"script\.crazyegg\.com/pages/scripts/\d{4}/\d{4}\.js"],
+        settings: &[
+            src("account", r"crazyegg\.com/pages/scripts/(\d{4}/\d{4})\.js"),
+            code("account", r"crazyegg\.com/pages/scripts/(\d{4}/\d{4})\.js"),
+        ],
         ..BASE
     },
     Service {
@@ -891,14 +961,15 @@ pub static CATALOG: &[Service] = &[
         name: "Tealium iQ",
         category: TAG_MANAGER,
         needles: &["tiqcdn.com/utag"],
-        src: &[r"tags\.tiqcdn\.com/utag/[\w-]+/[\w-]+/\w+/utag(?:\.sync)?\.js"],
+        src: &[r"tags\.tiqcdn\.com/utag/[\w-]+/[\w.-]+/\w+/utag(?:\.sync)?\.js"],
         code: &[r"tags\.tiqcdn\.com/utag/"],
         settings: &[
-            src("account", r"tiqcdn\.com/utag/([\w-]+)/[\w-]+/\w+/"),
-            src("profile", r"tiqcdn\.com/utag/[\w-]+/([\w-]+)/\w+/"),
-            src("environment", r"tiqcdn\.com/utag/[\w-]+/[\w-]+/(\w+)/"),
-            code("account", r"tiqcdn\.com/utag/([\w-]+)/[\w-]+/\w+/"),
-            code("profile", r"tiqcdn\.com/utag/[\w-]+/([\w-]+)/\w+/"),
+            src("account", r"tiqcdn\.com/utag/([\w-]+)/[\w.-]+/\w+/"),
+            src("profile", r"tiqcdn\.com/utag/[\w-]+/([\w.-]+)/\w+/"),
+            src("environment", r"tiqcdn\.com/utag/[\w-]+/[\w.-]+/(\w+)/"),
+            code("account", r"tiqcdn\.com/utag/([\w-]+)/[\w.-]+/\w+/"),
+            code("profile", r"tiqcdn\.com/utag/[\w-]+/([\w.-]+)/\w+/"),
+            code("environment", r"tiqcdn\.com/utag/[\w-]+/[\w.-]+/(\w+)/utag"),
         ],
         ..BASE
     },
@@ -1186,6 +1257,7 @@ pub static CATALOG: &[Service] = &[
         category: ADVERTISING,
         needles: &["outbrain.com/outbrain.js"],
         src: &[r"widgets\.outbrain\.com/outbrain\.js"],
+        code: &[r"widgets\.outbrain\.com/outbrain\.js"],
         ..BASE
     },
     // --- Social ---
@@ -1200,8 +1272,9 @@ pub static CATALOG: &[Service] = &[
             src("app-id", r"[#&?]appId=(\d{6,})"),
             code("app-id", r#"\bFB\.init\(\s*\{[^}]*?appId["']?\s*:\s*["']?(\d{6,})"#),
             code("app-id", r"connect\.facebook\.net/[\w-]+/sdk\.js#[^\x22\x27]*?appId=(\d{6,})"),
-            meta("app-id", "fb:app_id", r"^(\d{6,})$"),
             src("sdk-version", r"[#&?]version=(v\d+\.\d+)"),
+            code("sdk-version", r"connect\.facebook\.net/[\w-]+/sdk\.js#[^\x22\x27]*?version=(v\d+\.\d+)"),
+            code("sdk-version", r#"\bFB\.init\(\s*\{[^}]*?version["']?\s*:\s*["'](v\d+\.\d+)["']"#),
         ],
         ..BASE
     },
@@ -1218,17 +1291,24 @@ pub static CATALOG: &[Service] = &[
         id: "addthis",
         name: "AddThis",
         category: SOCIAL,
-        needles: &["addthis.com/js/"],
+        needles: &["addthis.com/js/", "addthis_config"],
         src: &[r"s7\.addthis\.com/js/\d+/addthis_widget\.js"],
-        settings: &[src("pub-id", r"addthis_widget\.js#(?:[^#]*&)?pubid=(ra-[a-f0-9]{10,})")],
+        code: &[r"s7\.addthis\.com/js/\d+/addthis_widget\.js"],
+        // ra- ids from addthis.com, wp- from its WordPress plugin, xa- the oldest
+        settings: &[
+            src("pub-id", r"addthis_widget\.js#(?:[^#]*&)?pubid=((?:ra|wp|xa)-[a-f0-9]{10,})"),
+            code("pub-id", r"addthis_widget\.js#(?:[^#]*&)?pubid=((?:ra|wp|xa)-[a-f0-9]{10,})"),
+            code("pub-id", r#"\baddthis_config\b[^}]*?pubid["']?\s*:\s*["']((?:ra|wp|xa)-[a-f0-9]{10,})["']"#),
+        ],
         ..BASE
     },
     Service {
         id: "sharethis",
         name: "ShareThis",
         category: SOCIAL,
-        needles: &["sharethis.com/js/sharethis.js"],
-        src: &[r"platform-api\.sharethis\.com/js/sharethis\.js"],
+        needles: &["sharethis.com/js/sharethis.js", "sharethis.com/button/buttons.js"],
+        // buttons.js is ShareThis's older loader, still on many pages
+        src: &[r"platform-api\.sharethis\.com/js/sharethis\.js", r"w[s3]?\.sharethis\.com/button/buttons\.js"],
         settings: &[src("property", r"sharethis\.js#(?:[^#]*&)?property=([a-f0-9]{16,})")],
         ..BASE
     },
@@ -1288,7 +1368,11 @@ pub static CATALOG: &[Service] = &[
             r"optanon\.blob\.core\.windows\.net/",
             r"cdn\.cookielaw\.org/",
         ],
-        settings: &[attr("domain-script", "data-domain-script", r"^([a-f0-9-]{36}(?:-test)?)$")],
+        settings: &[
+            attr("domain-script", "data-domain-script", r"^([a-f0-9-]{36}(?:-test)?)$"),
+            // the older loader names the domain script in its path
+            src("domain-script", r"cdn\.cookielaw\.org/consent/([a-f0-9-]{36}(?:-test)?)\.js"),
+        ],
         ..BASE
     },
     Service {
@@ -1298,7 +1382,10 @@ pub static CATALOG: &[Service] = &[
         needles: &["use.typekit.net"],
         src: &[r"use\.typekit\.net/[a-z0-9]+\.js"],
         stylesheet: &[r"use\.typekit\.net/[a-z0-9]+\.css"],
-        settings: &[src("kit-id", r"use\.typekit\.net/([a-z0-9]{5,})\.js")],
+        settings: &[
+            src("kit-id", r"use\.typekit\.net/([a-z0-9]{5,})\.js"),
+            markup("kit-id", r#"<link\b[^>]*?href=["']?(?:https?:)?//use\.typekit\.net/([a-z0-9]{5,})\.css"#),
+        ],
         ..BASE
     },
     Service {

@@ -14,9 +14,10 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use workbench_plugin::detector::{
     Detection, Evidence, EvidenceSource, Page, Position, Script, ScriptState, Setting, offset_position,
@@ -34,22 +35,33 @@ const PLACEHOLDERS: &[&str] =
     &["xxxx", "your_", "your-", "yourid", "{{", "{%", "<%", "${", "%s", "replace_me", "insert_"];
 const EMPTY_VALUES: &[&str] = &["", "0", "false", "null", "undefined", "none", "nil", "disabled", "off"];
 
-static NEEDLES: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
-    let mut patterns = Vec::new();
-    let mut owners = Vec::new();
-    for (index, service) in CATALOG.iter().enumerate() {
-        for needle in service.needles {
-            patterns.push(*needle);
-            owners.push(index);
-        }
-    }
-    let automaton = AhoCorasickBuilder::new()
+/// Which service each needle belongs to, in the automata's pattern order.
+static OWNERS: LazyLock<Vec<usize>> = LazyLock::new(|| {
+    CATALOG.iter().enumerate().flat_map(|(index, service)| service.needles.iter().map(move |_| index)).collect()
+});
+
+/// The needles as an NFA, quick to build, for an instance's first pages.
+static NEEDLES_NFA: LazyLock<AhoCorasick> = LazyLock::new(|| needles(AhoCorasickKind::ContiguousNFA));
+/// The needles as a DFA: about 2 ms to build, then a scan of a real page's
+/// scripts about a tenth faster, so it pays once a batch is long.
+static NEEDLES_DFA: LazyLock<AhoCorasick> = LazyLock::new(|| needles(AhoCorasickKind::DFA));
+/// Pages an instance scans with the NFA before it builds the DFA.
+const NFA_PAGES: usize = 32;
+static PAGES_SEEN: AtomicUsize = AtomicUsize::new(0);
+
+fn needles(kind: AhoCorasickKind) -> AhoCorasick {
+    AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .build(patterns)
-        .expect("the catalog's needles build an automaton");
-    (automaton, owners)
-});
+        .kind(Some(kind))
+        .build(CATALOG.iter().flat_map(|service| service.needles.iter()))
+        .expect("the catalog's needles build an automaton")
+}
+
+/// The automaton for this page: the NFA while the instance is young.
+fn automaton() -> &'static AhoCorasick {
+    if PAGES_SEEN.fetch_add(1, Ordering::Relaxed) < NFA_PAGES { &NEEDLES_NFA } else { &NEEDLES_DFA }
+}
 
 /// Compiled patterns, keyed by the address of their text in the catalog
 /// (hashing a pointer, not a 60-byte pattern, on every one of the
@@ -103,36 +115,48 @@ struct Live<'a> {
 }
 
 pub fn detect(page: &Page) -> Vec<Detection> {
-    let scripts: Vec<Live> = page
+    let live: Vec<&Script> = page
         .scripts
         .iter()
         .filter(|script| matches!(script.state, ScriptState::Active | ScriptState::ConsentBlocked))
-        .map(|script| Live {
-            script,
-            code: js::blank_comments(&script.text),
-            gated: script.state == ScriptState::ConsentBlocked,
-        })
         .collect();
     let stylesheets: Vec<_> =
         page.links.iter().filter(|link| link.rel.split_whitespace().any(|rel| rel == "stylesheet")).collect();
 
-    let (automaton, owners) = &*NEEDLES;
-    let texts: Vec<&str> = scripts
+    // Needles are looked for in the raw texts: blanking comments only
+    // removes text, so a needle of the blanked code is one of the raw text
+    // too, and only scripts holding a needle need blanking (most inline
+    // scripts of a real page hold none).
+    let (automaton, owners) = (automaton(), &*OWNERS);
+    let texts: Vec<&str> = live
         .iter()
-        .flat_map(|live| [live.script.src.as_deref().unwrap_or(""), live.code.as_str()])
+        .flat_map(|script| [script.src.as_deref().unwrap_or(""), script.text.as_str()])
         .chain(page.noscripts.iter().map(|noscript| noscript.text.as_str()))
         .chain(stylesheets.iter().map(|link| link.href.as_str()))
         .collect();
     // `needled[service * texts + text]`: a needle of the service is in the text.
     let mut needled = vec![false; CATALOG.len() * texts.len()];
     let mut candidates = vec![false; CATALOG.len()];
+    let mut code_needled = vec![false; live.len()];
     for (index, text) in texts.iter().enumerate() {
         for found in automaton.find_overlapping_iter(*text) {
             let service = owners[found.pattern().as_usize()];
             candidates[service] = true;
             needled[service * texts.len() + index] = true;
+            if index < 2 * live.len() && index % 2 == 1 {
+                code_needled[index / 2] = true;
+            }
         }
     }
+    let scripts: Vec<Live> = live
+        .iter()
+        .zip(&code_needled)
+        .map(|(script, needled)| Live {
+            script,
+            code: if *needled { js::blank_comments(&script.text) } else { String::new() },
+            gated: script.state == ScriptState::ConsentBlocked,
+        })
+        .collect();
 
     let mut detections = Vec::new();
     for (index, service) in CATALOG.iter().enumerate().filter(|(index, _)| candidates[*index]) {
@@ -332,18 +356,6 @@ fn settings(
                             extract.key,
                             &noscript.text[start..end],
                             evidence(EvidenceSource::Noscript, &noscript.text[start..end], Some(position)),
-                        );
-                    }
-                }
-            }
-            From::Meta(name) => {
-                for meta in page.meta.iter().filter(|meta| meta.name == name) {
-                    for (start, end) in captures(extract.pattern, &meta.content) {
-                        let matched = format!("{}=\"{}\"", meta.name, meta.content);
-                        add(
-                            extract.key,
-                            &meta.content[start..end],
-                            evidence(EvidenceSource::Meta, &matched, Some(meta.position)),
                         );
                     }
                 }
