@@ -33,6 +33,7 @@ def lint(workbench):
             "make/phony-declared": name and name.group(1),
             "make/phony-no-rule": (re.findall(r"`([^`]*)`", message) + [None, None])[1],
             "make/quiet-recipe": line,
+            "make/clean-removes-deps": (re.findall(r"`([^`]*)`", message) + [None, None])[1],
         }.get(d["rule"], line)
         found[ident][d["rule"]].add(key)
     failures = [f.get("path", str(f)) for f in document.get("failures", [])]
@@ -40,9 +41,11 @@ def lint(workbench):
 
 
 def in_scope(rule, facts, got):
-    """quiet-recipe is judged on the recipe lines make read (not in a branch not taken)."""
-    if rule == "make/quiet-recipe":
+    """Lines are judged where make reads them (not in a branch not taken)."""
+    if rule in ("make/quiet-recipe", "make/tool-path"):
         return {line for line in got if line in set(facts["recipe_lines"])}
+    if rule == "make/vars-at-top":
+        return {line for line in got if line not in set(facts["lines_not_read"])}
     return got
 
 
@@ -53,6 +56,9 @@ def expected(facts):
         "make/phony-declared": set(facts["phony_missing"]),
         "make/phony-no-rule": set(facts["phony_no_rule"]),
         "make/quiet-recipe": set(facts["echoed"]),
+        "make/vars-at-top": set(facts["late_assignments"]),
+        "make/tool-path": set(facts["tool_paths"]),
+        "make/clean-removes-deps": set(facts["clean_removes"]),
     }
 
 

@@ -106,7 +106,7 @@ rule!(
     Warning,
     false,
     "`clean` deletes downloaded dependencies",
-    "`clean` removes build output and transient files; deleting downloaded dependencies (node_modules, vendor, .venv, a cargo target directory) is `clean-deps`'s job, so a `make clean` does not force a long re-download."
+    "`clean` removes build output and transient files; deleting downloaded dependencies (node_modules, bower_components, vendor, .venv, .tox, component(1)'s components) is `clean-deps`'s job, so a `make clean` does not force a long re-download. A build's own output (a cargo `target/`, `dist/`) is `clean`'s."
 );
 rule!(
     TEST_LINTS,
@@ -215,7 +215,7 @@ pub fn check(
     predefined_default(makefile, &mut report);
     recipes(makefile, &mut report);
     phony(makefile, text, options, &mut report);
-    clean_and_build(makefile, &mut report);
+    clean_and_build(makefile, text, &mut report);
     if whole {
         default_goal(makefile, &mut report);
         missing_targets(makefile, options, &mut report);
@@ -298,10 +298,12 @@ fn predefined_default(makefile: &Makefile, report: &mut Findings<'_>) {
     }
 }
 
-/// `.PHONY`, `.SUFFIXES` and other special targets are declarations.
+/// `.PHONY`, `.SUFFIXES` and other special targets are declarations, also
+/// behind references that are empty by default (lz4's `$(V)$(VERBOSE).SILENT`).
 fn is_special(targets: &[String]) -> bool {
     targets
         .iter()
+        .map(|target| after_references(target))
         .all(|target| target.starts_with('.') && target.chars().skip(1).all(|c| c.is_ascii_uppercase() || c == '_'))
 }
 
@@ -319,15 +321,99 @@ fn command_start(command: &str) -> (usize, bool) {
     (command.len(), silent)
 }
 
-const TOOL_PATHS: [&str; 7] = [
-    "node_modules/.bin/",
-    "./node_modules/",
-    "./target/release/",
-    "./target/debug/",
-    "target/release/",
-    "target/debug/",
+/// Folders whose programs a recipe should reach through a variable: what
+/// package managers install and what builds write.
+const TOOL_DIRS: [&str; 8] = [
+    "node_modules/",
+    "bower_components/",
+    "jspm_packages/",
     ".venv/bin/",
+    "venv/bin/",
+    "vendor/bin/",
+    "target/debug/",
+    "target/release/",
 ];
+
+/// Programs that run the script named after them (`node ./node_modules/.bin/mocha`).
+const INTERPRETERS: [&str; 10] =
+    ["node", "nodejs", "python", "python2", "python3", "sh", "bash", "ruby", "php", "perl"];
+
+fn in_tool_dir(word: &str) -> bool {
+    !word.contains('$')
+        && TOOL_DIRS.iter().any(|dir| word.match_indices(dir).any(|(at, _)| at == 0 || word.as_bytes()[at - 1] == b'/'))
+}
+
+/// The programs a recipe line runs, with their byte offsets in it: the
+/// first word of each command (`&&`, `||`, `;`, `|`), after `NAME=value`
+/// settings and `env`/`exec`-style prefixes, and the script an interpreter
+/// (or a `$(NODE)`-style variable) is given.
+fn programs(command: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    // Words and command separators; a `$(...)` reference stays in its word.
+    let mut words = Vec::new();
+    let bytes = command.as_bytes();
+    let (mut index, mut start) = (0, None);
+    while index <= bytes.len() {
+        let byte = bytes.get(index).copied().unwrap_or(b' ');
+        if byte == b'$' && matches!(bytes.get(index + 1), Some(b'(' | b'{')) {
+            start.get_or_insert(index);
+            let close = if bytes[index + 1] == b'(' { b')' } else { b'}' };
+            let mut depth = 0;
+            while index < bytes.len() {
+                match bytes[index] {
+                    b'(' | b'{' => depth += 1,
+                    b')' | b'}' if depth == 1 && bytes[index] == close => break,
+                    b')' | b'}' => depth -= 1,
+                    _ => {}
+                }
+                index += 1;
+            }
+            index += 1;
+            continue;
+        }
+        let separator = matches!(byte, b'&' | b'|' | b';' | b'(' | b')');
+        if byte.is_ascii_whitespace() || separator {
+            if let Some(from) = start.take() {
+                words.push((from, &command[from..index]));
+            }
+            if separator {
+                words.push((index, "&&"));
+            }
+        } else if start.is_none() {
+            start = Some(index);
+        }
+        index += 1;
+    }
+    let mut expecting = true;
+    let mut interpreter = false;
+    for (at, word) in words {
+        if word == "&&" {
+            expecting = true;
+            interpreter = false;
+            continue;
+        }
+        if interpreter {
+            interpreter = false;
+            if !word.starts_with('-') {
+                found.push((at, word));
+            }
+            continue;
+        }
+        if !expecting {
+            continue;
+        }
+        let setting = word
+            .split_once('=')
+            .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if setting || matches!(word, "env" | "exec" | "time" | "nohup" | "command") {
+            continue;
+        }
+        expecting = false;
+        found.push((at, word));
+        interpreter = INTERPRETERS.contains(&word) || leading_variable(word).is_some_and(|(_, rest)| rest.is_empty());
+    }
+    found
+}
 
 fn recipes(makefile: &Makefile, report: &mut Findings<'_>) {
     // `.SILENT:` with no names, lz4's `$(V)$(VERBOSE).SILENT:` (silent
@@ -376,12 +462,16 @@ fn recipes(makefile: &Makefile, report: &mut Findings<'_>) {
                     fix,
                 );
             }
-            let tool = command.split_whitespace().next().unwrap_or("");
-            if TOOL_PATHS.iter().any(|path| tool.starts_with(path) || tool.contains(&format!("/{path}"))) {
+            // Most lines name no such folder: only those are split into programs.
+            let names_tool_dir = ["node_modules/", "bower_components/", "jspm_packages/", "/bin/", "target/"]
+                .iter()
+                .any(|dir| command.contains(dir));
+            let programs = if names_tool_dir { programs(command) } else { Vec::new() };
+            for (at, tool) in programs.into_iter().filter(|(_, tool)| in_tool_dir(tool)) {
                 report.add(
                     TOOL_PATH,
                     format!("`{tool}` is run by its path"),
-                    Some(span(&recipe.line, in_line + start, tool.len())),
+                    Some(span(&recipe.line, in_line + start + at, tool.len())),
                     "define a variable at the top (e.g. `TOOL ?= ...`) and run `$(TOOL)`",
                     None,
                 );
@@ -508,29 +598,75 @@ fn phony_fix(phony_lines: &[&Line], text: &str, target: &str) -> Fix {
     Fix { description: format!("declare `{target}` in `.PHONY`"), edits: vec![edit] }
 }
 
-const DEPENDENCY_DIRS: [&str; 6] = ["node_modules", "vendor", ".venv", "venv", "target", "bower_components"];
+/// Folders package managers download into. A build's output (`target/`,
+/// `dist/`) is `clean`'s to remove, so it is not here.
+const DEPENDENCY_DIRS: [&str; 9] =
+    ["node_modules", "bower_components", "jspm_packages", "vendor", ".venv", "venv", ".tox", "Pods", ".bundle"];
 
-fn clean_and_build(makefile: &Makefile, report: &mut Findings<'_>) {
-    for (_, rule) in makefile.rules_for("clean") {
-        for recipe in &rule.recipe {
-            let command = &recipe.command;
-            if !(command.contains("rm ") || command.contains("$(RM)") || command.contains("cargo clean")) {
-                continue;
+/// Programs that delete what they are given.
+const REMOVERS: [&str; 5] = ["rm", "$(RM)", "${RM}", "rimraf", "trash"];
+
+/// The dependency folder a removal names, if any: its last path component,
+/// with `components` counted where the file installs component(1) packages.
+fn dependency_dir(word: &str, components: bool) -> Option<&str> {
+    let base = word.trim_matches(['\'', '"']).trim_end_matches('/').rsplit('/').next()?;
+    (DEPENDENCY_DIRS.contains(&base) || (components && base == "components")).then_some(base)
+}
+
+/// `clean` and the targets it depends on, as make runs them for `make clean`.
+fn clean_rules(makefile: &Makefile) -> Vec<(&str, &crate::parser::Rule)> {
+    let mut names = vec!["clean"];
+    let mut rules = Vec::new();
+    let mut index = 0;
+    while index < names.len() && index < 64 {
+        let name = names[index];
+        for (_, rule) in makefile.rules_for(name) {
+            rules.push((name, rule));
+            for prerequisite in &rule.prerequisites {
+                if !names.contains(&prerequisite.as_str()) {
+                    names.push(prerequisite);
+                }
             }
-            let removed = command
-                .split_whitespace()
-                .map(|word| word.trim_end_matches('/').trim_start_matches("./"))
-                .find(|word| DEPENDENCY_DIRS.contains(word))
-                .or_else(|| command.contains("cargo clean").then_some("target"));
-            if let Some(dir) = removed {
-                let at = recipe.line.first.find(dir).unwrap_or(0);
-                report.add(
-                    CLEAN_DEPS,
-                    format!("`clean` removes `{dir}`, a dependency directory"),
-                    Some(span(&recipe.line, at, dir.len())),
-                    format!("move the removal of `{dir}` to a `clean-deps` target"),
-                    None,
-                );
+        }
+        index += 1;
+    }
+    rules
+}
+
+fn clean_and_build(makefile: &Makefile, text: &str, report: &mut Findings<'_>) {
+    let components = text.contains("component install") || text.contains("component-install");
+    let values = makefile.values();
+    for (through, rule) in clean_rules(makefile) {
+        for recipe in &rule.recipe {
+            let command = values.expand(&recipe.command);
+            let mut reported = Vec::new();
+            for part in command.split(['&', '|', ';']) {
+                let mut words = part.split_whitespace().map(|word| word.trim_start_matches(['@', '-', '+']));
+                if !words.next().is_some_and(|first| REMOVERS.contains(&first)) {
+                    continue;
+                }
+                for dir in
+                    words.filter(|word| !word.starts_with('-')).filter_map(|word| dependency_dir(word, components))
+                {
+                    if reported.contains(&dir) {
+                        continue;
+                    }
+                    reported.push(dir);
+                    let via = if through == "clean" { String::new() } else { format!(" (through `{through}`)") };
+                    // The folder as written, or the whole line when a variable names it.
+                    let at = recipe
+                        .line
+                        .first
+                        .find(dir)
+                        .map_or_else(|| whole_line(&recipe.line), |at| span(&recipe.line, at, dir.len()));
+                    report.add(
+                        CLEAN_DEPS,
+                        format!("`clean` removes `{dir}`{via}, a dependency directory"),
+                        Some(at),
+                        format!("move the removal of `{dir}` to a `clean-deps` target"),
+                        None,
+                    );
+                }
             }
         }
     }
