@@ -365,14 +365,14 @@ def tool_paths(sources, read):
     """Recipe lines make reads that run a tool by its path into a dependency
     or build folder: the first word of each command the shell would run,
     after `NAME=value` settings and `env`-style prefixes, and the script an
-    interpreter or a `$(NODE)`-style variable is given."""
+    interpreter (`node`, or a variable named after one: `$(NODE)`) is given."""
     found = []
     for number, line in sources:
         if number not in read:
             continue
         body = re.sub(r"\\\n", " ", line.lstrip("\t")).lstrip("@-+ \t")
         # A make reference is one word, whatever it holds.
-        body = re.sub(r"\$[({][^)}]*[)}]", lambda m: "$VAR" + str(len(m.group(0))), body)
+        body = re.sub(r"\$[({]([^)}]*)[)}]", lambda m: "$" + re.sub(r"\W", "_", m.group(1)), body)
         for command in re.split(r"&&|\|\||;|\||\(|\)|`", body):
             words = command.split()
             while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
@@ -380,7 +380,7 @@ def tool_paths(sources, read):
             while words and words[0] in ("exec", "env", "time", "nohup", "command"):
                 words.pop(0)
             tools = words[:1]
-            if words and (words[0] in INTERPRETERS or words[0].startswith("$VAR")) and len(words) > 1 and not words[1].startswith("-"):
+            if words and words[0].lstrip("$").lower() in INTERPRETERS and len(words) > 1 and not words[1].startswith("-"):
                 tools.append(words[1])
             if any("$" not in tool and TOOL_DIR.search(tool) for tool in tools):
                 found.append(number)

@@ -410,7 +410,11 @@ fn programs(command: &str) -> Vec<(usize, &str)> {
         }
         expecting = false;
         found.push((at, word));
-        interpreter = INTERPRETERS.contains(&word) || leading_variable(word).is_some_and(|(_, rest)| rest.is_empty());
+        // `$(NODE) ./node_modules/.bin/mocha` runs mocha; `$(CP) target/release/x` runs cp.
+        interpreter = INTERPRETERS.contains(&word)
+            || leading_variable(word).is_some_and(|(name, rest)| {
+                rest.is_empty() && INTERPRETERS.iter().any(|interpreter| interpreter.eq_ignore_ascii_case(name))
+            });
     }
     found
 }
