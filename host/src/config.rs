@@ -147,6 +147,18 @@ pub struct LintConfig {
     /// `[[lint.overrides]]`: rule levels for paths matching globs; later
     /// ones win over earlier ones and over `[lint.rules]`.
     pub overrides: Vec<LintOverride>,
+    /// What is shown in files that are not the repository's own (vendored,
+    /// generated, test data): only errors, or everything.
+    pub foreign_files: ForeignFiles,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForeignFiles {
+    /// Errors only: a warning there is someone else's to fix.
+    #[default]
+    Errors,
+    All,
 }
 
 #[derive(Debug, Default, Deserialize)]

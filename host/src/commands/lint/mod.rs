@@ -4,6 +4,7 @@
 mod attributes;
 mod cache;
 mod fix;
+mod foreign;
 mod listing;
 mod report;
 mod severity;
@@ -20,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use clap::{Args, ValueEnum};
 use globset::GlobSet;
 
+use crate::config::ForeignFiles;
 use crate::context::Context;
 use crate::error::{Error, Exit};
 use crate::plugins::bindings::lint_check::{CheckerInfo, Diagnostic};
@@ -119,7 +121,17 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         return Err(Error::input("no lint-check plugins are loaded")
             .help("build workbench with `make build` to bundle the core checks, or add plugins with --plugin PATH"));
     }
-    let severities = rule_severities(context, &checkers)?;
+    let mut severities = rule_severities(context, &checkers)?;
+    // A path named on the command line is the user's choice: its own
+    // folders do not make its files foreign (`workbench lint vendor/lib`).
+    severities.named = args
+        .paths
+        .iter()
+        .map(|path| {
+            let root = context.resolve(path);
+            walk::display_path(&root, &root, context.cwd())
+        })
+        .collect();
     let (cwd, targets) = walked?;
     log::debug!("lint: {} files walked after {:?}", targets.len(), started.elapsed());
     let mut stores: Vec<cache::Store> = checkers
@@ -321,8 +333,8 @@ fn lint_once(
             .read(found.iter().filter_map(|diagnostic| Some(by_display.get(diagnostic.path.as_str())?.target)), false);
     }
     let sources = sources.bytes;
-    let diagnostics = settle(found, &sources, &by_display, checkers, severities);
-    Pass { outcome: Outcome { diagnostics, failures, files_checked }, sources, kept_lines }
+    let (diagnostics, foreign_hidden) = settle(found, &sources, &by_display, checkers, severities);
+    Pass { outcome: Outcome { diagnostics, failures, files_checked, foreign_hidden }, sources, kept_lines }
 }
 
 /// What the plugins found, as the user sees it: suppressions applied first
@@ -335,7 +347,7 @@ fn settle(
     by_display: &HashMap<&str, &Wanted>,
     checkers: &[Checker],
     severities: &severity::Severities,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, usize) {
     let mut by_file: HashMap<&str, Vec<suppress::Suppression>> = HashMap::new();
     for (path, bytes) in sources {
         let suppressions = suppress::scan(bytes);
@@ -373,11 +385,24 @@ fn settle(
             None => Some(diagnostic),
         })
         .collect();
+    // Files that are not the repository's own show their errors only.
+    let mut foreign_hidden = 0;
+    if severities.foreign_files == ForeignFiles::Errors {
+        let mut foreign = foreign::Foreign::new(&severities.named);
+        diagnostics.retain(|diagnostic| {
+            let hide = diagnostic.severity != Severity::Error
+                && by_display
+                    .get(diagnostic.path.as_str())
+                    .is_some_and(|file| foreign.is_foreign(&diagnostic.path, &file.target.path, &mut attributes));
+            foreign_hidden += usize::from(hide);
+            !hide
+        });
+    }
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.span.map_or((0, 0), |s| (s.line, s.column));
         (&a.path, key(a), &a.rule).cmp(&(&b.path, key(b), &b.rule))
     });
-    diagnostics
+    (diagnostics, foreign_hidden)
 }
 
 /// The fixed contents of every file with fixes, and how many fixes.

@@ -20,6 +20,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<PluginFailure>,
     pub files_checked: usize,
+    /// Warnings and notes not shown in vendored, generated and test-data files.
+    pub foreign_hidden: usize,
 }
 
 impl Outcome {
@@ -141,6 +143,16 @@ pub fn human(outcome: &Outcome, lines: &Lines, paint: Paint, quiet: bool) -> Str
         summary.push(count(infos, "note", style::NOTE));
     }
     let _ = writeln!(out, "{} in {} checked", summary.join(", "), plural(outcome.files_checked, "file"));
+    if outcome.foreign_hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{} in vendored, generated or test-data files not shown (`[lint] foreign-files = \"all\"` shows them)",
+            match outcome.foreign_hidden {
+                1 => "1 warning or note".to_string(),
+                n => format!("{n} warnings or notes"),
+            }
+        );
+    }
     out
 }
 
@@ -190,6 +202,7 @@ pub fn json(outcome: &Outcome) -> String {
             "errors": outcome.count(Severity::Error),
             "warnings": outcome.count(Severity::Warning),
             "infos": outcome.count(Severity::Info),
+            "foreign-hidden": outcome.foreign_hidden,
         },
     });
     format!("{document:#}\n")

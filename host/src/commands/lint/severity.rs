@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use globset::GlobSet;
 
 use super::walk;
-use crate::config::LintConfig;
+use crate::config::{ForeignFiles, LintConfig};
 use crate::error::Error;
 use crate::plugins::bindings::types::Severity;
 
@@ -16,6 +16,10 @@ type Level = Option<Severity>;
 pub struct Severities {
     global: HashMap<String, Level>,
     overrides: Vec<(GlobSet, HashMap<String, Level>)>,
+    /// `[lint] foreign-files`: what vendored, generated and test-data files show.
+    pub foreign_files: ForeignFiles,
+    /// The paths named on the command line, as displayed.
+    pub named: Vec<String>,
 }
 
 impl Severities {
@@ -62,7 +66,7 @@ impl Severities {
                 Ok((walk::glob_set(&entry.paths, &format!("{file}: {section}"))?, table(&entry.rules, &section)?))
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        Ok(Severities { global, overrides })
+        Ok(Severities { global, overrides, foreign_files: config.foreign_files, named: Vec::new() })
     }
 
     /// The user's level for a rule at a path; `None` leaves the plugin's.

@@ -155,7 +155,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// root's last component followed by the path within it (`../other/x`
 /// shows as `other/x`), since plugins never see `..`. `/`-separated, with
 /// no leading `./`, and computed without touching the disk.
-fn display_path(path: &Path, root: &Path, cwd: &Path) -> String {
+pub fn display_path(path: &Path, root: &Path, cwd: &Path) -> String {
     let climbs = |path: &Path| path.components().any(|part| part == Component::ParentDir);
     let outside;
     // The common case, a relative path that does not climb, is its own
