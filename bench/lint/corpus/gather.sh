@@ -8,17 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${CLONES:-$here/.clones}
 mkdir -p "$here/files"
-git_dir() { # repo -> a git dir holding its objects
-  local repo=$1 dir
-  if [ -n "${MIRRORS:-}" ]; then
-    dir="$MIRRORS/${repo/\//+}/repo"
-    [ -d "$dir/.git" ] && dir="$dir/.git"
-    echo "$dir"; return
-  fi
-  dir="$cache/${repo/\//+}.git"
-  [ -d "$dir" ] || git clone --quiet --bare --filter=blob:none "https://github.com/$repo" "$dir"
-  echo "$dir"
-}
+# shellcheck source=../../corpus-git.sh
+source "$here/../../corpus-git.sh"
 status=0
 while IFS=$'\t' read -r id repo commit path sha256 licence; do
   [ "$id" = id ] && continue
