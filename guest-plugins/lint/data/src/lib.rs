@@ -53,12 +53,17 @@ impl LintCheck for Data {
             };
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let extension = file.path.rsplit('.').next().unwrap_or("");
+            let mut mine = Vec::new();
             match extension {
-                "json" if with_comments(&file.path) => json(&file.path, &without_comments(text), &mut found),
-                "jsonc" => json(&file.path, &without_comments(text), &mut found),
-                "json" => json(&file.path, text, &mut found),
-                "toml" => toml_file(&file.path, text, &mut found),
-                _ => yaml(&file.path, text, &mut found),
+                "json" if with_comments(&file.path) => json(&file.path, &without_comments(text), &mut mine),
+                "jsonc" => json(&file.path, &without_comments(text), &mut mine),
+                "json" => json(&file.path, text, &mut mine),
+                "toml" => toml_file(&file.path, text, &mut mine),
+                _ => yaml(&file.path, text, &mut mine),
+            }
+            // A template that does not parse is not broken data.
+            if !(mine.iter().any(|diagnostic| diagnostic.rule == SYNTAX.id) && is_template(text)) {
+                found.extend(mine);
             }
         }
         Ok(found)
@@ -66,6 +71,17 @@ impl LintCheck for Data {
 }
 
 workbench_plugin::export_lint_check!(Data);
+
+/// A Go, Jinja or Liquid template named `.toml`, `.yaml` or `.json` (traefik's
+/// fixtures, Helm-style configs) is data only once rendered; a line with
+/// `{{ ... }}` or `{% ... %}` is the sign. Only a file that does not parse
+/// is taken for one: a workflow's `${{ secrets.X }}` sits in valid YAML.
+fn is_template(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.find("{{").is_some_and(|open| line[open..].contains("}}"))
+            || line.find("{%").is_some_and(|open| line[open..].contains("%}"))
+    })
+}
 
 /// Span of the start of 1-based `line`, 1-based `column`.
 fn at(text: &str, line: usize, column: usize) -> Span {
