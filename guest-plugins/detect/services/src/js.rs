@@ -32,7 +32,7 @@ pub fn blank_comments(text: &str) -> String {
                 index = skip_string(bytes, index, b'`');
                 previous = byte;
             }
-            b'/' if starts_regex(previous) => {
+            b'/' if starts_regex(previous) || after_keyword(bytes, index) => {
                 index = skip_regex(bytes, index);
                 previous = b'/';
             }
@@ -111,6 +111,33 @@ fn starts_regex(previous: u8) -> bool {
     )
 }
 
+/// Whether a `/` at `index` follows a keyword after which an expression
+/// starts (`return/iPad/.test(ua)` in minified code), so it opens a regex.
+fn after_keyword(bytes: &[u8], index: usize) -> bool {
+    let identifier = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$';
+    let end = bytes[..index].iter().rposition(|byte| !byte.is_ascii_whitespace()).map_or(0, |at| at + 1);
+    let start = bytes[..end].iter().rposition(|byte| !identifier(*byte)).map_or(0, |at| at + 1);
+    if start > 0 && bytes[start - 1] == b'.' {
+        return false;
+    }
+    matches!(
+        &bytes[start..end],
+        b"return"
+            | b"typeof"
+            | b"case"
+            | b"do"
+            | b"else"
+            | b"in"
+            | b"instanceof"
+            | b"new"
+            | b"delete"
+            | b"void"
+            | b"throw"
+            | b"yield"
+            | b"await"
+    )
+}
+
 fn skip_regex(bytes: &[u8], start: usize) -> usize {
     let mut index = start + 1;
     let mut in_class = false;
@@ -155,6 +182,15 @@ mod tests {
     fn regex_literals_and_division_are_told_apart() {
         assert_eq!(blank_comments("var r = /\\/\\/x/; a()"), "var r = /\\/\\/x/; a()");
         assert_eq!(blank_comments("x = a / b; // c"), "x = a / b;     ");
+    }
+
+    #[test]
+    fn a_regex_right_after_return_is_a_regex() {
+        // The Guardian's minified `return/.*(iPhone|iPad|iPod; CPU) OS .../.test(ua)`:
+        // read as a division, it put the lexer out of step with every quote after it.
+        let text = "function f(){return/.*(iPad; CPU) OS \\d+.*/.test(ua)}var u=\"https://x.example/gpt.js\";";
+        assert_eq!(blank_comments(text), text);
+        assert_eq!(blank_comments("x = a.return / 2; // c"), "x = a.return / 2;     ");
     }
 
     #[test]
