@@ -221,6 +221,10 @@ fn a_named_path_is_linted_even_when_excluded() {
     test.run_with(["lint", "vendor/lib"]).code(0).stdout_has("vendor/lib/a.txt:1:2");
 }
 
+/// Applies the Make conventions to Makefiles without a `default` target,
+/// which otherwise only get make's own errors.
+const ALL_CONVENTIONS: &str = "[plugins.options.make]\nconventions = \"all\"\n";
+
 /// The suppression marker, assembled so this file does not suppress itself.
 const ALLOW: &str = concat!("workbench", ": allow(");
 
@@ -228,6 +232,7 @@ const ALLOW: &str = concat!("workbench", ": allow(");
 fn fix_applies_safe_fixes_atomically_and_idempotently() {
     let test = Test::new()
         .file("Makefile", "a:\n\techo loud\nlint:\n\t@true\n")
+        .file("workbench.toml", ALL_CONVENTIONS)
         .file("notes.txt", "tail  \nend")
         .args(["lint", "--fix"]);
     test.run().code(0).stdout_has("fixed");
@@ -241,6 +246,23 @@ fn fix_applies_safe_fixes_atomically_and_idempotently() {
 }
 
 #[test]
+fn a_makefile_without_the_conventions_shows_makes_own_mistakes_and_one_note() {
+    let test = Test::new().file("Makefile", "all: prog\n\tcc -o prog main.c\nCFLAGS = -O2\n.PHONY: all instal\n");
+    test.run_with(["lint"])
+        .code(0)
+        .stdout_has("warning[make/phony-no-rule]: `.PHONY` names `instal`")
+        .stdout_has("info[make/conventions]: 7 findings of the Make conventions not shown")
+        .stdout_has("0 errors, 1 warning, 1 note")
+        .stdout_lacks("make/quiet-recipe");
+    test.file("workbench.toml", ALL_CONVENTIONS)
+        .run_with(["lint"])
+        .code(0)
+        .stdout_has("warning[make/quiet-recipe]")
+        .stdout_has("warning[make/vars-at-top]")
+        .stdout_lacks("make/conventions");
+}
+
+#[test]
 fn diff_shows_fixes_without_writing() {
     let test = Test::new().file("notes.txt", "tail  \n").args(["lint", "--diff"]);
     test.run().code(1).stdout_has("--- a/notes.txt\n+++ b/notes.txt").stdout_has("-tail  \n+tail\n");
@@ -250,7 +272,13 @@ fn diff_shows_fixes_without_writing() {
 #[test]
 fn suppressions_allow_a_rule_with_a_reason() {
     let makefile = format!("a:\n\t# {ALLOW}make/quiet-recipe) -- the tool prints its own progress\n\techo loud\n");
-    Test::new().file("rules.mk", makefile).args(["lint"]).run().code(0).stdout_has("0 errors, 0 warnings");
+    Test::new()
+        .file("rules.mk", makefile)
+        .file("workbench.toml", ALL_CONVENTIONS)
+        .args(["lint"])
+        .run()
+        .code(0)
+        .stdout_has("0 errors, 0 warnings in");
 }
 
 #[test]
@@ -258,6 +286,7 @@ fn unused_and_reasonless_suppressions_are_reported() {
     let makefile = format!("a:\n\t@true # {ALLOW}make/quiet-recipe)\n");
     Test::new()
         .file("rules.mk", makefile)
+        .file("workbench.toml", ALL_CONVENTIONS)
         .args(["lint"])
         .run()
         .code(0)
@@ -279,6 +308,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     const SARIF: &str = "tests/fixtures/sarif/sarif-2.1.0-rtm.5.json";
     let run = Test::new()
         .file("Makefile", "a:\n\techo loud\n")
+        .file("workbench.toml", ALL_CONVENTIONS)
         .file("notes.txt", "tail  \nno newline")
         .plugin(test_plugin("hostile-lint"))
         .file("hang.txt", "loop")

@@ -20,9 +20,10 @@ def lint(workbench):
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(os.path.join(HERE, "files"), os.path.join(tmp, "corpus"))
         # The rules are scored, not what a default run shows: generated
-        # Makefiles (cppcheck's dmake) keep their warnings here.
+        # Makefiles (cppcheck's dmake) keep their warnings here, and the
+        # Make conventions apply to files that never adopted them.
         with open(os.path.join(tmp, "workbench.toml"), "w") as config:
-            config.write('[lint]\nforeign-files = "all"\n')
+            config.write('[lint]\nforeign-files = "all"\n\n[plugins.options.make]\nconventions = "all"\n')
         run = subprocess.run([workbench, "lint", "corpus", "--format", "json", "--quiet"],
                              cwd=tmp, capture_output=True, text=True)
         document = json.loads(run.stdout)

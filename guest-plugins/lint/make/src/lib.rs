@@ -1,9 +1,15 @@
 //! `make`: the Makefile conventions of workbench's design as lint rules,
 //! over a tolerant GNU Makefile parser ([`parser`]).
 //!
-//! Whole-file rules (default goal, conventional targets) apply to
-//! `Makefile`, `makefile` and `GNUmakefile`; `*.mk` fragments get only the
-//! line rules, since they are included into a Makefile that has the rest.
+//! The conventions are a profile: by default they apply to the Makefiles
+//! that adopt them (a `default` target), while the rules about what make
+//! itself gets wrong apply to all. Whole-file rules (default goal,
+//! conventional targets) apply to `Makefile`, `makefile` and `GNUmakefile`;
+//! `*.mk` fragments get only the line rules, since they are included into a
+//! Makefile that has the rest. Each file is read alone: the host batches
+//! files arbitrarily and caches results per file, so a rule never depends
+//! on another file (an `include` makes the rules that need the whole
+//! program, such as `missing-target`, hold back instead).
 
 // Natively (unit tests, fuzz targets) the component's entry points go unused.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -23,6 +29,24 @@ pub struct MakeOptions {
     pub required_targets: Vec<String>,
     /// Targets that never name a file and so belong in `.PHONY`.
     pub conventional_targets: Vec<String>,
+    /// Which Makefiles the conventions' rules apply to (`make/conventions`).
+    pub conventions: Conventions,
+}
+
+/// Where the Make conventions apply. The rules about what make itself
+/// gets wrong (`recipe-spaces`, `crlf`, `predefined-default`,
+/// `phony-no-rule`) apply everywhere regardless.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conventions {
+    /// Makefiles with a `default` target (or `.DEFAULT_GOAL := default`);
+    /// the others get one `make/conventions` note counting what was left out.
+    #[default]
+    OptedIn,
+    /// Every Makefile and fragment.
+    All,
+    /// None.
+    None,
 }
 
 impl Default for MakeOptions {
@@ -43,6 +67,7 @@ impl Default for MakeOptions {
                 "install",
                 "bench",
             ]),
+            conventions: Conventions::default(),
         }
     }
 }
@@ -78,7 +103,8 @@ impl LintCheck for Make {
 #[doc(hidden)]
 pub fn fuzz_check(text: &str) {
     let makefile = parser::parse(text);
-    rules::check("Makefile", text, &makefile, true, &MakeOptions::default(), &mut Vec::new());
+    let options = MakeOptions { conventions: Conventions::All, ..MakeOptions::default() };
+    rules::check("Makefile", text, &makefile, true, &options, &mut Vec::new());
 }
 
 // Native builds (unit tests, the fuzz targets) link no component exports.

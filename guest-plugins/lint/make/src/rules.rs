@@ -5,8 +5,8 @@ use workbench_plugin::lint_check::{Diagnostic, Edit, Findings, Fix, Rule, Severi
 
 use std::collections::HashMap;
 
-use crate::MakeOptions;
 use crate::parser::{Item, Line, Makefile, RecipeLine};
+use crate::{Conventions, MakeOptions};
 
 macro_rules! rule {
     ($name:ident, $id:literal, $severity:ident, $fixable:literal, $summary:literal, $explanation:literal) => {
@@ -166,6 +166,15 @@ const PREDEFINED: &[&str] = &[
     "YACC",
 ];
 
+rule!(
+    CONVENTIONS,
+    "make/conventions",
+    Info,
+    false,
+    "Make conventions not adopted; their findings are not shown",
+    "The Make conventions (a `default` first target that builds, the same entry points in every project, quiet recipes, variables at the top, tools through variables...) are a profile a Makefile opts into by having a `default` target (or `.DEFAULT_GOAL := default`). In a Makefile without one only the rules about what make itself gets wrong apply (`recipe-spaces`, `crlf`, `predefined-default`, `phony-no-rule`), and this note counts the findings left out. Adopt the conventions with `default: build` as the first rule, set `conventions = \"all\"` under `[plugins.options.make]` to apply them everywhere, or `\"none\"` to apply them nowhere."
+);
+
 pub const RULES: &[&Rule] = &[
     RECIPE_SPACES,
     CRLF,
@@ -181,6 +190,7 @@ pub const RULES: &[&Rule] = &[
     TEST_LINTS,
     BUILD_OUTPUT,
     PREDEFINED_DEFAULT,
+    CONVENTIONS,
 ];
 
 /// A span over `len` bytes of a line's first physical line, from byte `at`.
@@ -209,17 +219,61 @@ pub fn check(
     found: &mut Vec<Diagnostic>,
 ) {
     let mut report = Findings::new(path, found);
+    // What make itself gets wrong, in any Makefile.
     recipe_spaces(makefile, &mut report);
     crlf(makefile, &mut report);
-    vars_at_top(makefile, &mut report);
     predefined_default(makefile, &mut report);
-    recipes(makefile, &mut report);
-    phony(makefile, text, options, &mut report);
-    clean_and_build(makefile, text, &mut report);
+    phony_no_rule(makefile, &mut report);
+    match options.conventions {
+        Conventions::All => conventions(makefile, text, whole, options, &mut report),
+        Conventions::OptedIn if adopts_conventions(makefile) => {
+            conventions(makefile, text, whole, options, &mut report);
+        }
+        Conventions::OptedIn => {
+            // Counted, not shown: a Makefile that never took up the
+            // conventions would otherwise bury its real errors (git's own
+            // Makefile gives 2,148 of these).
+            let mut hidden = Vec::new();
+            conventions(makefile, text, whole, options, &mut Findings::new(path, &mut hidden));
+            if !hidden.is_empty() {
+                let what = if hidden.len() == 1 { "1 finding" } else { &format!("{} findings", hidden.len()) };
+                let adopt = if whole {
+                    "to adopt them, make `default: build` the first rule"
+                } else {
+                    "a fragment is read alone and does not adopt them through its includer"
+                };
+                report.add(
+                    CONVENTIONS,
+                    format!("{what} of the Make conventions not shown: this Makefile has not adopted them"),
+                    None,
+                    format!("{adopt}; to see them anyway, set `conventions = \"all\"` under `[plugins.options.make]`"),
+                    None,
+                );
+            }
+        }
+        Conventions::None => {}
+    }
+}
+
+/// A Makefile takes up the conventions by having their first target:
+/// a `default` rule, or `.DEFAULT_GOAL` set to `default`.
+fn adopts_conventions(makefile: &Makefile) -> bool {
+    makefile.has_rule("default")
+        || makefile
+            .assignments()
+            .any(|(_, assignment)| assignment.name == ".DEFAULT_GOAL" && assignment.value.trim() == "default")
+}
+
+/// The rules of workbench's Make conventions, which a Makefile opts into.
+fn conventions(makefile: &Makefile, text: &str, whole: bool, options: &MakeOptions, report: &mut Findings<'_>) {
+    vars_at_top(makefile, report);
+    recipes(makefile, report);
+    phony_declared(makefile, text, options, report);
+    clean_and_build(makefile, text, report);
     if whole {
-        default_goal(makefile, &mut report);
-        missing_targets(makefile, options, &mut report);
-        test_runs_lint(makefile, &mut report);
+        default_goal(makefile, report);
+        missing_targets(makefile, options, report);
+        test_runs_lint(makefile, report);
     }
 }
 
@@ -543,14 +597,20 @@ fn recipe_offset(recipe: &RecipeLine) -> usize {
     }
 }
 
-fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Findings<'_>) {
+/// The `.PHONY` rules' lines.
+fn phony_lines(makefile: &Makefile) -> Vec<&Line> {
+    makefile.rules().filter(|(_, rule)| rule.targets.iter().any(|t| t == ".PHONY")).map(|(line, _)| line).collect()
+}
+
+fn phony_declared(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Findings<'_>) {
     let declared = makefile.phony();
-    let phony_lines: Vec<&Line> =
-        makefile.rules().filter(|(_, rule)| rule.targets.iter().any(|t| t == ".PHONY")).map(|(line, _)| line).collect();
+    let phony_lines = phony_lines(makefile);
     // `.PHONY: $(filter test%,$(ALL))` may declare any name: nothing is said missing.
-    let open_ended = declared.iter().any(|name| name.contains('$'));
+    if declared.iter().any(|name| name.contains('$')) {
+        return;
+    }
     let mut reported = Vec::new();
-    for (line, rule) in makefile.rules().filter(|_| !open_ended) {
+    for (line, rule) in makefile.rules() {
         for target in &rule.targets {
             if !options.conventional_targets.contains(target) || declared.contains(target) || reported.contains(target)
             {
@@ -567,8 +627,11 @@ fn phony(makefile: &Makefile, text: &str, options: &MakeOptions, report: &mut Fi
             );
         }
     }
+}
+
+fn phony_no_rule(makefile: &Makefile, report: &mut Findings<'_>) {
     let values = makefile.values();
-    for line in phony_lines {
+    for line in phony_lines(makefile) {
         let names = makefile.rules_for(".PHONY").filter(|(l, _)| *l == line).flat_map(|(_, r)| r.prerequisites.iter());
         let names: Vec<String> = names
             .flat_map(|name| values.expand(name).split_whitespace().map(str::to_string).collect::<Vec<_>>())
