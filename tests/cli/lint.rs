@@ -43,6 +43,23 @@ fn conflict_markers_git_reads_as_text_are_not_reported() {
 }
 
 #[test]
+fn whitespace_git_does_not_check_is_not_reported() {
+    // git's t/.gitattributes: expected outputs whose trailing spaces are the point.
+    Test::new()
+        .file(".gitattributes", "* whitespace=trail,space\n*.patch whitespace=-trail\n")
+        .file("t/.gitattributes", "t[0-9][0-9][0-9][0-9]/* -whitespace\n")
+        .file("t/t4013/expected", "-- \nno newline")
+        .file("fix.patch", "context \n")
+        .file("own.c", "int x; \n")
+        .args(["lint", "--format", "json"])
+        .run()
+        .code(0)
+        .stdout_lacks("t/t4013/expected")
+        .stdout_lacks("fix.patch")
+        .stdout_has("own.c");
+}
+
+#[test]
 fn vendored_generated_and_test_data_files_show_only_their_errors() {
     let test = Test::new()
         .file(".gitattributes", "docs/api.md linguist-generated\n")

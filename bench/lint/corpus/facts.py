@@ -10,7 +10,8 @@ variables recipe lines start with. From that database:
   for a Makefile (a `*.mk` fragment's is its includer's);
 - phony_missing: the conventional targets (CONVENTIONAL) that have a rule
   and are not prerequisites of `.PHONY`;
-- phony_no_rule: names `.PHONY` lists that no rule of the file defines;
+- phony_no_rule: names `.PHONY` lists that no rule of the file defines,
+  but `FORCE` (the manual's forcing target, which needs none);
 - recipe_lines: the line numbers of the recipe lines make read (a line in
   a conditional branch not taken on Linux is not among them);
 - echoed: those make echoes when it runs them (no `@` after expanding the
@@ -215,9 +216,12 @@ def facts_in(directory, name, text):
     phony = found["phony"]
     targets = found["targets"]
     phony_missing = sorted(t for t in CONVENTIONAL if t in targets and t not in phony and has_rule_in_source(text, t))
+    # FORCE: the GNU make manual's forcing target, which works without a
+    # rule (`make FORCE` says "Nothing to be done"; dependents always run).
     phony_no_rule = sorted(
         t for t in phony
         if not (t in targets and (targets[t]["recipe"] or targets[t]["prereqs"])) and not has_rule_in_source(text, t)
+        and t != "FORCE"
     )
     late, assignments_read, not_read = assignments(directory, name, text)
     # A fragment (`*.mk`) is read by the Makefile that includes it, whose goal counts.

@@ -25,6 +25,14 @@ const DUPLICATE: &Rule = &Rule {
     fixable: false,
 };
 
+const QUOTED_INDENT: &Rule = &Rule {
+    id: "data/quoted-scalar-indent",
+    severity: Severity::Warning,
+    summary: "quoted scalar continues left of where YAML allows",
+    explanation: "YAML 1.2 wants every line of a multi-line quoted scalar indented past its parent, and strict parsers (yaml-rust2, saphyr, the reference parser) refuse the file. libyaml, PyYAML and go-yaml read it anyway, which is why generated Kubernetes CRDs carry it, so it is a warning, not a syntax error. Indent the continuation lines past the key, or use a block scalar (`|` or `>`). The rest of the file is not checked for duplicate keys.",
+    fixable: false,
+};
+
 struct Data;
 
 impl LintCheck for Data {
@@ -35,7 +43,7 @@ impl LintCheck for Data {
     }
 
     fn rules() -> Vec<RuleInfo> {
-        vec![SYNTAX.info(), DUPLICATE.info()]
+        vec![SYNTAX.info(), DUPLICATE.info(), QUOTED_INDENT.info()]
     }
 
     fn check(files: Vec<File>, _options: &NoOptions) -> Result<Vec<Diagnostic>, Error> {
@@ -297,7 +305,18 @@ fn yaml(path: &str, text: &str, found: &mut Vec<Diagnostic>) {
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut keys, true) {
         let mark = error.marker();
-        found.push(syntax(path, error.info().to_string(), at(text, mark.line().max(1), mark.col() + 1)));
+        let span = at(text, mark.line().max(1), mark.col() + 1);
+        if error.info().starts_with("invalid indentation in quoted scalar") {
+            found.push(QUOTED_INDENT.diagnostic(
+                path,
+                "a multi-line quoted scalar continues less indented than YAML 1.2 allows (libyaml, PyYAML and go-yaml read it)".into(),
+                Some(span),
+                "indent its continuation lines past the key, or use a block scalar (`|` or `>`)".into(),
+                None,
+            ));
+        } else {
+            found.push(syntax(path, error.info().to_string(), span));
+        }
     }
     for (key, mark) in keys.duplicates {
         found.push(DUPLICATE.diagnostic(

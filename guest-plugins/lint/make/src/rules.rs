@@ -98,7 +98,7 @@ rule!(
     Warning,
     false,
     "`.PHONY` names a target with no rule",
-    "A `.PHONY` entry without a rule is a typo or a leftover; `make` would say `Nothing to be done`. Remove it or add the rule."
+    "A `.PHONY` entry without a rule is a typo or a leftover; `make` would say `Nothing to be done`. Remove it or add the rule. `FORCE`, the usual name of a target that forces whatever depends on it, needs no rule."
 );
 rule!(
     CLEAN_DEPS,
@@ -637,7 +637,9 @@ fn phony_no_rule(makefile: &Makefile, report: &mut Findings<'_>) {
             .flat_map(|name| values.expand(name).split_whitespace().map(str::to_string).collect::<Vec<_>>())
             .collect();
         for target in names {
-            if !makefile.has_rule(&target) && !target.contains('$') {
+            // `FORCE`, the GNU make manual's name for a target that forces
+            // its dependents, works without a rule (git's Makefiles).
+            if !makefile.has_rule(&target) && !target.contains('$') && target != "FORCE" {
                 let at = line.first.find(target.as_str());
                 report.add(
                     PHONY_NO_RULE,

@@ -3,7 +3,11 @@
 //! documentation and tests hold seven-character markers as examples, with
 //! `conflict-marker-size=32` set for those files so that git itself takes
 //! them for text; a finding of `text/conflict-marker` (which looks for
-//! seven) in such a file is not one. `linguist-vendored` and
+//! seven) in such a file is not one. `whitespace`: what `git diff --check`
+//! counts as a whitespace error in the file (`-whitespace` on expected
+//! outputs whose trailing spaces are the point, `whitespace=-trail`), which
+//! decides `text/trailing-whitespace` and `text/final-newline` there.
+//! `linguist-vendored` and
 //! `linguist-generated`, as GitHub reads them: files that are not the
 //! repository's own (see `foreign`).
 //!
@@ -21,15 +25,50 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 const CONFLICT_MARKER: &str = "text/conflict-marker";
 /// The marker size git uses when no attribute sets one, and the one the rule finds.
 const DEFAULT_SIZE: usize = 7;
+const TRAILING_WHITESPACE: &str = "text/trailing-whitespace";
+const FINAL_NEWLINE: &str = "text/final-newline";
 /// The attributes read; other lines and attributes are skipped.
-const READ: [&str; 3] = ["conflict-marker-size", "linguist-vendored", "linguist-generated"];
+const READ: [&str; 4] = ["conflict-marker-size", "whitespace", "linguist-vendored", "linguist-generated"];
 
-/// An attribute as a line leaves it: set (`name`, `name=value`) or unset
-/// (`-name`, `!name`: back to unspecified).
+/// An attribute as a line leaves it: set (`name`, `name=value`), unset
+/// (`-name`) or back to unspecified (`!name`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum State {
     Set(Option<String>),
     Unset,
+    Unspecified,
+}
+
+/// git's whitespace error classes (`core.whitespace`, ws.c) in git's
+/// order, which decides what an abbreviation names: `trail` is
+/// `trailing-space`, that is `blank-at-eol` and `blank-at-eof`.
+const WHITESPACE_CLASSES: [&str; 8] = [
+    "trailing-space",
+    "space-before-tab",
+    "indent-with-non-tab",
+    "cr-at-eol",
+    "blank-at-eol",
+    "blank-at-eof",
+    "tab-in-indent",
+    "incomplete-line",
+];
+
+/// Whether a `whitespace` value (a list, as `core.whitespace`) leaves the
+/// class `class` checked, starting from git's defaults.
+fn whitespace_checks(value: &str, class: &str) -> bool {
+    let mut checked = matches!(class, "blank-at-eol" | "blank-at-eof" | "space-before-tab");
+    for item in value.split(',').map(str::trim) {
+        let (name, on) = item.strip_prefix('-').map_or((item, true), |name| (name, false));
+        if name.is_empty() || name.contains('=') {
+            continue;
+        }
+        let Some(named) = WHITESPACE_CLASSES.iter().find(|known| known.starts_with(name)) else { continue };
+        let covers = *named == class || (*named == "trailing-space" && class.starts_with("blank-at-"));
+        if covers {
+            checked = on;
+        }
+    }
+    checked
 }
 
 /// One line of a `.gitattributes`: its pattern and the attributes it touches.
@@ -47,7 +86,37 @@ pub struct Attributes {
 impl Attributes {
     /// Whether git reads the line `rule` found in `path` as something else.
     pub fn overrides(&mut self, rule: &str, path: &Path) -> bool {
-        rule == CONFLICT_MARKER && self.conflict_marker_size(path).is_some_and(|size| size != DEFAULT_SIZE)
+        match rule {
+            CONFLICT_MARKER => self.conflict_marker_size(path).is_some_and(|size| size != DEFAULT_SIZE),
+            TRAILING_WHITESPACE => !self.whitespace_checks(path, "blank-at-eol"),
+            FINAL_NEWLINE => self.whitespace_off(path),
+            _ => false,
+        }
+    }
+
+    /// Whether git checks whitespace class `class` in `path`: all of them
+    /// under `whitespace`, none under `-whitespace`, a list's as git reads it.
+    fn whitespace_checks(&mut self, path: &Path, class: &str) -> bool {
+        match self.state("whitespace", path) {
+            Some(State::Set(Some(value))) => whitespace_checks(&value, class),
+            Some(State::Unset) => false,
+            Some(State::Set(None) | State::Unspecified) | None => true,
+        }
+    }
+
+    /// A missing final newline, which git checks only on request, is still
+    /// this repository's concern unless whitespace is off for the file
+    /// (`-whitespace`) or the list turns `incomplete-line` off.
+    fn whitespace_off(&mut self, path: &Path) -> bool {
+        match self.state("whitespace", path) {
+            Some(State::Unset) => true,
+            Some(State::Set(Some(value))) => value.split(',').any(|item| {
+                item.trim()
+                    .strip_prefix('-')
+                    .is_some_and(|name| !name.is_empty() && "incomplete-line".starts_with(name))
+            }),
+            _ => false,
+        }
     }
 
     /// Whether a boolean attribute is set for `path` (`name`, `name=true`).
@@ -60,7 +129,7 @@ impl Attributes {
     fn conflict_marker_size(&mut self, path: &Path) -> Option<usize> {
         match self.state("conflict-marker-size", path)? {
             State::Set(value) => value?.parse().ok(),
-            State::Unset => None,
+            State::Unset | State::Unspecified => None,
         }
     }
 
@@ -107,8 +176,10 @@ fn attribute_line(dir: &Path, line: &str) -> Option<AttributeLine> {
     let pattern = words.next()?;
     let states: Vec<(&'static str, State)> = words
         .filter_map(|word| {
-            let (name, state) = if let Some(name) = word.strip_prefix(['-', '!']) {
+            let (name, state) = if let Some(name) = word.strip_prefix('-') {
                 (name, State::Unset)
+            } else if let Some(name) = word.strip_prefix('!') {
+                (name, State::Unspecified)
             } else if let Some((name, value)) = word.split_once('=') {
                 (name, State::Set(Some(value.to_string())))
             } else {
@@ -148,5 +219,35 @@ mod tests {
         assert!(!attributes.overrides(CONFLICT_MARKER, &root.join("t/helper.sh")));
         assert!(!attributes.overrides(CONFLICT_MARKER, &root.join("Documentation/sub/x.adoc")));
         assert!(!attributes.overrides("text/trailing-whitespace", &root.join("Documentation/git-merge.adoc")));
+    }
+
+    #[test]
+    fn whitespace_is_read_as_git_diff_check_reads_it() {
+        let repo = tempfile::tempdir().unwrap();
+        let root = repo.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("t/t4013")).unwrap();
+        std::fs::write(
+            root.join(".gitattributes"),
+            "* whitespace=trail,space\n*.patch whitespace=-trail\n*.eof whitespace=-blank-at-eof\n*.diff whitespace=-incomplete\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("t/.gitattributes"), "t[0-9][0-9][0-9][0-9]/* -whitespace\n/t4013/kept !whitespace\n")
+            .unwrap();
+        let mut attributes = Attributes::default();
+        let trailing =
+            |attributes: &mut Attributes, path: &str| attributes.overrides(TRAILING_WHITESPACE, &root.join(path));
+        let newline = |attributes: &mut Attributes, path: &str| attributes.overrides(FINAL_NEWLINE, &root.join(path));
+        // Checked: by the repository's list, and back to git's default after `!`.
+        assert!(!trailing(&mut attributes, "main.c"));
+        assert!(!trailing(&mut attributes, "t/t4013/kept"));
+        assert!(!trailing(&mut attributes, "a.eof"));
+        // Not checked: `-trail` is `-trailing-space`; `-whitespace` turns every class off.
+        assert!(trailing(&mut attributes, "fix.patch"));
+        assert!(trailing(&mut attributes, "t/t4013/diff.log"));
+        assert!(!newline(&mut attributes, "fix.patch"));
+        assert!(newline(&mut attributes, "t/t4013/diff.log"));
+        assert!(newline(&mut attributes, "x.diff"));
+        assert!(!trailing(&mut attributes, "x.diff"));
     }
 }
