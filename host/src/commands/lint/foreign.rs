@@ -2,7 +2,8 @@
 //! files and test data. Their warnings are someone else's to fix (or are
 //! the point of the file), so by default only their errors are shown
 //! (`[lint] foreign-files = "all"` shows everything), as golangci-lint
-//! leaves `vendor/`, `third_party/`, `testdata/` and generated files alone.
+//! leaves `vendor/`, `third_party/`, `testdata/` and generated files alone
+//! (test data here also under `testcases/`, `fixtures/`, `__snapshots__/`).
 //!
 //! A file is foreign when a folder on its path is one of [`FOLDERS`], when
 //! `.gitattributes` marks it `linguist-vendored` or `linguist-generated`
@@ -16,9 +17,22 @@ use std::path::Path;
 
 use super::attributes::Attributes;
 
-/// Folders whose files other people or programs wrote.
-const FOLDERS: [&str; 7] =
-    ["vendor", "third_party", "third-party", "testdata", "node_modules", "bower_components", "Godeps"];
+/// Folders whose files other people or programs wrote, or whose bytes
+/// are a test's input or expected output (telegraf's captured `/proc`
+/// tables under `testcases/`, Jest's `__snapshots__/`), where a trailing
+/// space is data.
+const FOLDERS: [&str; 10] = [
+    "vendor",
+    "third_party",
+    "third-party",
+    "node_modules",
+    "bower_components",
+    "Godeps",
+    "testdata",
+    "testcases",
+    "fixtures",
+    "__snapshots__",
+];
 
 /// How much of a file is read for a "generated" header.
 const HEADER_BYTES: usize = 1024;
@@ -103,6 +117,10 @@ mod tests {
         let mut check = |display: &str| foreign.is_foreign(display, &root.join(display), &mut attributes);
         assert!(check("vendor/github.com/a/b.go"));
         assert!(check("pkg/testdata/broken.json"));
+        assert!(check("plugins/inputs/zfs/testcases/linux/txgs"));
+        assert!(check("tests/fixtures/page.html"));
+        assert!(check("src/__snapshots__/app.test.js.snap"));
+        assert!(!check("src/fixtures.rs"));
         assert!(check("docs/api.md"));
         assert!(check("lib/x.js"));
         assert!(check("gen.go"));
