@@ -5,7 +5,9 @@
 //! (they pick the candidates cheaply): every pattern below is looked for only
 //! in texts that hold one of them, so each snippet and each setting needs a
 //! needle in its own script. `src`, `code`, `noscript` and `stylesheet` are
-//! regexes whose match is evidence; `weak_src` counts only together with one of this service's
+//! regexes whose match is evidence; `loader` is the service's script URL,
+//! evidence both as a script's `src` and in inline code that loads it (a
+//! snippet that builds its own script tag); `weak_src` counts only together with one of this service's
 //! settings (a loader several services share); `settings` are regexes whose
 //! first capture group is the value. Patterns look for the snippet's code,
 //! not the service's name, so prose, config flags and `dns-prefetch` links
@@ -20,6 +22,8 @@ pub enum From {
     Src,
     /// A live inline script, comments blanked.
     Code,
+    /// Either: a URL the page loads as a `src` or from its own code.
+    Loaded,
     /// An attribute of a script this service's `src` patterns matched.
     Attribute(&'static str),
     /// A `<noscript>` body (tracking pixels).
@@ -41,6 +45,9 @@ const fn src(key: &'static str, pattern: &'static str) -> Extract {
 const fn code(key: &'static str, pattern: &'static str) -> Extract {
     Extract { key, from: From::Code, pattern }
 }
+const fn loaded(key: &'static str, pattern: &'static str) -> Extract {
+    Extract { key, from: From::Loaded, pattern }
+}
 const fn attr(key: &'static str, name: &'static str, pattern: &'static str) -> Extract {
     Extract { key, from: From::Attribute(name), pattern }
 }
@@ -57,6 +64,7 @@ pub struct Service {
     pub name: &'static str,
     pub category: Kind,
     pub needles: &'static [&'static str],
+    pub loader: &'static [&'static str],
     pub src: &'static [&'static str],
     pub weak_src: &'static [&'static str],
     pub code: &'static [&'static str],
@@ -74,6 +82,7 @@ const BASE: Service = Service {
     name: "",
     category: Kind::Other,
     needles: &[],
+    loader: &[],
     src: &[],
     weak_src: &[],
     code: &[],
@@ -266,8 +275,7 @@ pub static CATALOG: &[Service] = &[
         name: "Google Tag Manager",
         category: TAG_MANAGER,
         needles: &["googletagmanager.com/gtm.js", "googletagmanager.com/ns.html", "containerid", "gtm("],
-        src: &[r"googletagmanager\.com/gtm\.js"],
-        code: &[r"googletagmanager\.com/gtm\.js"],
+        loader: &[r"googletagmanager\.com/gtm\.js"],
         noscript: &[r"googletagmanager\.com/ns\.html\?id=GTM-"],
         settings: &[
             src("container-id", r"gtm\.js\?(?:[^#]*&)?id=(GTM-[A-Z0-9]{4,})"),
@@ -337,8 +345,7 @@ pub static CATALOG: &[Service] = &[
         name: "Google Publisher Tag (Ad Manager)",
         category: ADVERTISING,
         needles: &["doubleclick.net/tag/js/gpt", "googletagservices.com/tag/js/gpt", "defineslot("],
-        src: &[r"(?:securepubads\.g\.doubleclick\.net|www\.googletagservices\.com)/tag/js/gpt\.js"],
-        code: &[r"(?:securepubads\.g\.doubleclick\.net|www\.googletagservices\.com)/tag/js/gpt\.js"],
+        loader: &[r"(?:securepubads\.g\.doubleclick\.net|www\.googletagservices\.com)/tag/js/gpt\.js"],
         settings: &[code("network-code", r#"defineSlot\(\s*["']/(\d{3,})/"#)],
         ..BASE
     },
@@ -380,11 +387,8 @@ pub static CATALOG: &[Service] = &[
         name: "Segment",
         category: ANALYTICS,
         needles: &["segment.com/analytics.js", "segment.io/analytics.js", "analytics.load(", "_writekey"],
-        src: &[r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
-        code: &[
-            r"\banalytics\.load\(\s*[\x22\x27][A-Za-z0-9]{10,}[\x22\x27]",
-            r"cdn\.segment\.(?:com|io)/analytics\.js/v1/",
-        ],
+        loader: &[r"cdn\.segment\.(?:com|io)/analytics\.js/v1/"],
+        code: &[r"\banalytics\.load\(\s*[\x22\x27][A-Za-z0-9]{10,}[\x22\x27]"],
         settings: &[
             src("write-key", r"analytics\.js/v1/([A-Za-z0-9]{10,})/analytics"),
             code("write-key", r#"\banalytics\.load\(\s*["']([^"'\s]*)["']"#),
@@ -438,8 +442,7 @@ pub static CATALOG: &[Service] = &[
         name: "Customer.io",
         category: ANALYTICS,
         needles: &["customer.io/assets/track"],
-        src: &[r"assets\.customer\.io/assets/track(?:-eu)?\.js"],
-        code: &[r"assets\.customer\.io/assets/track(?:-eu)?\.js"],
+        loader: &[r"assets\.customer\.io/assets/track(?:-eu)?\.js"],
         settings: &[
             attr("site-id", "data-site-id", r"^([a-f0-9]{10,})$"),
             code("site-id", r#"setAttribute\(\s*["']data-site-id["']\s*,\s*["']([a-f0-9]{10,})["']"#),
@@ -500,17 +503,13 @@ pub static CATALOG: &[Service] = &[
         name: "Intercom",
         category: CHAT,
         needles: &["intercom"],
-        src: &[r"widget\.intercom\.io/widget/", r"js\.intercomcdn\.com/"],
-        code: &[
-            r"\bintercomSettings\s*=\s*\{[^}]*?app_id",
-            r#"\bIntercom\(\s*["']boot["']"#,
-            r"widget\.intercom\.io/widget/",
-        ],
+        loader: &[r"widget\.intercom\.io/widget/"],
+        src: &[r"js\.intercomcdn\.com/"],
+        code: &[r"\bintercomSettings\s*=\s*\{[^}]*?app_id", r#"\bIntercom\(\s*["']boot["']"#],
         settings: &[
             code("app-id", r#"\bintercomSettings\s*=\s*\{[^}]*?app_id["']?\s*:\s*["']([^"']*)["']"#),
             code("app-id", r#"\bIntercom\(\s*["']boot["']\s*,\s*\{[^}]*?app_id["']?\s*:\s*["']([a-z0-9]{6,})["']"#),
-            code("app-id", r"widget\.intercom\.io/widget/([a-z0-9]{6,})"),
-            src("app-id", r"widget\.intercom\.io/widget/([a-z0-9]{6,})"),
+            loaded("app-id", r"widget\.intercom\.io/widget/([a-z0-9]{6,})"),
         ],
         needs_setting: true,
         ..BASE
@@ -568,8 +567,9 @@ pub static CATALOG: &[Service] = &[
         name: "Mixpanel",
         category: ANALYTICS,
         needles: &["mixpanel", "mxpnl.com"],
-        src: &[r"cdn\d?\.mxpnl\.com/libs/mixpanel", r"cdn\.mxpnl\.com/libs/mixpanel"],
-        code: &[r#"\bmixpanel\.init\(\s*["'][a-f0-9]{32}"#, r"cdn\d?\.mxpnl\.com/libs/mixpanel"],
+        loader: &[r"cdn\d?\.mxpnl\.com/libs/mixpanel"],
+        src: &[r"cdn\.mxpnl\.com/libs/mixpanel"],
+        code: &[r#"\bmixpanel\.init\(\s*["'][a-f0-9]{32}"#],
         settings: &[code("token", r#"\bmixpanel\.init\(\s*["']([^"']*)["']"#)],
         version: Some(r"mixpanel-(\d+(?:\.\d+)+)"),
         ..BASE
@@ -579,8 +579,8 @@ pub static CATALOG: &[Service] = &[
         name: "Olark",
         category: CHAT,
         needles: &["olark"],
-        src: &[r"static\.olark\.com/jsclient/loader"],
-        code: &[r#"\bolark\.identify\(\s*["']"#, r"static\.olark\.com/jsclient/loader"],
+        loader: &[r"static\.olark\.com/jsclient/loader"],
+        code: &[r#"\bolark\.identify\(\s*["']"#],
         settings: &[code("site-id", r#"\bolark\.identify\(\s*["'](\d{4}-\d{3}-\d{2}-\d{4})["']"#)],
         ..BASE
     },
@@ -849,12 +849,8 @@ pub static CATALOG: &[Service] = &[
         name: "Mouseflow",
         category: ANALYTICS,
         needles: &["mouseflow.com/projects/"],
-        src: &[r"cdn\.mouseflow\.com/projects/[a-f0-9-]{36}\.js"],
-        code: &[r"cdn\.mouseflow\.com/projects/[a-f0-9-]{36}\.js"],
-        settings: &[
-            src("website-id", r"mouseflow\.com/projects/([a-f0-9-]{36})\.js"),
-            code("website-id", r"mouseflow\.com/projects/([a-f0-9-]{36})\.js"),
-        ],
+        loader: &[r"cdn\.mouseflow\.com/projects/[a-f0-9-]{36}\.js"],
+        settings: &[loaded("website-id", r"mouseflow\.com/projects/([a-f0-9-]{36})\.js")],
         ..BASE
     },
     Service {
@@ -862,12 +858,8 @@ pub static CATALOG: &[Service] = &[
         name: "Crazy Egg",
         category: ANALYTICS,
         needles: &["crazyegg.com"],
-        src: &[r"script\.crazyegg\.com/pages/scripts/\d{4}/\d{4}\.js"],
-        code: &[r"script\.crazyegg\.com/pages/scripts/\d{4}/\d{4}\.js"],
-        settings: &[
-            src("account", r"crazyegg\.com/pages/scripts/(\d{4}/\d{4})\.js"),
-            code("account", r"crazyegg\.com/pages/scripts/(\d{4}/\d{4})\.js"),
-        ],
+        loader: &[r"script\.crazyegg\.com/pages/scripts/\d{4}/\d{4}\.js"],
+        settings: &[loaded("account", r"crazyegg\.com/pages/scripts/(\d{4}/\d{4})\.js")],
         ..BASE
     },
     Service {
@@ -895,8 +887,7 @@ pub static CATALOG: &[Service] = &[
         name: "Pendo",
         category: ANALYTICS,
         needles: &["pendo"],
-        src: &[r"cdn\.(?:eu\.)?pendo\.io/agent/static/"],
-        code: &[r"cdn\.(?:eu\.)?pendo\.io/agent/static/"],
+        loader: &[r"cdn\.(?:eu\.)?pendo\.io/agent/static/"],
         settings: &[
             src("api-key", r"pendo\.io/agent/static/([a-f0-9-]{36})/pendo\.js"),
             code("api-key", r#"\}\)\(\s*["']([a-f0-9-]{36})["']\s*\)"#),
@@ -964,11 +955,9 @@ pub static CATALOG: &[Service] = &[
         src: &[r"tags\.tiqcdn\.com/utag/[\w-]+/[\w.-]+/\w+/utag(?:\.sync)?\.js"],
         code: &[r"tags\.tiqcdn\.com/utag/"],
         settings: &[
-            src("account", r"tiqcdn\.com/utag/([\w-]+)/[\w.-]+/\w+/"),
-            src("profile", r"tiqcdn\.com/utag/[\w-]+/([\w.-]+)/\w+/"),
+            loaded("account", r"tiqcdn\.com/utag/([\w-]+)/[\w.-]+/\w+/"),
+            loaded("profile", r"tiqcdn\.com/utag/[\w-]+/([\w.-]+)/\w+/"),
             src("environment", r"tiqcdn\.com/utag/[\w-]+/[\w.-]+/(\w+)/"),
-            code("account", r"tiqcdn\.com/utag/([\w-]+)/[\w.-]+/\w+/"),
-            code("profile", r"tiqcdn\.com/utag/[\w-]+/([\w.-]+)/\w+/"),
             code("environment", r"tiqcdn\.com/utag/[\w-]+/[\w.-]+/(\w+)/utag"),
         ],
         ..BASE
@@ -1020,13 +1009,10 @@ pub static CATALOG: &[Service] = &[
         name: "Tawk.to",
         category: CHAT,
         needles: &["embed.tawk.to"],
-        src: &[r"embed\.tawk\.to/[a-f0-9]{24}/"],
-        code: &[r"embed\.tawk\.to/[a-f0-9]{24}/"],
+        loader: &[r"embed\.tawk\.to/[a-f0-9]{24}/"],
         settings: &[
-            src("property-id", r"embed\.tawk\.to/([a-f0-9]{24})/"),
-            code("property-id", r"embed\.tawk\.to/([a-f0-9]{24})/"),
-            code("widget-id", r"embed\.tawk\.to/[a-f0-9]{24}/(\w+)"),
-            src("widget-id", r"embed\.tawk\.to/[a-f0-9]{24}/(\w+)"),
+            loaded("property-id", r"embed\.tawk\.to/([a-f0-9]{24})/"),
+            loaded("widget-id", r"embed\.tawk\.to/[a-f0-9]{24}/(\w+)"),
         ],
         ..BASE
     },
@@ -1142,8 +1128,8 @@ pub static CATALOG: &[Service] = &[
         name: "Meta (Facebook) Pixel",
         category: ADVERTISING,
         needles: &["fbevents.js", "fbq(", "facebook.com/tr"],
-        src: &[r"connect\.facebook\.net/[\w-]+/fbevents\.js"],
-        code: &[r#"\bfbq\(\s*["']init["']\s*,\s*["']?\d{10,20}"#, r"connect\.facebook\.net/[\w-]+/fbevents\.js"],
+        loader: &[r"connect\.facebook\.net/[\w-]+/fbevents\.js"],
+        code: &[r#"\bfbq\(\s*["']init["']\s*,\s*["']?\d{10,20}"#],
         noscript: &[r"facebook\.com/tr\?id=\d+"],
         settings: &[
             code("pixel-id", r#"\bfbq\(\s*["']init["']\s*,\s*["']([^"']*)["']"#),
@@ -1170,8 +1156,8 @@ pub static CATALOG: &[Service] = &[
         name: "TikTok Pixel",
         category: ADVERTISING,
         needles: &["analytics.tiktok.com", "ttq."],
-        src: &[r"analytics\.tiktok\.com/i18n/pixel/"],
-        code: &[r#"\bttq\.load\(\s*["']"#, r"analytics\.tiktok\.com/i18n/pixel/"],
+        loader: &[r"analytics\.tiktok\.com/i18n/pixel/"],
+        code: &[r#"\bttq\.load\(\s*["']"#],
         settings: &[
             code("pixel-id", r#"\bttq\.load\(\s*["']([A-Z0-9]{15,25})["']"#),
             src("pixel-id", r"pixel/sdk\.js\?(?:[^#]*&)?sdkid=([A-Z0-9]{15,25})"),
@@ -1183,8 +1169,8 @@ pub static CATALOG: &[Service] = &[
         name: "Pinterest Tag",
         category: ADVERTISING,
         needles: &["pinimg.com/ct/core.js", "pintrk(", "ct.pinterest.com"],
-        src: &[r"s\.pinimg\.com/ct/core\.js"],
-        code: &[r#"\bpintrk\(\s*["']load["']"#, r"s\.pinimg\.com/ct/core\.js"],
+        loader: &[r"s\.pinimg\.com/ct/core\.js"],
+        code: &[r#"\bpintrk\(\s*["']load["']"#],
         noscript: &[r"ct\.pinterest\.com/v3/\?"],
         settings: &[
             code("tag-id", r#"\bpintrk\(\s*["']load["']\s*,\s*["'](\d{10,16})["']"#),
@@ -1197,8 +1183,8 @@ pub static CATALOG: &[Service] = &[
         name: "Snap Pixel",
         category: ADVERTISING,
         needles: &["sc-static.net/scevent", "snaptr("],
-        src: &[r"sc-static\.net/scevent\.min\.js"],
-        code: &[r#"\bsnaptr\(\s*["']init["']"#, r"sc-static\.net/scevent\.min\.js"],
+        loader: &[r"sc-static\.net/scevent\.min\.js"],
+        code: &[r#"\bsnaptr\(\s*["']init["']"#],
         settings: &[code("pixel-id", r#"\bsnaptr\(\s*["']init["']\s*,\s*["']([a-f0-9-]{36})["']"#)],
         ..BASE
     },
@@ -1217,8 +1203,8 @@ pub static CATALOG: &[Service] = &[
         name: "Microsoft Advertising (UET)",
         category: ADVERTISING,
         needles: &["bat.bing.com", "uetq"],
-        src: &[r"bat\.bing\.com/bat\.js"],
-        code: &[r"bat\.bing\.com/bat\.js", r"\bnew\s+UET\("],
+        loader: &[r"bat\.bing\.com/bat\.js"],
+        code: &[r"\bnew\s+UET\("],
         noscript: &[r"bat\.bing\.com/action/0\?ti=\d+"],
         settings: &[
             code("tag-id", r#"\bti\s*:\s*["']?(\d{5,})"#),
@@ -1243,8 +1229,7 @@ pub static CATALOG: &[Service] = &[
         name: "Taboola",
         category: ADVERTISING,
         needles: &["cdn.taboola.com"],
-        src: &[r"cdn\.taboola\.com/libtrc/"],
-        code: &[r"cdn\.taboola\.com/libtrc/"],
+        loader: &[r"cdn\.taboola\.com/libtrc/"],
         settings: &[
             src("publisher", r"libtrc/([\w-]+)/loader\.js"),
             code("publisher", r"cdn\.taboola\.com/libtrc/([\w-]+)/loader\.js"),
@@ -1256,8 +1241,7 @@ pub static CATALOG: &[Service] = &[
         name: "Outbrain",
         category: ADVERTISING,
         needles: &["outbrain.com/outbrain.js"],
-        src: &[r"widgets\.outbrain\.com/outbrain\.js"],
-        code: &[r"widgets\.outbrain\.com/outbrain\.js"],
+        loader: &[r"widgets\.outbrain\.com/outbrain\.js"],
         ..BASE
     },
     // --- Social ---
@@ -1266,8 +1250,8 @@ pub static CATALOG: &[Service] = &[
         name: "Facebook SDK",
         category: SOCIAL,
         needles: &["connect.facebook.net", "fb.init("],
-        src: &[r"connect\.facebook\.net/[\w-]+/(?:sdk|all)(?:/debug)?\.js"],
-        code: &[r"connect\.facebook\.net/[\w-]+/(?:sdk|all)(?:/debug)?\.js", r"\bFB\.init\(\s*\{"],
+        loader: &[r"connect\.facebook\.net/[\w-]+/(?:sdk|all)(?:/debug)?\.js"],
+        code: &[r"\bFB\.init\(\s*\{"],
         settings: &[
             src("app-id", r"[#&?]appId=(\d{6,})"),
             code("app-id", r#"\bFB\.init\(\s*\{[^}]*?appId["']?\s*:\s*["']?(\d{6,})"#),
@@ -1283,8 +1267,7 @@ pub static CATALOG: &[Service] = &[
         name: "X (Twitter) widgets",
         category: SOCIAL,
         needles: &["platform.twitter.com/widgets.js", "platform.x.com/widgets.js"],
-        src: &[r"platform\.(?:twitter|x)\.com/widgets\.js"],
-        code: &[r"platform\.(?:twitter|x)\.com/widgets\.js"],
+        loader: &[r"platform\.(?:twitter|x)\.com/widgets\.js"],
         ..BASE
     },
     Service {
@@ -1292,12 +1275,10 @@ pub static CATALOG: &[Service] = &[
         name: "AddThis",
         category: SOCIAL,
         needles: &["addthis.com/js/", "addthis_config"],
-        src: &[r"s7\.addthis\.com/js/\d+/addthis_widget\.js"],
-        code: &[r"s7\.addthis\.com/js/\d+/addthis_widget\.js"],
+        loader: &[r"s7\.addthis\.com/js/\d+/addthis_widget\.js"],
         // ra- ids from addthis.com, wp- from its WordPress plugin, xa- the oldest
         settings: &[
-            src("pub-id", r"addthis_widget\.js#(?:[^#]*&)?pubid=((?:ra|wp|xa)-[a-f0-9]{10,})"),
-            code("pub-id", r"addthis_widget\.js#(?:[^#]*&)?pubid=((?:ra|wp|xa)-[a-f0-9]{10,})"),
+            loaded("pub-id", r"addthis_widget\.js#(?:[^#]*&)?pubid=((?:ra|wp|xa)-[a-f0-9]{10,})"),
             code("pub-id", r#"\baddthis_config\b[^}]*?pubid["']?\s*:\s*["']((?:ra|wp|xa)-[a-f0-9]{10,})["']"#),
         ],
         ..BASE
@@ -1321,9 +1302,8 @@ pub static CATALOG: &[Service] = &[
         src: &[r"[\w-]+\.disqus\.com/(?:embed|count)\.js"],
         code: &[r"\.disqus\.com/(?:embed|count)\.js", r#"\bdisqus_shortname\s*=\s*["']"#],
         settings: &[
-            src("shortname", r"//([\w-]+)\.disqus\.com/(?:embed|count)\.js"),
+            loaded("shortname", r"//([\w-]+)\.disqus\.com/(?:embed|count)\.js"),
             code("shortname", r#"\bdisqus_shortname\s*=\s*["']([\w-]+)["']"#),
-            code("shortname", r"//([\w-]+)\.disqus\.com/(?:embed|count)\.js"),
         ],
         ..BASE
     },

@@ -208,7 +208,7 @@ fn detect_service(
     let mut weak: Vec<Hit> = Vec::new();
     for (index, live) in scripts.iter().enumerate() {
         if let Some(src) = live.script.src.as_ref().filter(|_| needled.src(index)) {
-            for pattern in service.src {
+            for pattern in service.src.iter().chain(service.loader) {
                 if with_regex(pattern, |regex| regex.is_match(src.as_bytes())) {
                     hits.push((src_evidence(live.script, src), live.gated));
                 }
@@ -219,7 +219,7 @@ fn detect_service(
                 }
             }
         }
-        for pattern in service.code.iter().filter(|_| needled.code(index)) {
+        for pattern in service.code.iter().chain(service.loader).filter(|_| needled.code(index)) {
             if let Some((start, end)) = find(pattern, &live.code) {
                 hits.push((code_evidence(live, start, end), live.gated));
             }
@@ -315,22 +315,23 @@ fn settings(
         .map(|live| live.script)
         .collect();
     for extract in service.settings {
+        if matches!(extract.from, From::Src | From::Loaded) {
+            for (_, live) in scripts.iter().enumerate().filter(|(index, _)| needled.src(*index)) {
+                let Some(src) = &live.script.src else { continue };
+                for value in captures(extract.pattern, src) {
+                    add(extract.key, &src[value.0..value.1], src_evidence(live.script, src));
+                }
+            }
+        }
+        if matches!(extract.from, From::Code | From::Loaded) {
+            for (_, live) in scripts.iter().enumerate().filter(|(index, _)| needled.code(*index)) {
+                for (start, end) in captures(extract.pattern, &live.code) {
+                    add(extract.key, &live.code[start..end], code_evidence(live, start, end));
+                }
+            }
+        }
         match extract.from {
-            From::Src => {
-                for (_, live) in scripts.iter().enumerate().filter(|(index, _)| needled.src(*index)) {
-                    let Some(src) = &live.script.src else { continue };
-                    for value in captures(extract.pattern, src) {
-                        add(extract.key, &src[value.0..value.1], src_evidence(live.script, src));
-                    }
-                }
-            }
-            From::Code => {
-                for (_, live) in scripts.iter().enumerate().filter(|(index, _)| needled.code(*index)) {
-                    for (start, end) in captures(extract.pattern, &live.code) {
-                        add(extract.key, &live.code[start..end], code_evidence(live, start, end));
-                    }
-                }
-            }
+            From::Src | From::Code | From::Loaded => {}
             From::Attribute(name) => {
                 for script in &matched_scripts {
                     for (attribute, text) in &script.attributes {

@@ -50,8 +50,9 @@ mod tests {
     fn every_pattern_compiles_and_ids_are_unique() {
         for service in CATALOG {
             let patterns = service
-                .src
+                .loader
                 .iter()
+                .chain(service.src)
                 .chain(service.weak_src)
                 .chain(service.code)
                 .chain(service.noscript)
