@@ -121,17 +121,9 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
         return Err(Error::input("no lint-check plugins are loaded")
             .help("build workbench with `make build` to bundle the core checks, or add plugins with --plugin PATH"));
     }
-    let mut severities = rule_severities(context, &checkers)?;
-    // A path named on the command line is the user's choice: its own
-    // folders do not make its files foreign (`workbench lint vendor/lib`).
-    severities.named = args
-        .paths
-        .iter()
-        .map(|path| {
-            let root = context.resolve(path);
-            walk::display_path(&root, &root, context.cwd())
-        })
-        .collect();
+    let severities = rule_severities(context, &checkers)?;
+    let named = named_paths(context, &args.paths);
+    let reading = Reading { severities: &severities, named: &named };
     let (cwd, targets) = walked?;
     log::debug!("lint: {} files walked after {:?}", targets.len(), started.elapsed());
     let mut stores: Vec<cache::Store> = checkers
@@ -143,7 +135,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
     // On a cold cache a large tree takes a while; a warm run is over
     // before the bar would show.
     let progress = Progress::new(context, Some(0), "{spinner} [{bar:30}] {pos}/{len} files checked ({elapsed})");
-    let mut pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found, &progress);
+    let mut pass = lint_once(&checkers, &targets, reading, &mut stores, read_found, &progress);
     log::debug!("lint: linted after {:?}", started.elapsed());
     if args.diff {
         let changed = print_diffs(context, &pass);
@@ -163,7 +155,7 @@ pub fn run(context: &Context, args: &LintArgs) -> Result<Exit, Error> {
                 break;
             }
             fixed += applied;
-            pass = lint_once(&checkers, &targets, &severities, &mut stores, read_found, &progress);
+            pass = lint_once(&checkers, &targets, reading, &mut stores, read_found, &progress);
         }
     }
     progress.finish();
@@ -247,10 +239,31 @@ struct Pass {
 /// `read_found`: read every file with findings (fixes are made from the
 /// contents); otherwise cached findings are shown with the lines the cache
 /// kept, and their files are left unread.
+/// The paths named on the command line, as displayed. Each is the user's
+/// choice: its own folders do not make its files foreign (`workbench lint
+/// vendor/lib`).
+fn named_paths(context: &Context, paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|path| {
+            let root = context.resolve(path);
+            walk::display_path(&root, &root, context.cwd())
+        })
+        .collect()
+}
+
+/// What decides how a finding shows: the user's severities, and the paths
+/// named on the command line (never foreign).
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    severities: &'a severity::Severities,
+    named: &'a [String],
+}
+
 fn lint_once(
     checkers: &[Checker],
     targets: &[Target],
-    severities: &severity::Severities,
+    reading: Reading<'_>,
     stores: &mut [cache::Store],
     read_found: bool,
     progress: &Progress,
@@ -333,7 +346,7 @@ fn lint_once(
             .read(found.iter().filter_map(|diagnostic| Some(by_display.get(diagnostic.path.as_str())?.target)), false);
     }
     let sources = sources.bytes;
-    let (diagnostics, foreign_hidden) = settle(found, &sources, &by_display, checkers, severities);
+    let (diagnostics, foreign_hidden) = settle(found, &sources, &by_display, checkers, reading);
     Pass { outcome: Outcome { diagnostics, failures, files_checked, foreign_hidden }, sources, kept_lines }
 }
 
@@ -346,7 +359,7 @@ fn settle(
     sources: &HashMap<String, Arc<[u8]>>,
     by_display: &HashMap<&str, &Wanted>,
     checkers: &[Checker],
-    severities: &severity::Severities,
+    Reading { severities, named }: Reading<'_>,
 ) -> (Vec<Diagnostic>, usize) {
     let mut by_file: HashMap<&str, Vec<suppress::Suppression>> = HashMap::new();
     for (path, bytes) in sources {
@@ -388,7 +401,7 @@ fn settle(
     // Files that are not the repository's own show their errors only.
     let mut foreign_hidden = 0;
     if severities.foreign_files == ForeignFiles::Errors {
-        let mut foreign = foreign::Foreign::new(&severities.named);
+        let mut foreign = foreign::Foreign::new(named);
         diagnostics.retain(|diagnostic| {
             let hide = diagnostic.severity != Severity::Error
                 && by_display

@@ -18,8 +18,6 @@ pub struct Severities {
     overrides: Vec<(GlobSet, HashMap<String, Level>)>,
     /// `[lint] foreign-files`: what vendored, generated and test-data files show.
     pub foreign_files: ForeignFiles,
-    /// The paths named on the command line, as displayed.
-    pub named: Vec<String>,
 }
 
 impl Severities {
@@ -66,7 +64,7 @@ impl Severities {
                 Ok((walk::glob_set(&entry.paths, &format!("{file}: {section}"))?, table(&entry.rules, &section)?))
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        Ok(Severities { global, overrides, foreign_files: config.foreign_files, named: Vec::new() })
+        Ok(Severities { global, overrides, foreign_files: config.foreign_files })
     }
 
     /// The user's level for a rule at a path; `None` leaves the plugin's.
