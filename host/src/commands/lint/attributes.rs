@@ -200,19 +200,28 @@ fn attribute_line(dir: &Path, line: &str) -> Option<AttributeLine> {
 mod tests {
     use super::*;
 
+    /// A repository holding these `.gitattributes` files (path, text).
+    fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+        for (path, text) in files {
+            let path = repo.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        repo
+    }
+
     #[test]
     fn conflict_marker_size_is_read_as_git_reads_it() {
-        let repo = tempfile::tempdir().unwrap();
+        let repo = repository(&[
+            (
+                ".gitattributes",
+                "* whitespace=trail\n/Documentation/git-merge.adoc conflict-marker-size=32\n/t/t????-*.sh conflict-marker-size=32\n",
+            ),
+            ("Documentation/sub/.gitattributes", "*.adoc conflict-marker-size=7\n"),
+        ]);
         let root = repo.path();
-        std::fs::create_dir_all(root.join(".git")).unwrap();
-        std::fs::create_dir_all(root.join("Documentation/sub")).unwrap();
-        std::fs::create_dir_all(root.join("t")).unwrap();
-        std::fs::write(
-            root.join(".gitattributes"),
-            "* whitespace=trail\n/Documentation/git-merge.adoc conflict-marker-size=32\n/t/t????-*.sh conflict-marker-size=32\n",
-        )
-        .unwrap();
-        std::fs::write(root.join("Documentation/sub/.gitattributes"), "*.adoc conflict-marker-size=7\n").unwrap();
         let mut attributes = Attributes::default();
         assert!(attributes.overrides(CONFLICT_MARKER, &root.join("Documentation/git-merge.adoc")));
         assert!(attributes.overrides(CONFLICT_MARKER, &root.join("t/t6403-merge-file.sh")));
@@ -223,17 +232,14 @@ mod tests {
 
     #[test]
     fn whitespace_is_read_as_git_diff_check_reads_it() {
-        let repo = tempfile::tempdir().unwrap();
+        let repo = repository(&[
+            (
+                ".gitattributes",
+                "* whitespace=trail,space\n*.patch whitespace=-trail\n*.eof whitespace=-blank-at-eof\n*.diff whitespace=-incomplete\n",
+            ),
+            ("t/.gitattributes", "t[0-9][0-9][0-9][0-9]/* -whitespace\n/t4013/kept !whitespace\n"),
+        ]);
         let root = repo.path();
-        std::fs::create_dir_all(root.join(".git")).unwrap();
-        std::fs::create_dir_all(root.join("t/t4013")).unwrap();
-        std::fs::write(
-            root.join(".gitattributes"),
-            "* whitespace=trail,space\n*.patch whitespace=-trail\n*.eof whitespace=-blank-at-eof\n*.diff whitespace=-incomplete\n",
-        )
-        .unwrap();
-        std::fs::write(root.join("t/.gitattributes"), "t[0-9][0-9][0-9][0-9]/* -whitespace\n/t4013/kept !whitespace\n")
-            .unwrap();
         let mut attributes = Attributes::default();
         let trailing =
             |attributes: &mut Attributes, path: &str| attributes.overrides(TRAILING_WHITESPACE, &root.join(path));
