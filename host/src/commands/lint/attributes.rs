@@ -77,10 +77,18 @@ struct AttributeLine {
     states: Vec<(&'static str, State)>,
 }
 
-/// `.gitattributes` files, each read once.
+/// `.gitattributes` files, each read once, and which folders are a
+/// repository's root: a run asks about many files of the same folders.
 #[derive(Default)]
 pub struct Attributes {
-    files: HashMap<PathBuf, Option<Vec<AttributeLine>>>,
+    folders: HashMap<PathBuf, Folder>,
+}
+
+struct Folder {
+    /// The lines of its `.gitattributes` that touch an attribute read here.
+    lines: Vec<AttributeLine>,
+    /// It holds `.git`: no file above it counts.
+    root: bool,
 }
 
 impl Attributes {
@@ -138,31 +146,29 @@ impl Attributes {
         let path = std::path::absolute(path).ok()?;
         for dir in path.ancestors().skip(1) {
             let relative = path.strip_prefix(dir).ok()?;
-            if let Some(lines) = self.lines(dir) {
-                let found = lines.iter().rev().find_map(|line| {
-                    let state = line.states.iter().rev().find(|(attribute, _)| *attribute == name)?;
-                    line.pattern.matched_path_or_any_parents(relative, false).is_ignore().then(|| state.1.clone())
-                });
-                if found.is_some() {
-                    return found;
-                }
+            let folder = self.folder(dir);
+            let found = folder.lines.iter().rev().find_map(|line| {
+                let state = line.states.iter().rev().find(|(attribute, _)| *attribute == name)?;
+                line.pattern.matched_path_or_any_parents(relative, false).is_ignore().then(|| state.1.clone())
+            });
+            if found.is_some() {
+                return found;
             }
-            if dir.join(".git").exists() {
+            if folder.root {
                 break;
             }
         }
         None
     }
 
-    /// The lines of `dir/.gitattributes` that touch an attribute read here.
-    fn lines(&mut self, dir: &Path) -> Option<&Vec<AttributeLine>> {
-        self.files
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| {
-                let text = std::fs::read_to_string(dir.join(".gitattributes")).ok()?;
-                Some(text.lines().filter_map(|line| attribute_line(dir, line)).collect())
-            })
-            .as_ref()
+    fn folder(&mut self, dir: &Path) -> &Folder {
+        if !self.folders.contains_key(dir) {
+            let lines = std::fs::read_to_string(dir.join(".gitattributes"))
+                .map(|text| text.lines().filter_map(|line| attribute_line(dir, line)).collect())
+                .unwrap_or_default();
+            self.folders.insert(dir.to_path_buf(), Folder { lines, root: dir.join(".git").exists() });
+        }
+        &self.folders[dir]
     }
 }
 
