@@ -231,8 +231,8 @@ pub fn check(
         }
         Conventions::OptedIn => {
             // Counted, not shown: a Makefile that never took up the
-            // conventions would otherwise bury its real errors (git's own
-            // Makefile gives 2,148 of these).
+            // conventions would otherwise bury its real errors (git's
+            // Makefiles gave 2,148 of these).
             let mut hidden = Vec::new();
             conventions(makefile, text, whole, options, &mut Findings::new(path, &mut hidden));
             if !hidden.is_empty() {
