@@ -53,6 +53,12 @@ const WHITESPACE_CLASSES: [&str; 8] = [
     "incomplete-line",
 ];
 
+/// The class a name in a `whitespace` list names: itself or the first
+/// class it abbreviates, in git's order.
+fn whitespace_class(name: &str) -> Option<&'static str> {
+    WHITESPACE_CLASSES.iter().copied().find(|known| !name.is_empty() && known.starts_with(name))
+}
+
 /// Whether a `whitespace` value (a list, as `core.whitespace`) leaves the
 /// class `class` checked, starting from git's defaults.
 fn whitespace_checks(value: &str, class: &str) -> bool {
@@ -62,8 +68,8 @@ fn whitespace_checks(value: &str, class: &str) -> bool {
         if name.is_empty() || name.contains('=') {
             continue;
         }
-        let Some(named) = WHITESPACE_CLASSES.iter().find(|known| known.starts_with(name)) else { continue };
-        let covers = *named == class || (*named == "trailing-space" && class.starts_with("blank-at-"));
+        let Some(named) = whitespace_class(name) else { continue };
+        let covers = named == class || (named == "trailing-space" && class.starts_with("blank-at-"));
         if covers {
             checked = on;
         }
@@ -118,11 +124,9 @@ impl Attributes {
     fn whitespace_off(&mut self, path: &Path) -> bool {
         match self.state("whitespace", path) {
             Some(State::Unset) => true,
-            Some(State::Set(Some(value))) => value.split(',').any(|item| {
-                item.trim()
-                    .strip_prefix('-')
-                    .is_some_and(|name| !name.is_empty() && "incomplete-line".starts_with(name))
-            }),
+            Some(State::Set(Some(value))) => value
+                .split(',')
+                .any(|item| item.trim().strip_prefix('-').and_then(whitespace_class) == Some("incomplete-line")),
             _ => false,
         }
     }
