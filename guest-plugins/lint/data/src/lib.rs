@@ -302,20 +302,26 @@ impl MarkedEventReceiver for YamlKeys {
 
 fn yaml(path: &str, text: &str, found: &mut Vec<Diagnostic>) {
     let mut keys = YamlKeys::default();
-    let mut parser = Parser::new_from_str(text);
-    if let Err(error) = parser.load(&mut keys, true) {
+    if let Err(error) = Parser::new_from_str(text).load(&mut keys, true) {
         let mark = error.marker();
         let span = at(text, mark.line().max(1), mark.col() + 1);
-        if error.info().starts_with("invalid indentation in quoted scalar") {
-            found.push(QUOTED_INDENT.diagnostic(
-                path,
-                "a multi-line quoted scalar continues less indented than YAML 1.2 allows (libyaml, PyYAML and go-yaml read it)".into(),
-                Some(span),
-                "indent its continuation lines past the key, or use a block scalar (`|` or `>`)".into(),
-                None,
-            ));
-        } else {
-            found.push(syntax(path, error.info().to_string(), span));
+        match lenient_yaml(text, &error) {
+            Some((patched_keys, scalars)) => {
+                keys = patched_keys;
+                let what = if scalars == 1 {
+                    "a multi-line quoted scalar continues".to_string()
+                } else {
+                    format!("{scalars} multi-line quoted scalars continue")
+                };
+                found.push(QUOTED_INDENT.diagnostic(
+                    path,
+                    format!("{what} less indented than YAML 1.2 allows (libyaml, PyYAML and go-yaml read it)"),
+                    Some(span),
+                    "indent the continuation lines past the key, or use block scalars (`|` or `>`)".into(),
+                    None,
+                ));
+            }
+            None => found.push(syntax(path, error.info().to_string(), span)),
         }
     }
     for (key, mark) in keys.duplicates {
@@ -327,4 +333,91 @@ fn yaml(path: &str, text: &str, found: &mut Vec<Diagnostic>) {
             None,
         ));
     }
+}
+
+/// libyaml's reading of a file strict YAML refuses for its quoted scalars'
+/// indentation: every multi-line quoted scalar closes, and the file parses
+/// once their continuation lines are indented past where they open. The
+/// keys as read then, and how many scalars needed it; `None` for any other
+/// error. One pass and one more parse: a generated CRD holds dozens.
+fn lenient_yaml(text: &str, error: &yaml_rust2::ScanError) -> Option<(YamlKeys, usize)> {
+    if !error.info().starts_with("invalid indentation in quoted scalar") {
+        return None;
+    }
+    let (patched, scalars) = indent_quoted_scalars(text);
+    let mut keys = YamlKeys::default();
+    (scalars > 0 && Parser::new_from_str(&patched).load(&mut keys, true).is_ok()).then_some((keys, scalars))
+}
+
+/// `text` with each multi-line quoted scalar's continuation lines indented
+/// past the column its quote opens at, and how many had a line that was
+/// not. Leading spaces of a continuation line are folded away, so values
+/// and every other line's position stay as they were.
+fn indent_quoted_scalars(text: &str) -> (String, usize) {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut pads = vec![0; lines.len()];
+    let mut scalars = 0;
+    let mut index = 0;
+    while index < lines.len() {
+        let Some((at, quote)) = opening_quote(lines[index]) else {
+            index += 1;
+            continue;
+        };
+        let Some(closing) = closing_line(&lines, index, at + 1, quote) else { break };
+        let column = lines[index][..at].chars().count();
+        let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+        if lines[index + 1..=closing].iter().any(|line| indent(line) <= column) {
+            scalars += 1;
+            pads[index + 1..=closing].fill(column + 1);
+        }
+        index = closing + 1;
+    }
+    let mut patched = String::with_capacity(text.len() + pads.iter().sum::<usize>());
+    for (line, pad) in lines.iter().zip(pads) {
+        patched.extend(std::iter::repeat_n(' ', pad));
+        patched.push_str(line);
+    }
+    (patched, scalars)
+}
+
+/// Where a quoted scalar opens on a line (`key: 'value`, `- "value`), as a
+/// byte offset, and its quote.
+fn opening_quote(line: &str) -> Option<(usize, char)> {
+    let body = line.trim_end();
+    let mut at = body.len() - body.trim_start().len();
+    while let Some(item) = body[at..].strip_prefix("- ") {
+        at = body.len() - item.trim_start().len();
+    }
+    let rest = &body[at..];
+    let offset = match rest.find(": ") {
+        _ if rest.starts_with(['\'', '"']) => 0,
+        Some(colon) if !rest[..colon].contains(['\'', '"', '#']) => {
+            let value = &rest[colon + 1..];
+            colon + 1 + (value.len() - value.trim_start().len())
+        }
+        _ => return None,
+    };
+    let quote = rest[offset..].chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    Some((at + offset, quote))
+}
+
+/// The index of the line where the quoted scalar opened on line `index`
+/// (its text starting at byte `from`) closes, or `None` if it never does.
+fn closing_line(lines: &[&str], index: usize, from: usize, quote: char) -> Option<usize> {
+    let mut escaped = false;
+    for (number, line) in lines.iter().enumerate().skip(index) {
+        let mut chars = line[if number == index { from } else { 0 }..].chars().peekable();
+        while let Some(c) = chars.next() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && quote == '"' {
+                escaped = true;
+            } else if c == '\'' && quote == '\'' && chars.peek() == Some(&'\'') {
+                chars.next();
+            } else if c == quote {
+                return Some(number);
+            }
+        }
+    }
+    None
 }
