@@ -29,7 +29,7 @@ const QUOTED_INDENT: &Rule = &Rule {
     id: "data/quoted-scalar-indent",
     severity: Severity::Warning,
     summary: "quoted scalar continues left of where YAML allows",
-    explanation: "YAML 1.2 wants every line of a multi-line quoted scalar indented past its parent, and strict parsers (yaml-rust2, saphyr, the reference parser) refuse the file. libyaml, PyYAML and go-yaml read it anyway, which is why generated Kubernetes CRDs carry it, so it is a warning, not a syntax error. Indent the continuation lines past the key, or use a block scalar (`|` or `>`). The rest of the file is not checked for duplicate keys.",
+    explanation: "YAML 1.2 wants every line of a multi-line quoted scalar indented past its parent, and strict parsers (yaml-rust2, saphyr, the reference parser) refuse the file. libyaml, PyYAML and go-yaml read it anyway, which is why generated Kubernetes CRDs carry it, so it is a warning, not a syntax error. Indent the continuation lines past the key, or use a block scalar (`|` or `>`). The file is still checked for duplicate keys, as libyaml reads it.",
     fixable: false,
 };
 
