@@ -521,9 +521,7 @@ fn recipes(makefile: &Makefile, report: &mut Findings<'_>) {
                 );
             }
             // Most lines name no such folder: only those are split into programs.
-            let names_tool_dir = ["node_modules/", "bower_components/", "jspm_packages/", "/bin/", "target/"]
-                .iter()
-                .any(|dir| command.contains(dir));
+            let names_tool_dir = TOOL_DIRS.iter().any(|dir| command.contains(dir));
             let programs = if names_tool_dir { programs(command) } else { Vec::new() };
             for (at, tool) in programs.into_iter().filter(|(_, tool)| in_tool_dir(tool)) {
                 report.add(

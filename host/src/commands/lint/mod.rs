@@ -404,9 +404,10 @@ fn settle(
         let mut foreign = foreign::Foreign::new(named);
         diagnostics.retain(|diagnostic| {
             let hide = diagnostic.severity != Severity::Error
-                && by_display
-                    .get(diagnostic.path.as_str())
-                    .is_some_and(|file| foreign.is_foreign(&diagnostic.path, &file.target.path, &mut attributes));
+                && by_display.get(diagnostic.path.as_str()).is_some_and(|file| {
+                    let contents = sources.get(diagnostic.path.as_str()).map(|bytes| &bytes[..]);
+                    foreign.is_foreign(&diagnostic.path, &file.target.path, contents, &mut attributes)
+                });
             foreign_hidden += usize::from(hide);
             !hide
         });
